@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs and run it.
+#
+# System tools (headless Chromium, QGIS, PostgreSQL + PostGIS) come from Debian
+# packages and are installed when running as root with apt-get available
+# (always on CI); set NEAGEO_SKIP_APT=1 to skip that step.  Tests whose tool is
+# missing are skipped locally, and fail on CI (CI=true).
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+
+APT_PACKAGES=(chromium qgis python3-qgis postgresql postgis)
+if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+"$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis]'
+# GDAL's GeoPackage validator needs only sqlite3; the wheel's declared GDAL dependency is not needed.
+"$VENV_PY" -m pip install --quiet --no-deps 'gdal-utils==3.13.3.0'
+
+# A throwaway PostgreSQL + PostGIS cluster on localhost for the export tests.
+if [ -z "${NEAGEO_TEST_PG:-}" ] && [ -f scripts/pg_test_cluster.sh ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+  source scripts/pg_test_cluster.sh || echo "could not start a PostgreSQL test cluster; PostGIS tests will skip" >&2
+fi
+
+exec "$VENV_PY" -m pytest "$@"

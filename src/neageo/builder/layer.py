@@ -1,0 +1,48 @@
+"""The unit every build step produces: a table or layer plus what describes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["Layer"]
+
+
+@dataclass
+class Layer:
+    """One GeoPackage table.
+
+    Attributes
+    ----------
+    name
+        Table name in the GeoPackage.
+    frame
+        A GeoDataFrame (spatial layer, EPSG:4326) or DataFrame (attribute table).
+    title, description
+        Human title and a paragraph on what the layer holds and how it was made.
+    sources
+        Keys into the ``sources`` attribution table (``provenance.json`` and the
+        curated tables) that this layer derives from.
+    columns
+        Column name -> description, for every column (field aliases in QGIS).
+    """
+
+    name: str
+    frame: pd.DataFrame
+    title: str
+    description: str
+    sources: tuple[str, ...]
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def spatial(self) -> bool:
+        return hasattr(self.frame, "geometry") and "geometry" in self.frame.columns
+
+    def check_columns(self) -> None:
+        """Every column is described, and nothing described is missing."""
+        names = [c for c in self.frame.columns if c != "geometry"]
+        undocumented = [c for c in names if c not in self.columns]
+        stale = [c for c in self.columns if c not in names]
+        if undocumented or stale:
+            raise AssertionError(f"{self.name}: undocumented {undocumented}, described but absent {stale}")

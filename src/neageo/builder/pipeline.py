@@ -1,0 +1,150 @@
+"""The build: committed sources -> one GeoPackage, step by step.
+
+Each step is a function of the sources (and of earlier steps' results) that
+returns :class:`~neageo.builder.layer.Layer` objects; :func:`build` runs them in
+order, reports progress through an optional callback, and hands the layers to
+:func:`~neageo.builder.writer.write_gpkg`, which replaces the GeoPackage
+atomically.  Nothing here prints: the CLI renders progress.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from .._errors import SourceError
+from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
+from .borders import build_borders
+from .boundaries import build_countries, build_provinces
+from .hydro import build_hydro
+from .layer import Layer
+from .sources import Sources
+from .writer import build_lock, write_gpkg
+
+__all__ = ["build", "BuildReport", "STEPS"]
+
+log = logging.getLogger(__name__)
+
+#: Step names in order, for progress displays.
+STEPS = ("boundaries", "hydrography", "borders", "paper", "write")
+
+#: Curated tables written by the project itself (not from a registry package).
+OWN_SOURCES = [
+    {
+        "source": "names",
+        "package": "neageo (geodata/sources/*/*names*.csv, rivers.csv, river_courses.csv)",
+        "licence": "CC-BY-4.0 (neageo contributors)",
+        "attribution": "Names, aliases and river waypoints compiled by the neageo contributors.",
+        "sha256": None,
+        "note": "Hand-curated; see the CSV files for every value.",
+    },
+]
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    path: Path
+    layers: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _registry_sources(src: Sources) -> list[dict]:
+    path = src.path("provenance.json")
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"{src.display(path)}: file is missing; run scripts/extract_sources.py") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{src.display(path)}: not valid JSON ({exc})") from None
+    rows = []
+    for rec in records:
+        try:
+            rows.append({
+                "source": rec["source"],
+                "package": f"{rec['registry']}: {rec['package']}",
+                "licence": rec["licence"],
+                "attribution": rec["attribution"],
+                "sha256": rec["sha256"],
+                "note": f"Extracted with: {rec['extract_command']} (fetched with: {rec['fetch_command']})",
+            })
+        except (KeyError, TypeError):
+            raise SourceError(f"{src.display(path)}: a record lacks source/registry/package/licence fields") from None
+    return rows
+
+
+def build(
+    *,
+    sources: Path | None = None,
+    out: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the GeoPackage from the committed sources.
+
+    Parameters
+    ----------
+    sources
+        Folder of committed sources (default ``geodata/sources``).
+    out
+        GeoPackage to (re)write (default ``geodata/neageo.gpkg``).
+    progress
+        Called with each step's name as it starts.
+
+    Returns
+    -------
+    BuildReport
+    """
+    src = Sources(Path(sources) if sources else sources_dir())
+    target = Path(out) if out else default_gpkg()
+    if not src.root.is_dir():
+        raise SourceError(f"{src.root}: sources folder not found; run from a neageo checkout or set NEAGEO_HOME")
+    seconds: dict[str, float] = {}
+
+    def step(name: str):
+        if progress:
+            progress(name)
+        seconds[name] = time.perf_counter()
+
+    def done(name: str):
+        seconds[name] = round(time.perf_counter() - seconds[name], 3)
+
+    layers: list[Layer] = []
+    step("boundaries")
+    countries = build_countries(src)
+    provinces = build_provinces(src)
+    layers += [countries, provinces]
+    done("boundaries")
+
+    step("hydrography")
+    hydro = build_hydro(src)
+    layers += hydro.layers
+    done("hydrography")
+
+    step("borders")
+    layers.append(build_borders(countries.frame, hydro.rivers))
+    done("borders")
+
+    for layer in layers:
+        layer.check_columns()
+
+    step("write")
+    metadata = {
+        "title": "neageo: Northeast Asian provinces, borders, rivers and the paper's data",
+        "neageo_version": __version__,
+        "crs": STORAGE_CRS,
+        "regional_crs": REGIONAL_CRS,
+        "study_bbox": list(STUDY_BBOX),
+        "layers": {lyr.name: {"title": lyr.title, "description": lyr.description, "sources": list(lyr.sources)}
+                   for lyr in layers},
+    }
+    with build_lock(target):
+        write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
+    done("write")
+    log.info("built %s", target)
+    return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)

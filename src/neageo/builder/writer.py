@@ -1,0 +1,175 @@
+"""Writing the GeoPackage: every layer, its description and where it came from, atomically.
+
+The file is first written next to its destination under a temporary name,
+checked (SQLite integrity check, every layer readable with the right count)
+and only then moved over the old file with :func:`os.replace`, which is atomic
+on POSIX file systems.  A lock file serialises concurrent builds.  An
+interrupted or failed build therefore leaves the last good GeoPackage as it
+was; a stale temporary file is removed by the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from .._errors import BuildError
+from .layer import Layer
+
+__all__ = ["write_gpkg", "build_lock", "FIXED_TIMESTAMP"]
+
+log = logging.getLogger(__name__)
+
+#: GDAL stamps ``gpkg_contents.last_change`` with the current time; a fixed
+#: stamp (or ``SOURCE_DATE_EPOCH``) keeps two builds of the same sources identical.
+FIXED_TIMESTAMP = "2026-01-01T00:00:00.000Z"
+
+
+def _timestamp() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return pd.Timestamp(int(epoch), unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return FIXED_TIMESTAMP
+
+
+@contextlib.contextmanager
+def build_lock(target: Path):
+    """Hold an exclusive lock beside ``target`` for the duration of a build."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.with_name(f".{target.name}.lock")
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _write_layer(path: Path, layer: Layer) -> None:
+    frame = layer.frame
+    options = {"DESCRIPTION": f"{layer.title}. {layer.description}", "IDENTIFIER": layer.title}
+    if layer.spatial:
+        options["SPATIAL_INDEX"] = "YES"
+        options["GEOMETRY_NAME"] = "geom"
+    pyogrio.write_dataframe(
+        frame, path, layer=layer.name, driver="GPKG", layer_options=options, append=path.exists(),
+    )
+
+
+def _write_provenance(path: Path, layers: list[Layer], sources: list[dict]) -> None:
+    """Attribution tables: ``sources`` (one row per source) and ``layer_sources``."""
+    src = pd.DataFrame(sources, columns=["source", "package", "licence", "attribution", "sha256", "note"])
+    pyogrio.write_dataframe(
+        src, path, layer="sources", driver="GPKG", append=True,
+        layer_options={"DESCRIPTION": "Sources, licences and attribution of every layer"},
+    )
+    links = pd.DataFrame(
+        [{"layer": lyr.name, "source": s} for lyr in layers for s in lyr.sources], columns=["layer", "source"]
+    )
+    pyogrio.write_dataframe(
+        links, path, layer="layer_sources", driver="GPKG", append=True,
+        layer_options={"DESCRIPTION": "Which sources each layer derives from (join on sources.source)"},
+    )
+
+
+def _check(path: Path, layers: list[Layer]) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        (status,) = con.execute("PRAGMA integrity_check").fetchone()
+        if status != "ok":
+            raise BuildError(f"the new GeoPackage failed SQLite's integrity check ({status})")
+    info = {name: count for name, count in _layer_counts(path)}
+    for layer in layers:
+        if info.get(layer.name) != len(layer.frame):
+            raise BuildError(
+                f"layer {layer.name!r} has {info.get(layer.name)} rows in the new GeoPackage, expected {len(layer.frame)}"
+            )
+
+
+def _layer_counts(path: Path):
+    for name, _ in pyogrio.list_layers(path):
+        yield name, pyogrio.read_info(path, layer=name)["features"]
+
+
+def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metadata: dict) -> Path:
+    """Write ``layers`` to ``target`` atomically and return ``target``.
+
+    Parameters
+    ----------
+    sources
+        Rows for the ``sources`` table: source, package, licence, attribution, sha256, note.
+    metadata
+        Dataset-level metadata (JSON-serialisable), stored in ``gpkg_metadata``.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp.gpkg"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.gpkg")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _timestamp()})
+    try:
+        for layer in layers:
+            log.debug("writing layer %s (%d rows)", layer.name, len(layer.frame))
+            _write_layer(tmp, layer)
+        _write_provenance(tmp, layers, sources)
+        _write_metadata(tmp, metadata)
+        _check(tmp, layers)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    return target
+
+
+def _write_metadata(path: Path, metadata: dict) -> None:
+    """Dataset metadata as a JSON document in ``gpkg_metadata`` (GeoPackage metadata extension)."""
+    doc = json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True)
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+            "md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL, "
+            "mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '')"
+        )
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_metadata_reference (reference_scope TEXT NOT NULL, "
+            "table_name TEXT, column_name TEXT, row_id_value INTEGER, "
+            "timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
+            "md_file_id INTEGER NOT NULL, md_parent_id INTEGER, "
+            "CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id), "
+            "CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id))"
+        )
+        cur = con.execute(
+            "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES (?, ?, ?, ?)",
+            ("dataset", "https://neageo.invalid/metadata/v1", "application/json", doc),
+        )
+        con.execute(
+            "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
+            "timestamp, md_file_id) VALUES ('geopackage', NULL, NULL, NULL, ?, ?)",
+            (_timestamp(), cur.lastrowid),
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+            "VALUES ('gpkg_metadata', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+            "VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
+        )

@@ -1,0 +1,441 @@
+"""The river network: a directed graph over the regional hydrography.
+
+World Data Bank II digitises every river line in the direction of flow (checked
+on all six named rivers: every source piece along them runs downstream), so an
+edge's orientation *is* the flow direction.  Edges are lines in the regional
+projection (metres) with a ``kind``:
+
+``river``
+    hydrography as digitised (single-lined rivers);
+``centreline``
+    the medial axis of a lake, reservoir or double-lined river, from where
+    rivers flow in to where water leaves (a river or the sea); the source has
+    only shorelines there;
+``link``
+    a short straight join: a river end that stops short of the line it flows
+    into (a gap in the source), or a river meeting a centreline.
+
+The build uses the network to trace named rivers between ordered waypoints
+and stores its edges as the ``waterways`` layer; queries rebuild it from that
+layer to follow water downstream.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import shapely
+import shapely.ops
+from shapely.geometry import LineString, Point
+from shapely.ops import substring
+
+from ._errors import BuildError, NotDownstream, QueryError
+
+__all__ = ["RiverNetwork", "Trace"]
+
+_SNAPPABLE = ("river", "centreline")
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+#: Node keys are coordinates rounded to centimetres.
+_KEY_DECIMALS = 2
+
+
+def _key(xy) -> tuple[float, float]:
+    return (round(float(xy[0]), _KEY_DECIMALS), round(float(xy[1]), _KEY_DECIMALS))
+
+
+@dataclass
+class Trace:
+    """A path through the network: its line (metres, oriented downstream) and edges."""
+
+    line: LineString
+    edges: list[int]
+    linked_m: float
+    nodes: list
+
+
+class RiverNetwork:
+    """Oriented, noded river edges and the directed graph over them.
+
+    Parameters
+    ----------
+    edges
+        LineStrings in a metric CRS, noded (meeting only at their ends) and
+        oriented downstream.
+    kinds
+        ``"river"``, ``"centreline"`` or ``"link"`` per edge (default all river).
+    """
+
+    def __init__(self, edges, kinds=None):
+        self.edges: list[LineString] = list(edges)
+        self.kinds: list[str] = list(kinds) if kinds is not None else ["river"] * len(self.edges)
+        self.graph = nx.DiGraph()
+        for i, line in enumerate(self.edges):
+            self._add_edge(i, line)
+        self._tree = None
+
+    # -- construction -----------------------------------------------------------------
+    def _add_edge(self, i: int, line: LineString) -> None:
+        a, b = _key(line.coords[0]), _key(line.coords[-1])
+        if a == b:
+            return
+        old = self.graph.get_edge_data(a, b)
+        if old is not None and self.edges[old["id"]].length <= line.length:
+            return  # of two parallel channels between the same nodes keep the shorter
+        self.graph.add_edge(a, b, id=i, weight=line.length)
+
+    def _append(self, line: LineString, kind: str) -> None:
+        if line.length <= 0:
+            return
+        self.edges.append(line)
+        self.kinds.append(kind)
+        self._add_edge(len(self.edges) - 1, line)
+
+    @classmethod
+    def from_lines(
+        cls, lines, *, link_tol_m: float, lakes=(), coast=None, skeleton_spacing_m: float = 250.0
+    ) -> RiverNetwork:
+        """Node raw, downstream-oriented river lines and close the gaps in them.
+
+        Parameters
+        ----------
+        lines
+            River lines (metres), oriented downstream.  Double-lined rivers
+            (their banks) should be left out: the lake polygons stand for them.
+        link_tol_m
+            How far a river end may stop short of the line or lake it flows into.
+        lakes
+            Lake, reservoir and double-lined river polygons (metres).  Water
+            crosses each along its medial axis from where rivers flow in to
+            where one flows out, or to the sea.
+        coast
+            Sea coastline (metres); a lake within ``link_tol_m`` of it opens to
+            the sea there.
+        skeleton_spacing_m
+            Boundary sampling for the medial axis.
+        """
+        lines = list(lines)
+        noded = shapely.get_parts(shapely.line_merge(shapely.union_all(lines), directed=True))
+        noded = [g for g in noded if g.length > 0]
+        tree = shapely.STRtree(lines)
+        oriented = []
+        for edge in noded:
+            oriented.append(_orient_like_source(edge, lines, tree))
+        net = cls(oriented)
+        net._prune_overshoots(link_tol_m / 4)
+        if len(lakes):
+            # A double-lined river often comes as a chain of lake polygons a few
+            # hundred metres apart; a morphological closing joins the chain.
+            half = link_tol_m / 2
+            lakes = shapely.get_parts(shapely.union_all(shapely.buffer(lakes, half, quad_segs=4)))
+            lakes = [g for g in shapely.get_parts(shapely.buffer(lakes, -half, quad_segs=4)) if not g.is_empty]
+            lakes = sorted(lakes, key=lambda g: g.bounds)
+        for lake in lakes:
+            net._cross_lake(lake, link_tol_m, coast, skeleton_spacing_m)
+        net._link_gaps(link_tol_m)
+        return net
+
+    def _prune_overshoots(self, max_m: float) -> None:
+        """Drop short dead-end stubs where a tributary was digitised past the river it joins.
+
+        Noding cuts such a tributary where it crosses the river; the bit beyond
+        is a spur that water would enter and never leave.
+        """
+        removed = 0
+        for u, v, d in sorted(self.graph.edges(data=True)):
+            if (
+                d["weight"] < max_m
+                and self.graph.out_degree(v) == 0
+                and self.graph.in_degree(v) == 1
+                and self.graph.out_degree(u) >= 2
+            ):
+                self.graph.remove_edge(u, v)
+                self.graph.remove_node(v)
+                removed += 1
+        log.debug("pruned %d overshoots", removed)
+
+    def _components(self) -> dict:
+        component = {}
+        parts = sorted(nx.weakly_connected_components(self.graph), key=min)
+        for c, nodes in enumerate(parts):
+            for n in nodes:
+                component[n] = c
+        return component
+
+    def _ends(self) -> list:
+        """Nodes where a river stops: water comes in, nothing goes out."""
+        return sorted(n for n in self.graph if self.graph.out_degree(n) == 0 and self.graph.in_degree(n) >= 1)
+
+    def _starts(self) -> list:
+        return sorted(n for n in self.graph if self.graph.in_degree(n) == 0 and self.graph.out_degree(n) >= 1)
+
+    def _cross_lake(self, lake, tol: float, coast, spacing: float) -> None:
+        """Carry the rivers ending at a lake across it along its medial axis."""
+        near = lake.buffer(tol)
+        shapely.prepare(near)
+        ins = [n for n in self._ends() if near.contains(Point(n))]
+        if not ins:
+            return
+        outs = [n for n in self._starts() if near.contains(Point(n))]
+        upstream = set().union(*(nx.ancestors(self.graph, a) | {a} for a in ins))
+        outs = [n for n in outs if n not in upstream]
+        if coast is not None and lake.distance(coast) <= tol:
+            exit_point, outs = shapely.ops.nearest_points(lake, coast)[0], []  # it opens to the sea
+        elif outs:
+            # the main outflow: the one from which most river length follows
+            def reach(n):
+                below = self.graph.subgraph(nx.descendants(self.graph, n) | {n})
+                return sum(w for _, _, w in below.edges(data="weight"))
+
+            main = max(outs, key=lambda n: (reach(n), n))
+            exit_point, outs = Point(main), [main]
+        else:
+            return  # a lake without outflow: the rivers end in it
+        skel = _Skeleton(lake, spacing)
+        if skel.size == 0:
+            return
+        outlet = skel.nearest(exit_point)
+        pred = skel.tree_towards(outlet)
+        used: list = []  # skeleton edges (i, j) carrying water towards the outlet
+        on_course = {outlet}
+        attach = {}
+        for a in ins:
+            s0 = skel.nearest(Point(a))
+            walk = [s0]
+            while walk[-1] not in on_course and pred[walk[-1]] >= 0:
+                walk.append(int(pred[walk[-1]]))
+            if walk[-1] not in on_course:
+                continue  # this part of the lake does not connect to the outlet
+            attach[a] = skel.key(s0)
+            used.extend(zip(walk[:-1], walk[1:]))
+            on_course.update(walk)
+        outlet = skel.key(outlet)
+        if not used and not attach:
+            return
+        segments = [LineString([skel.nodes[u], skel.nodes[v]]) for u, v in sorted(used)]
+        merged = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(segments), directed=True)) if segments else []
+        for line in merged:
+            self._append(LineString(line.coords), "centreline")
+        for a, s0 in sorted(attach.items()):
+            self._append(LineString([a, s0]), "link")
+        if outs:
+            self._append(LineString([outlet, outs[0]]), "link")
+
+    def _link_gaps(self, tol: float) -> None:
+        """Link each river end to the nearest line within ``tol`` that is not upstream of it.
+
+        Ends are handled one at a time, each link applied before the next end
+        is looked at, so two ends can never link into each other's rivers and
+        make a loop.
+        """
+        linked = 0
+        for node in self._ends():
+            live, tree = self._live()
+            p = Point(node)
+            upstream = nx.ancestors(self.graph, node) | {node}
+            best = None
+            for j in tree.query(p, predicate="dwithin", distance=tol):
+                eid = live[int(j)]
+                line = self.edges[eid]
+                if _key(line.coords[-1]) in upstream:
+                    continue
+                at = line.project(p)
+                target = _key(line.interpolate(at).coords[0])
+                if target in upstream:
+                    continue
+                d = line.distance(p)
+                if best is None or (d, eid) < best[:2]:
+                    best = (d, eid, at, target)
+            if best is None:
+                continue
+            _, eid, at, target = best
+            if not self.graph.has_node(target):
+                self._split_edge(eid, [(at, target)])
+            self._append(LineString([node, target]), "link")
+            self._tree = None
+            linked += 1
+        log.debug("bridged %d gaps", linked)
+
+    def _split_edge(self, eid: int, cuts) -> None:
+        line = self.edges[eid]
+        a, b = _key(line.coords[0]), _key(line.coords[-1])
+        if self.graph.has_edge(a, b) and self.graph[a][b]["id"] == eid:
+            self.graph.remove_edge(a, b)
+        marks = [0.0] + [at for at, _ in cuts if 0.0 < at < line.length] + [line.length]
+        for s, e in zip(marks[:-1], marks[1:]):
+            if e > s:
+                self._append(substring(line, s, e), self.kinds[eid])
+
+    # -- snapping and paths --------------------------------------------------------------
+    def nearest_distance(self, point: Point) -> float:
+        """Distance (m) from ``point`` to the nearest river edge."""
+        live, tree = self._live()
+        return float(self.edges[live[int(tree.nearest(point))]].distance(point))
+
+    def _live(self):
+        if self._tree is None:
+            live = [d["id"] for _, _, d in self.graph.edges(data=True) if self.kinds[d["id"]] in _SNAPPABLE]
+            self._tree = (live, shapely.STRtree([self.edges[i] for i in live]))
+        return self._tree
+
+    def snap(self, point: Point, *, max_m: float = float("inf")) -> tuple:
+        """Split the nearest river or centreline at the point closest to ``point``; return that node.
+
+        Straight links are never snapped to: they are not water.
+        """
+        live, tree = self._live()
+        if not live:
+            raise QueryError("the river network is empty")
+        eid = live[int(tree.nearest(point))]
+        line = self.edges[eid]
+        if line.distance(point) > max_m:
+            raise QueryError(f"no river within {max_m / 1000:g} km of that point")
+        at = line.project(point)
+        target = _key(line.interpolate(at).coords[0])
+        if not self.graph.has_node(target):
+            self._split_edge(eid, [(at, target)])
+            self._tree = None
+        return target
+
+    def _trace(self, nodes: list) -> Trace:
+        coords, used, linked = [], [], 0.0
+        for u, v in zip(nodes[:-1], nodes[1:]):
+            eid = self.graph[u][v]["id"]
+            line = self.edges[eid]
+            used.append(eid)
+            if self.kinds[eid] != "river":
+                linked += line.length
+            pts = list(line.coords)
+            coords.extend(pts if not coords else pts[1:])
+        if len(coords) < 2:
+            raise QueryError("the path has no length: start and end snap to the same point of the river")
+        return Trace(LineString(coords), used, linked, nodes)
+
+    def downstream_path(self, a, b) -> Trace:
+        """The path water takes from node ``a`` to node ``b``.
+
+        Raises
+        ------
+        NotDownstream
+            when ``b`` cannot be reached from ``a`` following the flow.
+        """
+        try:
+            nodes = nx.shortest_path(self.graph, a, b, weight="weight")
+        except nx.NetworkXNoPath:
+            if nx.has_path(self.graph, b, a):
+                raise NotDownstream("the end lies upstream of the start; swap them") from None
+            raise NotDownstream("the end is not downstream of the start: the river network does not connect them") from None
+        return self._trace(nodes)
+
+    def _snap_downstream(self, node, point: Point, max_m: float):
+        """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""
+        reach = nx.descendants(self.graph, node) | {node}
+        best = None
+        for u, v, eid in self.graph.edges(reach, data="id"):
+            if self.kinds[eid] not in _SNAPPABLE:
+                continue
+            d = self.edges[eid].distance(point)
+            if d <= max_m and (best is None or (d, eid) < best):
+                best = (d, eid)
+        if best is None:
+            return None
+        line = self.edges[best[1]]
+        at = line.project(point)
+        target = _key(line.interpolate(at).coords[0])
+        if not self.graph.has_node(target):
+            self._split_edge(best[1], [(at, target)])
+            self._tree = None
+        return target
+
+    def trace_waypoints(self, points, *, snap_max_m: float, name: str = "river") -> Trace:
+        """Trace a named course downstream through ordered waypoints (metres).
+
+        The first waypoint snaps to the nearest river; each later one to the
+        nearest river *downstream of the one before*, so a waypoint placed
+        between a river and its tributary lands on the course being traced.
+        """
+        try:
+            keys = [self.snap(points[0], max_m=snap_max_m)]
+        except QueryError:
+            raise BuildError(
+                f"{name}: waypoint 1 lies more than {snap_max_m / 1000:g} km from any river; move it onto the river"
+            ) from None
+        nodes: list = [keys[0]]
+        for i, p in enumerate(points[1:], start=2):
+            key = self._snap_downstream(nodes[-1], p, snap_max_m)
+            if key is None:
+                raise BuildError(
+                    f"{name}: waypoint {i} is not within {snap_max_m / 1000:g} km of the water downstream of "
+                    f"waypoint {i - 1}; check the order of the waypoints, move it, or raise the gap tolerance"
+                )
+            leg = nx.shortest_path(self.graph, nodes[-1], key, weight="weight")
+            nodes.extend(leg[1:])
+        return self._trace(nodes)
+
+
+
+class _Skeleton:
+    """Medial axis of a polygon: Voronoi edges of its sampled boundary that lie inside it."""
+
+    def __init__(self, poly, spacing: float):
+        from scipy.sparse import coo_matrix
+
+        pts = shapely.get_coordinates(shapely.segmentize(poly.boundary, spacing))
+        self.size = 0
+        if len(pts) < 4:
+            return
+        edges = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), only_edges=True))
+        shapely.prepare(poly)
+        inside = edges[shapely.contains(poly, edges)]
+        coords, index = shapely.get_coordinates(inside, return_index=True)
+        coords = np.round(coords, _KEY_DECIMALS)
+        uniq, inverse = np.unique(coords, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        same = index[:-1] == index[1:]
+        a, b = inverse[:-1][same], inverse[1:][same]
+        keep = a != b
+        a, b = a[keep], b[keep]
+        w = np.hypot(*(uniq[a] - uniq[b]).T)
+        n = len(uniq)
+        self.nodes = uniq
+        self.size = n
+        self.matrix = coo_matrix((np.r_[w, w], (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
+        self.tree = shapely.STRtree(shapely.points(uniq))
+
+    def key(self, i: int) -> tuple:
+        return _key(self.nodes[i])
+
+    def nearest(self, p: Point) -> int:
+        return int(self.tree.nearest(p))
+
+    def tree_towards(self, root: int):
+        from scipy.sparse.csgraph import dijkstra
+
+        _, pred = dijkstra(self.matrix, directed=False, indices=root, return_predecessors=True)
+        return pred
+
+
+def _orient_like_source(edge: LineString, lines, tree) -> LineString:
+    """Return ``edge`` oriented like the source line it was cut from.
+
+    The source line is the one lying along the whole edge (smallest greatest
+    distance from the edge's vertices), not merely the nearest one: at a
+    confluence a short edge can be nearer to the tributary than to its own line.
+    """
+    mid = edge.interpolate(0.5, normalized=True)
+    cands = tree.query(mid, predicate="dwithin", distance=1.0)
+    if len(cands) == 0:
+        cands = [tree.nearest(mid)]
+    probe = shapely.points(np.vstack([np.asarray(edge.coords), np.asarray(mid.coords)]))
+
+    def off(g):  # how far the edge strays from g: ~0 for the line it was cut from
+        return float(shapely.distance(g, probe).max())
+
+    src = min((lines[int(j)] for j in cands), key=lambda g: (off(g), g.length))
+    a, b = src.project(Point(edge.coords[0])), src.project(Point(edge.coords[-1]))
+    return LineString(edge.coords[::-1]) if a > b else edge

@@ -1,0 +1,171 @@
+"""The real geometry in the built GeoPackage: validity, topology, rivers and borders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from neageo.geodesy import area_km2, length_km, to_regional
+
+RIVERS = ("Songhua", "Amur", "Ussuri", "Argun", "Yalu", "Tumen")
+
+
+@pytest.fixture(scope="module")
+def layer(built):
+    cache = {}
+
+    def read(name):
+        if name not in cache:
+            cache[name] = pyogrio.read_dataframe(built, layer=name)
+        return cache[name]
+
+    return read
+
+
+@pytest.mark.parametrize("name", ["countries", "provinces", "borders", "rivers", "waterways", "lakes", "coastline"])
+def test_geometries_are_valid_and_in_wgs84(layer, name):
+    frame = layer(name)
+    assert frame.crs.to_epsg() == 4326
+    assert len(frame) > 0
+    assert frame.geometry.notna().all() and not frame.geometry.is_empty.any()
+    assert frame.geometry.is_valid.all(), frame[~frame.geometry.is_valid]
+
+
+def test_every_province_the_paper_discusses_is_there_whole(layer):
+    prov = layer("provinces").set_index("name_en")
+    wanted = {
+        "CHN": ["Liaoning", "Jilin", "Heilongjiang", "Inner Mongolia"],
+        "RUS": ["Primorsky Krai", "Khabarovsk Krai", "Amur Oblast", "Jewish Autonomous Oblast",
+                "Zabaykalsky Krai", "Sakhalin Oblast"],
+        "PRK": ["North Pyongan", "Rason", "North Hamgyong", "South Hamgyong", "Chagang", "Ryanggang",
+                "South Pyongan", "North Hwanghae", "South Hwanghae", "Kangwon", "Pyongyang"],
+    }
+    for iso, names in wanted.items():
+        for name in names:
+            assert prov.loc[name, "iso_a3"] == iso
+    # whole, not clipped: Inner Mongolia reaches 97E, far west of the study box; Khabarovsk 62N
+    assert prov.loc["Inner Mongolia"].geometry.bounds[0] < 98
+    assert prov.loc["Khabarovsk Krai"].geometry.bounds[3] > 62
+    # published areas (km²): Heilongjiang 473,000; Primorsky Krai 164,673; Jilin 187,400
+    for name, published in [("Heilongjiang", 473_000), ("Primorsky Krai", 164_673), ("Jilin", 187_400)]:
+        assert prov.loc[name, "area_km2"] == pytest.approx(published, rel=0.06)
+    aliases = prov.loc["Zabaykalsky Krai", "aliases"].split("|")
+    assert "Chita" in aliases
+    assert "Primorski Krai" in prov.loc["Primorsky Krai", "aliases"].split("|")
+    assert "Neimenggu" in prov.loc["Inner Mongolia", "aliases"].split("|")
+
+
+def test_provinces_tile_their_countries(layer):
+    """Within a country, provinces do not overlap, lie inside it, and cover the study box.
+
+    Tolerance: 0.01 % of the country's area in the box for gaps and overlaps
+    (shared edges are vertex-identical, so only floating-point slivers remain),
+    plus North Korea's small islands that the source leaves without a province
+    (under 60 km²).
+    """
+    countries = layer("countries").set_index("iso_a3")
+    prov = layer("provinces")
+    box = shapely.box(115, 38, 145, 56)
+    for iso in ("CHN", "RUS", "PRK"):
+        country = countries.geometry[iso]
+        mine = prov[prov["iso_a3"] == iso].geometry.values
+        union = shapely.union_all(mine)
+        overlap = sum(area_km2(g) for g in mine) - area_km2(union)
+        in_box = area_km2(country.intersection(box))
+        assert overlap < 1e-4 * in_box, f"{iso}: provinces overlap by {overlap:.1f} km²"
+        outside = area_km2(union.difference(country))
+        assert outside < 1e-4 * in_box, f"{iso}: provinces spill {outside:.1f} km² outside the country"
+        gap = area_km2(country.intersection(box).difference(union))
+        allowed = 1e-4 * in_box + (60 if iso == "PRK" else 0)
+        assert gap < allowed, f"{iso}: {gap:.1f} km² of the study box not covered by provinces"
+
+
+def test_province_edges_coincide_with_the_border(layer):
+    borders = layer("borders")
+    prov = layer("provinces")
+    china_russia = shapely.union_all(borders[borders["countries"] == "CHN-RUS"].geometry.values)
+    heilongjiang = prov[prov["name_en"] == "Heilongjiang"].geometry.iloc[0]
+    shared = heilongjiang.boundary.intersection(china_russia)
+    assert length_km(shared) > 1500  # exact coincidence, not merely nearby
+
+
+@pytest.mark.parametrize("name", RIVERS)
+def test_named_river_is_one_continuous_line(layer, name):
+    rivers = layer("rivers").set_index("name_en")
+    geom = rivers.geometry[name]
+    assert geom.geom_type == "LineString"
+    assert geom.is_simple or name in ("Amur", "Songhua")  # centrelines may touch themselves at islands
+    assert rivers.loc[name, "length_km"] == pytest.approx(length_km(geom), abs=0.01)
+    for col in ("name_zh", "name_ru", "name_ko"):
+        assert rivers.loc[name, col]
+
+
+def test_rivers_run_downstream(layer):
+    """Each course ends where it should: the lower end is the mouth/confluence."""
+    rivers = layer("rivers").set_index("name_en").geometry
+    ends = {
+        "Songhua": ((128.1, 42.4), (132.5, 47.7)),  # source branch below Changbai Shan -> Amur
+        "Amur": ((121.5, 53.3), (140.7, 53.1)),  # Shilka/Argun confluence -> Nikolayevsk
+        "Tumen": ((128.6, 42.0), (130.7, 42.3)),  # Paektu -> sea
+        "Yalu": ((128.1, 41.8), (124.4, 40.1)),  # Paektu -> Dandong
+    }
+    for name, (start, end) in ends.items():
+        line = rivers[name]
+        assert shapely.Point(line.coords[0]).distance(shapely.Point(start)) < 0.3, name
+        assert shapely.Point(line.coords[-1]).distance(shapely.Point(end)) < 0.3, name
+
+
+def test_river_lengths_are_plausible(layer):
+    """Traced lengths against published ones (km), allowing for where the traces start."""
+    rivers = layer("rivers").set_index("name_en")["length_km"]
+    assert 2_500 < rivers["Amur"] < 2_950  # 2,824 km from the Shilka/Argun confluence
+    assert 1_400 < rivers["Songhua"] < 1_950  # 1,927 km from its source
+    assert 600 < rivers["Ussuri"] < 900  # 897 km; traced from the upper course
+    assert 500 < rivers["Yalu"] < 800  # 795 km
+    assert 300 < rivers["Tumen"] < 530  # 521 km
+
+
+def test_songhua_ends_within_5km_of_the_amur(layer):
+    rivers = layer("rivers").set_index("name_en").geometry
+    end = to_regional(shapely.Point(rivers["Songhua"].coords[-1]))
+    assert to_regional(rivers["Amur"]).distance(end) < 5_000
+
+
+@pytest.mark.parametrize(
+    ("countries", "river"),
+    [("CHN-RUS", "Amur"), ("CHN-RUS", "Ussuri"), ("CHN-RUS", "Argun"), ("CHN-PRK", "Yalu"), ("CHN-PRK", "Tumen"),
+     ("PRK-RUS", "Tumen")],
+)
+def test_border_segments_follow_their_river(layer, countries, river):
+    borders = layer("borders")
+    seg = borders[(borders["countries"] == countries) & (borders["segment"] == river)]
+    assert len(seg) >= 1
+    line_m = to_regional(shapely.union_all(seg.geometry.values))
+    river_m = to_regional(layer("rivers").set_index("name_en").geometry[river])
+    pts = shapely.points(shapely.get_coordinates(shapely.segmentize(line_m, 250)))
+    share = float((shapely.distance(river_m, pts) <= 2_000).mean())
+    assert share > 0.85, f"only {share:.0%} of the {countries} {river} segment lies within 2 km of the river"
+    assert seg["river_within_2km_pct"].min() > 85
+
+
+def test_border_lengths_match_published_figures(layer):
+    """Published: China-Russia 4,209 km, China-North Korea 1,416 km, China-Mongolia 4,677 km.
+
+    Natural Earth 1:10m is generalised. Along a smooth land border that costs
+    little (China-Mongolia comes out within 8 %), but river borders lose their
+    meanders: China-Russia (four-fifths river) comes out 10-20 % short and
+    China-North Korea (almost all Yalu and Tumen) 20-35 % short. The bounds
+    below encode that, and would catch a missing or doubled segment.
+    """
+    borders = layer("borders")
+    total = borders.groupby("countries")["length_km"].sum()
+    assert 0.80 * 4_209 < total["CHN-RUS"] < 0.90 * 4_209
+    assert 0.65 * 1_416 < total["CHN-PRK"] < 0.80 * 1_416
+    assert 0.92 * 4_677 < total["CHN-MNG"] < 1.02 * 4_677
+    assert 15 < total["PRK-RUS"] < 40  # 17-19 km officially, along the lower Tumen
+    lengths = borders.set_index(["countries", "segment"])["length_km"]
+    assert lengths.loc[("CHN-RUS", "Amur")].sum() > lengths.loc[("CHN-RUS", "Ussuri")].sum()
+    for value in borders["length_km"]:
+        assert np.isfinite(value) and value > 0
