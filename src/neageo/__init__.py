@@ -2,11 +2,14 @@
 
 The data flow is one way: committed sources (``geodata/sources``) ->
 :func:`neageo.build` -> ``geodata/neageo.gpkg`` -> maps, queries and exports.
+
+Heavy libraries (geopandas, folium, ...) load on first use, so ``import neageo``
+stays fast; every public name below is importable from the package itself.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
 from ._errors import (
     BuildError,
@@ -20,9 +23,26 @@ from ._errors import (
     SourceError,
 )
 
+__version__ = "0.1.0"
+
+#: Public functions, loaded from their modules on first use (PEP 562).
+_LAZY = {
+    "build": "neageo.builder.pipeline",
+    "layers": "neageo.io",
+    "read": "neageo.io",
+    "find": "neageo.gazetteer",
+    "near": "neageo.query",
+    "distance_km": "neageo.query",
+    "within": "neageo.query",
+    "river_path": "neageo.query",
+    "border_length_km": "neageo.query",
+    "render_maps": "neageo.maps",
+    "export": "neageo.export",
+}
+
 __all__ = [
     "__version__",
-    "build",
+    *_LAZY,
     "NeageoError",
     "SourceError",
     "BuildError",
@@ -35,8 +55,13 @@ __all__ = [
 ]
 
 
-def build(*, sources=None, out=None, progress=None):
-    """Build ``geodata/neageo.gpkg`` from the committed sources (see :func:`neageo.builder.pipeline.build`)."""
-    from .builder.pipeline import build as _build
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'neageo' has no attribute {name!r}")
 
-    return _build(sources=sources, out=out, progress=progress)
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

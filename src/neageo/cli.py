@@ -76,6 +76,179 @@ def build(out: Path | None, sources: Path | None, maps: bool) -> None:
         _render_maps(report.path)
 
 
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "geojson", "csv"]), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+def _emit(frame, fmt: str, *, title: str | None = None) -> None:
+    """Print a (Geo)DataFrame as a table, JSON, GeoJSON or CSV."""
+    import json
+
+    import pandas as pd
+
+    geo = "geometry" in getattr(frame, "columns", []) and hasattr(frame, "geometry")
+    if fmt == "geojson":
+        if not geo:
+            raise click.UsageError("--format geojson needs a result with geometry")
+        click.echo(frame.to_json(ensure_ascii=False, drop_id=True, to_wgs84=False))
+        return
+    if fmt == "json":
+        if geo:
+            doc = json.loads(frame.to_json(ensure_ascii=False, drop_id=True))
+            rows = [{**f["properties"], "geometry": f["geometry"]} for f in doc["features"]]
+        else:
+            rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    plain = pd.DataFrame(frame.drop(columns="geometry")) if geo else pd.DataFrame(frame)
+    if geo:
+        plain["geometry"] = frame.geometry.to_wkt(rounding_precision=5) if fmt == "csv" else [
+            f"POINT ({g.x:.4f} {g.y:.4f})" if g.geom_type == "Point" else g.geom_type for g in frame.geometry
+        ]
+    if fmt == "csv":
+        click.echo(plain.to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in plain.columns:
+        table.add_column(str(col), overflow="fold")
+    for rec in plain.itertuples(index=False):
+        table.add_row(*("" if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in rec))
+    _console().print(table)
+
+
+@app.command("check-paper")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of committed sources.")
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to write the report (default geodata/).")
+def check_paper(sources: Path | None, out_dir: Path | None) -> None:
+    """Recompute what the paper's numbers imply and report every discrepancy."""
+    from .builder.paper import read_paper_tables
+    from .builder.paper_checks import run_checks, write_report
+    from .builder.sources import Sources
+    from .settings import repo_root, sources_dir
+
+    src = Sources(sources or sources_dir())
+    checks = run_checks(read_paper_tables(src))
+    md, csv = write_report(checks, out_dir or repo_root() / "geodata")
+    counts = checks["status"].value_counts()
+    click.echo(
+        f"{len(checks)} checks: {counts.get('ok', 0)} ok, {counts.get('discrepancy', 0)} discrepancies, "
+        f"{counts.get('info', 0)} informational; report: {md} and {csv}"
+    )
+    for rec in checks[checks["status"] == "discrepancy"].to_dict("records"):
+        click.echo(f"  {rec['check_id']}: {rec['claim']} - computed {rec['computed']}, printed {rec['printed']}")
+
+
+@app.command()
+@click.argument("name")
+@click.option("--layer", "layers", multiple=True, help="Only search this layer (repeatable).")
+@gpkg_option
+@format_option
+def find(name: str, layers: tuple[str, ...], gpkg: Path | None, fmt: str) -> None:
+    """Find features by any name or alias (case, accents and punctuation ignored)."""
+    from .gazetteer import find as _find
+
+    _emit(_find(name, layers=layers or None, gpkg=gpkg), fmt, title=f"matches for {name!r}")
+
+
+@app.command()
+@click.argument("name")
+@click.option("--km", type=float, required=True, help="Radius in km (geodesic).")
+@click.option("--layer", "layers", multiple=True, help="Layer to search (repeatable; default places, customs_gates, projects).")
+@gpkg_option
+@format_option
+def near(name: str, km: float, layers: tuple[str, ...], gpkg: Path | None, fmt: str) -> None:
+    """Features within --km of a named feature or of 'LON,LAT'."""
+    from .query import near as _near
+
+    _emit(_near(_target(name), km=km, layers=layers or None, gpkg=gpkg), fmt, title=f"within {km:g} km of {name}")
+
+
+def _target(text: str):
+    """'LON,LAT' -> a coordinate pair; anything else is a name."""
+    parts = text.split(",")
+    if len(parts) == 2:
+        try:
+            return (float(parts[0]), float(parts[1]))
+        except ValueError:
+            pass
+    return text
+
+
+@app.command()
+@click.argument("a")
+@click.argument("b")
+@gpkg_option
+@format_option
+def distance(a: str, b: str, gpkg: Path | None, fmt: str) -> None:
+    """Geodesic distance in km between two features (nearest points)."""
+    import pandas as pd
+
+    from .query import distance_km
+
+    km = distance_km(_target(a), _target(b), gpkg=gpkg)
+    _emit(pd.DataFrame([{"from": a, "to": b, "distance_km": round(km, 3)}]), fmt)
+
+
+@app.command()
+@click.argument("start")
+@click.argument("end")
+@gpkg_option
+@format_option
+def path(start: str, end: str, gpkg: Path | None, fmt: str) -> None:
+    """The downstream river path from START to END."""
+    from .query import river_path
+
+    _emit(river_path(_target(start), _target(end), gpkg=gpkg), fmt, title="river path")
+
+
+@app.command("layers")
+@gpkg_option
+@format_option
+def layers_cmd(gpkg: Path | None, fmt: str) -> None:
+    """List the GeoPackage's layers and tables."""
+    from .io import layers as _layers
+
+    _emit(_layers(gpkg=gpkg)[["name", "kind", "geometry_type", "features", "title"]], fmt)
+
+
+@app.command()
+@click.argument("layer")
+@gpkg_option
+@format_option
+def info(layer: str, gpkg: Path | None, fmt: str) -> None:
+    """Describe one layer: what it holds and every column."""
+    import sqlite3
+
+    import pandas as pd
+
+    from .io import gpkg_path, layers as _layers, read
+
+    cat = _layers(gpkg=gpkg).set_index("name")
+    frame = read(layer, gpkg=gpkg)  # raises LayerNotFound with the list of layers
+    row = cat.loc[layer]
+    path_ = gpkg_path(gpkg)
+    with sqlite3.connect(f"file:{path_}?mode=ro", uri=True) as con:
+        try:
+            desc = dict(con.execute(
+                "SELECT column_name, description FROM gpkg_data_columns WHERE table_name = ?", (layer,)).fetchall())
+        except sqlite3.OperationalError:
+            desc = {}
+    cols = pd.DataFrame({
+        "column": [c for c in frame.columns],
+        "type": [str(t) for t in frame.dtypes],
+        "description": [desc.get(c, "") for c in frame.columns],
+    })
+    if fmt == "table":
+        click.echo(f"{layer}: {row['title']} ({row['kind']}, {row['features']} features"
+                   f"{', ' + row['geometry_type'] if row['geometry_type'] else ''})")
+        click.echo(row["description"] or "")
+    _emit(cols, fmt)
+
+
 def _render_maps(gpkg: Path | None) -> None:
     from .maps import render_all
 

@@ -71,9 +71,10 @@ class RiverNetwork:
         ``"river"``, ``"centreline"`` or ``"link"`` per edge (default all river).
     """
 
-    def __init__(self, edges, kinds=None):
+    def __init__(self, edges, kinds=None, labels=None):
         self.edges: list[LineString] = list(edges)
         self.kinds: list[str] = list(kinds) if kinds is not None else ["river"] * len(self.edges)
+        self.labels: list[str | None] = list(labels) if labels is not None else [None] * len(self.edges)
         self.graph = nx.DiGraph()
         for i, line in enumerate(self.edges):
             self._add_edge(i, line)
@@ -89,12 +90,30 @@ class RiverNetwork:
             return  # of two parallel channels between the same nodes keep the shorter
         self.graph.add_edge(a, b, id=i, weight=line.length)
 
-    def _append(self, line: LineString, kind: str) -> None:
+    def _append(self, line: LineString, kind: str, label: str | None = None) -> None:
         if line.length <= 0:
             return
         self.edges.append(line)
         self.kinds.append(kind)
+        self.labels.append(label)
         self._add_edge(len(self.edges) - 1, line)
+
+    @classmethod
+    def from_edges(cls, lines, kinds, from_nodes, to_nodes, labels=None) -> RiverNetwork:
+        """Rebuild a network from stored edges (the ``waterways`` layer).
+
+        Endpoints are snapped to one coordinate per node id, so edges that
+        share a node share a key even after a round trip through lon/lat.
+        """
+        canon: dict[int, tuple[float, float]] = {}
+        fixed = []
+        for line, u, v in zip(lines, from_nodes, to_nodes):
+            coords = list(line.coords)
+            canon.setdefault(int(u), coords[0])
+            canon.setdefault(int(v), coords[-1])
+            coords[0], coords[-1] = canon[int(u)], canon[int(v)]
+            fixed.append(LineString(coords))
+        return cls(fixed, kinds, labels)
 
     @classmethod
     def from_lines(
@@ -269,7 +288,7 @@ class RiverNetwork:
         marks = [0.0] + [at for at, _ in cuts if 0.0 < at < line.length] + [line.length]
         for s, e in zip(marks[:-1], marks[1:]):
             if e > s:
-                self._append(substring(line, s, e), self.kinds[eid])
+                self._append(substring(line, s, e), self.kinds[eid], self.labels[eid])
 
     # -- snapping and paths --------------------------------------------------------------
     def nearest_distance(self, point: Point) -> float:
@@ -331,6 +350,34 @@ class RiverNetwork:
                 raise NotDownstream("the end lies upstream of the start; swap them") from None
             raise NotDownstream("the end is not downstream of the start: the river network does not connect them") from None
         return self._trace(nodes)
+
+    def path_between(self, start: Point, end: Point, *, max_m: float) -> Trace:
+        """The water's path from the river nearest ``start`` to ``end``.
+
+        ``start`` snaps to the nearest river or centreline; ``end`` to the
+        nearest one *downstream of that point* (a town beside a confluence
+        lands on the river the water actually reaches).
+
+        Raises
+        ------
+        QueryError
+            when ``start`` is more than ``max_m`` from any river.
+        NotDownstream
+            when no water from ``start`` passes within ``max_m`` of ``end``.
+        """
+        a = self.snap(start, max_m=max_m)
+        b = self._snap_downstream(a, end, max_m)
+        if b is None:
+            try:
+                back = self.snap(end, max_m=max_m)
+            except QueryError:
+                raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
+            if self._snap_downstream(back, start, max_m) is not None:
+                raise NotDownstream("the end lies upstream of the start; swap them") from None
+            raise NotDownstream(
+                f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
+            )
+        return self.downstream_path(a, b)
 
     def _snap_downstream(self, node, point: Point, max_m: float):
         """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""

@@ -21,8 +21,15 @@ from .._errors import SourceError
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
 from .borders import build_borders
 from .boundaries import build_countries, build_provinces
+from .gates import build_gates
+from .geomspec import GeometryResolver
 from .hydro import build_hydro
+from .joins import build_joins
 from .layer import Layer
+from .paper import paper_layer, read_paper_tables
+from .paper_checks import CHECK_COLUMNS, run_checks, write_report
+from .places import build_places
+from .projects import build_events, build_projects
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
@@ -31,7 +38,7 @@ __all__ = ["build", "BuildReport", "STEPS"]
 log = logging.getLogger(__name__)
 
 #: Step names in order, for progress displays.
-STEPS = ("boundaries", "hydrography", "borders", "paper", "write")
+STEPS = ("boundaries", "hydrography", "borders", "paper", "places", "projects", "write")
 
 #: Curated tables written by the project itself (not from a registry package).
 OWN_SOURCES = [
@@ -42,6 +49,18 @@ OWN_SOURCES = [
         "attribution": "Names, aliases and river waypoints compiled by the neageo contributors.",
         "sha256": None,
         "note": "Hand-curated; see the CSV files for every value.",
+    },
+    {
+        "source": "paper",
+        "package": (
+            "Woo-Jun Kim, 'Cooperation and Conflict among Provinces: The Three Northeastern Provinces of China, "
+            "the Russian Far East, and Sinuiju, North Korea', Institute of International Relations, National "
+            "Chengchi University, Taipei"
+        ),
+        "licence": "Facts and figures cited from the paper; no text reproduced (descriptions are neageo's own words)",
+        "attribution": "Kim, Woo-Jun. Cooperation and Conflict among Provinces. Tables and footnotes as cited per row.",
+        "sha256": None,
+        "note": "Transcribed into geodata/sources/paper/*.csv; checked by neageo check-paper.",
     },
 ]
 
@@ -77,6 +96,25 @@ def _registry_sources(src: Sources) -> list[dict]:
         except (KeyError, TypeError):
             raise SourceError(f"{src.display(path)}: a record lacks source/registry/package/licence fields") from None
     return rows
+
+
+def _checks_layer(checks) -> Layer:
+    return Layer(
+        name="paper_checks",
+        frame=checks,
+        title="Consistency checks of the paper's numbers",
+        description=(
+            "Every check neageo check-paper runs on the paper's tables and text figures, with the cells it "
+            "uses, what they imply, what is printed, the rounding tolerance and the verdict (ok, discrepancy, "
+            "info). The same as geodata/paper_check.csv."
+        ),
+        sources=("paper",),
+        columns=dict(zip(CHECK_COLUMNS, [
+            "Identifier", "Kind of check", "ok, discrepancy or info", "Tables involved", "What is checked",
+            "The printed cells used", "What the cells imply", "What the paper prints", "Rounding tolerance",
+            "Comment",
+        ])),
+    )
 
 
 def build(
@@ -127,8 +165,28 @@ def build(
     done("hydrography")
 
     step("borders")
-    layers.append(build_borders(countries.frame, hydro.rivers))
+    borders = build_borders(countries.frame, hydro.rivers)
+    layers.append(borders)
     done("borders")
+
+    step("paper")
+    tables = read_paper_tables(src)
+    checks = run_checks(tables)
+    layers += [paper_layer(tables), _checks_layer(checks)]
+    done("paper")
+
+    step("places")
+    places = build_places(src, provinces.frame)
+    layers += [places, build_gates(src, places.frame, borders.frame, tables)]
+    done("places")
+
+    step("projects")
+    resolver = GeometryResolver(
+        places=places.frame, provinces=provinces.frame, borders=borders.frame, network=hydro.network
+    )
+    layers += [build_projects(src, resolver), build_events(src, resolver)]
+    layers += build_joins(src, tables, places.frame, provinces.frame)
+    done("projects")
 
     for layer in layers:
         layer.check_columns()
@@ -145,6 +203,7 @@ def build(
     }
     with build_lock(target):
         write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
+        write_report(checks, target.parent)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)

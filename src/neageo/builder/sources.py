@@ -129,7 +129,12 @@ def read_table(
             rec[col] = value
         rec["_row"] = lineno
         records.append(rec)
-    frame = pd.DataFrame(records, columns=[*columns, "_row"])
+    frame = pd.DataFrame(records, columns=[*columns, "_row"], dtype=object)
+    # numeric columns without nulls get a numeric dtype; with nulls they keep None (not NaN)
+    for col, kind in columns.items():
+        if kind != "str" and frame[col].notna().all():
+            frame[col] = frame[col].astype("int64" if kind == "int" else "float64")
+    frame["_row"] = frame["_row"].astype("int64")
     if key is not None and len(frame):
         cols = [key] if isinstance(key, str) else list(key)
         dup = frame[frame.duplicated(cols, keep="first")]

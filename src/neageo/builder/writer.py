@@ -121,6 +121,7 @@ def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metada
             _write_layer(tmp, layer)
         _write_provenance(tmp, layers, sources)
         _write_metadata(tmp, metadata)
+        _write_data_columns(tmp, layers)
         _check(tmp, layers)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -173,3 +174,48 @@ def _write_metadata(path: Path, metadata: dict) -> None:
             "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
             "VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
         )
+
+
+_ALIAS_WORDS = {"en": "(English)", "zh": "(Chinese)", "ru": "(Russian)", "ko": "(Korean)", "km": "km", "km2": "km²",
+                "pct": "%", "iso": "ISO", "a3": "code", "id": "id", "m": "(million)"}
+
+
+def column_alias(column: str) -> str:
+    """A short human label for a column: ``name_en`` -> ``Name (English)``, ``length_km`` -> ``Length km``."""
+    words = [_ALIAS_WORDS.get(w, w) for w in column.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _write_data_columns(path: Path, layers: list[Layer]) -> None:
+    """Column descriptions in ``gpkg_data_columns`` (GeoPackage schema extension).
+
+    GDAL reads ``name`` as a field's alternative name and ``description`` as
+    its comment; QGIS shows them as the field alias and tooltip.
+    """
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+            "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))"
+        )
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, "
+            "constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, "
+            "max_is_inclusive BOOLEAN, description TEXT, "
+            "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))"
+        )
+        for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+            con.execute(
+                "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+                "VALUES (?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+                (table,),
+            )
+        for layer in layers:
+            for column, description in layer.columns.items():
+                alias = column_alias(column)
+                con.execute(
+                    "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (layer.name, column, alias, alias, description),
+                )

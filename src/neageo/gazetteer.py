@@ -1,0 +1,140 @@
+"""Finding features by name, in any language and spelling.
+
+Names are compared after normalisation: Unicode compatibility decomposition,
+diacritics dropped, case folded, and everything but letters and digits
+removed, so ``"P'yŏngan-bukto"``, ``"pyongan bukto"`` and ``"PYONGANBUKTO"``
+are the same key; Chinese, Russian and Korean names match as written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from ._errors import PlaceNotFound, QueryError
+from .io import gpkg_path, read
+
+__all__ = ["normalise", "find", "SEARCHED_LAYERS"]
+
+#: Layer -> (identifier column, name columns searched).
+SEARCHED_LAYERS = {
+    "places": ("place_id", ("name_en", "name_zh", "name_ru", "name_ko", "aliases", "place_id")),
+    "customs_gates": ("gate_id", ("name_en", "name_zh", "name_ru", "name_ko", "aliases", "gate_id")),
+    "provinces": ("adm1_code", ("name_en", "name_zh", "name_ru", "name_ko", "name_local", "aliases")),
+    "countries": ("iso_a3", ("name_en", "name_zh", "name_ru", "name_ko", "aliases", "iso_a3")),
+    "rivers": ("name_en", ("name_en", "name_zh", "name_ru", "name_ko", "aliases")),
+    "projects": ("project_id", ("name_en", "name_local", "project_id")),
+    "events": ("event_id", ("title", "event_id")),
+}
+#: Order in which layers are listed when one name matches several features.
+_PRIORITY = list(SEARCHED_LAYERS)
+
+
+def normalise(text: str) -> str:
+    """The comparison key of a name (see the module docstring)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    recomposed = unicodedata.normalize("NFC", stripped).casefold()
+    return "".join(ch for ch in recomposed if ch.isalnum())
+
+
+def _names(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    out = []
+    for part in str(value).split("|"):
+        out += [p.strip() for p in part.split(" / ")] if " / " in part else [part.strip()]
+    return [p for p in out if p]
+
+
+@lru_cache(maxsize=4)
+def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict]:
+    """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling."""
+    keys: dict[str, list[tuple[str, str]]] = {}
+    display: dict[tuple[str, str], str] = {}
+    spelling: dict[str, str] = {}
+    for layer, (id_col, cols) in SEARCHED_LAYERS.items():
+        frame = read(layer, gpkg=path)
+        for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
+            fid = str(rec[id_col])
+            display[(layer, fid)] = str(rec.get("name_en") or rec.get("title") or fid)
+            for col in cols:
+                for name in _names(rec.get(col)):
+                    key = normalise(name)
+                    if not key:
+                        continue
+                    hits = keys.setdefault(key, [])
+                    if (layer, fid) not in hits:
+                        hits.append((layer, fid))
+                    spelling.setdefault(key, name)
+    return keys, display, spelling
+
+
+def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Features whose name or alias matches ``name`` in any searched layer.
+
+    Parameters
+    ----------
+    name
+        Any name or alias, in any language; case, diacritics and punctuation are ignored.
+    layers
+        Restrict the search to these layers (default: places, customs gates,
+        provinces, countries, rivers, projects, events).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per matching feature: ``layer``, ``id``, ``name_en``,
+        ``matched`` (the spelling that matched) and the geometry, places first.
+
+    Raises
+    ------
+    PlaceNotFound
+        with the closest known names when nothing matches.
+
+    Examples
+    --------
+    >>> neageo.find("Shinuiju")[["layer", "name_en"]]   # doctest: +SKIP
+    >>> neageo.find("琿春").iloc[0].geometry            # doctest: +SKIP
+    """
+    if not isinstance(name, str):
+        raise QueryError(f"a name must be text, not {type(name).__name__}")
+    key = normalise(name)
+    if not key:
+        raise QueryError("the name is empty (or only punctuation); give a place, river, province or country")
+    wanted = list(layers) if layers else list(SEARCHED_LAYERS)
+    unknown = [lyr for lyr in wanted if lyr not in SEARCHED_LAYERS]
+    if unknown:
+        raise QueryError(f"cannot search layer(s) {unknown}; searchable: {', '.join(SEARCHED_LAYERS)}")
+    path = gpkg_path(gpkg)
+    keys, display, spelling = _index(str(path), path.stat().st_mtime_ns)
+    hits = [h for h in keys.get(key, []) if h[0] in wanted]
+    if not hits:
+        pool = [k for k, v in keys.items() if any(h[0] in wanted for h in v)]
+        close = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
+        names = []
+        for k in close:
+            for h in keys[k]:
+                if display[h] not in names:
+                    names.append(display[h])
+        hint = f"; closest: {', '.join(names[:5])}" if names else "; try `neageo find` with another spelling"
+        raise PlaceNotFound(f"no feature is called {name!r}{hint}")
+    hits.sort(key=lambda h: (_PRIORITY.index(h[0]), h[1]))
+    parts = []
+    for layer in dict.fromkeys(h[0] for h in hits):
+        ids = [h[1] for h in hits if h[0] == layer]
+        id_col = SEARCHED_LAYERS[layer][0]
+        frame = read(layer, gpkg=path)
+        sel = frame[frame[id_col].astype(str).isin(ids)].copy()
+        sel.insert(0, "layer", layer)
+        sel.insert(1, "id", sel[id_col].astype(str))
+        if "name_en" not in sel:
+            sel["name_en"] = sel.get("title", sel["id"])
+        sel["matched"] = spelling[key]
+        parts.append(sel[["layer", "id", "name_en", "matched", "geometry"]])
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)

@@ -1,0 +1,311 @@
+"""Spatial questions over the GeoPackage, answered geodesically.
+
+Every distance here is measured on the WGS84 ellipsoid between the nearest
+points of the two geometries (found in the regional projection, then measured
+with :class:`pyproj.Geod`); nothing is measured in degrees.  Functions take a
+name (anything :func:`neageo.find` resolves), a ``(lon, lat)`` pair, or a
+shapely geometry in lon/lat.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from ._errors import NotDownstream, PlaceNotFound, QueryError
+from .gazetteer import find
+from .geodesy import GEOD, from_regional, length_km, to_regional
+from .io import gpkg_path, read
+from .network import RiverNetwork
+
+__all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "resolve", "NEAR_LAYERS"]
+
+#: Layers :func:`near` searches by default.
+NEAR_LAYERS = ("places", "customs_gates", "projects")
+#: Largest radius :func:`near` accepts, km (half the Earth's circumference).
+MAX_KM = 20_037.5
+#: How far a place may be from the river for :func:`river_path`, km.
+RIVER_SNAP_KM = 25.0
+
+Target = str | tuple[float, float] | BaseGeometry
+
+
+def _check_lonlat(lon, lat) -> Point:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise QueryError(f"coordinates must be numbers, not ({lon!r}, {lat!r})") from None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise QueryError(f"coordinates must be finite numbers, not ({lon}, {lat})")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise QueryError(f"({lon}, {lat}) is not a lon/lat position (lon -180..180, lat -90..90)")
+    return Point(lon, lat)
+
+
+def resolve(target: Target, *, gpkg: str | Path | None = None, layers=None) -> tuple[BaseGeometry, str]:
+    """The geometry and a display label of a name, ``(lon, lat)`` or geometry."""
+    if isinstance(target, BaseGeometry):
+        if target.is_empty:
+            raise QueryError("the geometry is empty")
+        return target, target.geom_type
+    if isinstance(target, str):
+        hits = find(target, gpkg=gpkg, layers=layers)
+        row = hits.iloc[0]
+        return row.geometry, f"{row['name_en']} ({row['layer']})"
+    if isinstance(target, (tuple, list)) and len(target) == 2:
+        p = _check_lonlat(*target)
+        return p, f"({p.x:g}, {p.y:g})"
+    raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
+
+
+def _check_km(km) -> float:
+    try:
+        km = float(km)
+    except (TypeError, ValueError):
+        raise QueryError(f"km must be a number, not {km!r}") from None
+    if not math.isfinite(km) or km < 0:
+        raise QueryError(f"km must be a finite number >= 0, not {km}")
+    if km > MAX_KM:
+        raise QueryError(f"km must be at most {MAX_KM:g} (half the Earth's circumference), not {km:g}")
+    return km
+
+
+def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
+    """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected)."""
+    a_m = to_regional(a)
+    near_a, near_b = _nearest_pairs(a_m, b_m)
+    pa, pb = from_regional(near_a), from_regional(near_b)
+    _, _, d = GEOD.inv(shapely.get_x(pa), shapely.get_y(pa), shapely.get_x(pb), shapely.get_y(pb))
+    d = np.asarray(d, dtype=float) / 1000.0
+    d[shapely.intersects(a_m, b_m)] = 0.0
+    return d
+
+
+def _nearest_pairs(a_m, b_m):
+    lines = shapely.shortest_line(a_m, b_m)
+    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    return shapely.points(coords[:, 0]), shapely.points(coords[:, 1])
+
+
+def distance_km(a: Target, b: Target, *, gpkg: str | Path | None = None) -> float:
+    """Geodesic distance in km between two features (nearest points for lines and areas).
+
+    Examples
+    --------
+    >>> round(neageo.distance_km("Sinuiju", "Dandong"), 1)   # doctest: +SKIP
+    3.2
+    """
+    ga, _ = resolve(a, gpkg=gpkg)
+    gb, _ = resolve(b, gpkg=gpkg)
+    gb_m = to_regional(np.array([gb], dtype=object))
+    return float(_geodesic_distance_km(ga, gb_m, [gb])[0])
+
+
+def _degree_box(geom: BaseGeometry, km: float) -> tuple[float, float, float, float]:
+    """A lon/lat box certainly containing everything within ``km`` of ``geom``."""
+    w, s, e, n = geom.bounds
+    dlat = km / 110.5 + 0.01
+    s2, n2 = max(s - dlat, -90.0), min(n + dlat, 90.0)
+    coslat = math.cos(math.radians(min(max(abs(s2), abs(n2)), 89.9)))
+    dlon = km / (111.3 * coslat) + 0.01
+    if dlon >= 180 or n2 >= 89.9 or s2 <= -89.9:
+        return (-180.0, -90.0, 180.0, 90.0)
+    return (max(w - dlon, -180.0), s2, min(e + dlon, 180.0), n2)
+
+
+def near(
+    target: Target,
+    *,
+    km: float,
+    layers: list[str] | tuple[str, ...] | None = None,
+    gpkg: str | Path | None = None,
+) -> gpd.GeoDataFrame:
+    """Features within ``km`` of a named feature or a ``(lon, lat)``, nearest first.
+
+    The layers' spatial indexes (GeoPackage R-trees) narrow the search to a
+    box around the target; exact geodesic distances are then computed for the
+    candidates only.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``layer``, ``name``, ``distance_km`` and the feature's columns' name and
+        geometry; the target itself is left out when it is a feature.
+
+    Examples
+    --------
+    >>> neageo.near("Tumen River mouth", km=50)   # doctest: +SKIP
+    >>> neageo.near((130.7, 42.3), km=50, layers=["places"])   # doctest: +SKIP
+    """
+    km = _check_km(km)
+    geom, _ = resolve(target, gpkg=gpkg)
+    box = _degree_box(geom, km)
+    wanted = tuple(layers) if layers else NEAR_LAYERS
+    parts = []
+    for layer in wanted:
+        frame = read(layer, bbox=box, gpkg=gpkg)
+        if frame.empty:
+            continue
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise QueryError(f"layer {layer!r} has no geometry")
+        geoms = frame.geometry.values
+        dist = _geodesic_distance_km(geom, to_regional(geoms), geoms)
+        keep = dist <= km
+        # leave the target itself out
+        keep &= ~shapely.equals_exact(geoms, geom, tolerance=1e-12)
+        sel = frame[keep].copy()
+        if sel.empty:
+            continue
+        name = next((c for c in ("name_en", "title", "countries") if c in sel), None)
+        sel.insert(0, "layer", layer)
+        sel.insert(1, "name", sel[name].astype(str) if name else sel.index.astype(str))
+        sel.insert(2, "distance_km", np.round(dist[keep], 3))
+        parts.append(sel[["layer", "name", "distance_km", "geometry"]])
+    if not parts:
+        return gpd.GeoDataFrame({"layer": [], "name": [], "distance_km": []}, geometry=[], crs=4326)
+    out = pd.concat(parts, ignore_index=True).sort_values(["distance_km", "layer", "name"], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
+def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Features of ``layer`` inside a named province or country (or any polygon).
+
+    Points count when inside; lines and polygons when they overlap it, with
+    ``share_inside`` (0-1, by length or area in the equal-area projection).
+
+    Examples
+    --------
+    >>> neageo.within("Primorsky Krai", "places")   # doctest: +SKIP
+    """
+    if isinstance(area, str):
+        geom, _ = resolve(area, gpkg=gpkg, layers=["provinces", "countries"])
+    else:
+        geom, _ = resolve(area, gpkg=gpkg)
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise QueryError(f"{area!r} is not an area (it is a {geom.geom_type})")
+    frame = read(layer, bbox=geom.bounds, gpkg=gpkg)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise QueryError(f"layer {layer!r} has no geometry")
+    if frame.empty:
+        return frame.assign(share_inside=pd.Series(dtype=float))
+    geoms = frame.geometry.values
+    hit = shapely.intersects(geom, geoms)
+    sel = frame[hit].copy()
+    g_m, area_m = to_regional(sel.geometry.values), to_regional(geom)
+    share = []
+    for g in g_m:
+        if g.geom_type in ("Point", "MultiPoint"):
+            share.append(1.0)
+        elif g.geom_type in ("LineString", "MultiLineString"):
+            share.append(g.intersection(area_m).length / g.length if g.length else 1.0)
+        else:
+            share.append(g.intersection(area_m).area / g.area if g.area else 1.0)
+    sel["share_inside"] = np.round(share, 4)
+    return sel[sel["share_inside"] > 0].reset_index(drop=True)
+
+
+@lru_cache(maxsize=2)
+def _network(path: str, mtime_ns: int) -> RiverNetwork:
+    ways = read("waterways", gpkg=path)
+    lines = list(to_regional(ways.geometry.values))
+    return RiverNetwork.from_edges(lines, list(ways["kind"]), ways["from_node"], ways["to_node"], list(ways["river"]))
+
+
+def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
+    """The downstream path along the river network from ``start`` to ``end``.
+
+    Each end snaps to the river: ``start`` to the nearest river, ``end`` to the
+    nearest water downstream of it (within 25 km).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row: the path (oriented downstream), ``length_km``, ``rivers`` (the
+        named rivers passed, in order, separated by " > "), ``start_offset_km``
+        and ``end_offset_km`` (how far each place is from where it meets the river).
+
+    Raises
+    ------
+    NotDownstream
+        when ``end`` is not downstream of ``start``.
+
+    Examples
+    --------
+    >>> neageo.river_path("Jilin City", "Khabarovsk")[["length_km", "rivers"]]   # doctest: +SKIP
+    """
+    a, a_label = resolve(start, gpkg=gpkg)
+    b, b_label = resolve(end, gpkg=gpkg)
+    path = gpkg_path(gpkg)
+    net = copy.deepcopy(_network(str(path), path.stat().st_mtime_ns))
+    pa, pb = to_regional(a.representative_point()), to_regional(b.representative_point())
+    try:
+        trace = net.path_between(pa, pb, max_m=RIVER_SNAP_KM * 1000)
+    except NotDownstream as exc:
+        raise NotDownstream(f"{b_label} is not downstream of {a_label}: {exc}") from None
+    except QueryError as exc:
+        raise QueryError(f"{a_label}: {exc}") from None
+    names: list[str] = []
+    for eid in trace.edges:
+        label = net.labels[eid]
+        if label and (not names or names[-1] != label):
+            names.append(label)
+    line = from_regional(trace.line)
+    start_pt, end_pt = from_regional(Point(trace.line.coords[0])), from_regional(Point(trace.line.coords[-1]))
+    ra, rb = a.representative_point(), b.representative_point()
+    return gpd.GeoDataFrame(
+        [{
+            "start": a_label,
+            "end": b_label,
+            "length_km": round(length_km(line), 2),
+            "rivers": " > ".join(names),
+            "start_offset_km": round(GEOD.inv(ra.x, ra.y, start_pt.x, start_pt.y)[2] / 1000, 2),
+            "end_offset_km": round(GEOD.inv(rb.x, rb.y, end_pt.x, end_pt.y)[2] / 1000, 2),
+            "geometry": line,
+        }],
+        crs=4326,
+    )
+
+
+def _country(name: str, gpkg) -> str:
+    if isinstance(name, str) and len(name) == 3 and name.isalpha() and name.isupper():
+        return name
+    try:
+        hits = find(name, gpkg=gpkg, layers=["countries"])
+    except PlaceNotFound as exc:
+        raise PlaceNotFound(f"{exc} (border_length_km takes countries)") from None
+    return str(hits.iloc[0]["id"])
+
+
+def border_length_km(a: str, b: str, *, by_segment: bool = False, gpkg: str | Path | None = None):
+    """Geodesic length of the border between two countries (names or ISO codes).
+
+    With ``by_segment=True``, a DataFrame of segment (river or land), length_km
+    and, for river segments, the length of the river alongside.
+
+    Examples
+    --------
+    >>> neageo.border_length_km("China", "North Korea")   # doctest: +SKIP
+    1004.92
+    """
+    pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
+    borders = read("borders", where=f"countries = '{pair}'", gpkg=gpkg)
+    if borders.empty:
+        raise QueryError(f"neageo has no border between {pair.replace('-', ' and ')}")
+    lengths = np.array([length_km(g) for g in borders.geometry])
+    if not by_segment:
+        return round(float(lengths.sum()), 2)
+    frame = pd.DataFrame({"segment": borders["segment"], "length_km": lengths,
+                          "along_river_km": borders["along_river_km"]})
+    out = frame.groupby("segment", sort=False).agg(length_km=("length_km", "sum"),
+                                                   along_river_km=("along_river_km", "sum"), parts=("length_km", "size"))
+    out["along_river_km"] = out["along_river_km"].where(out.index != "land")
+    return out.round(2).reset_index()
