@@ -26,7 +26,10 @@ gpkg_option = click.option(
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:  # piped or captured: do not fold tables to 80 columns
+        console = Console(stderr=stderr, highlight=False, width=160)
+    return console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,6 +112,13 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
         ]
     if fmt == "csv":
         click.echo(plain.to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    if len(plain) == 1 and len(plain.columns) > 4:  # one record: one field per line reads better
+        if title:
+            click.echo(title)
+        width = max(len(str(c)) for c in plain.columns)
+        for col, value in plain.iloc[0].items():
+            click.echo(f"  {str(col):<{width}}  {'' if value is None else value}")
         return
     from rich.table import Table
 

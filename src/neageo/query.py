@@ -80,7 +80,18 @@ def _check_km(km) -> float:
 
 
 def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
-    """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected)."""
+    """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected).
+
+    ``b_m`` may be None when every geometry is a point and ``a`` is a point:
+    then the distance is simply the geodesic between them.
+    """
+    b_geoms = np.asarray(b_geoms, dtype=object)
+    if a.geom_type == "Point" and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
+        n = len(b_geoms)
+        _, _, d = GEOD.inv(np.full(n, a.x), np.full(n, a.y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
+        return np.asarray(d, dtype=float) / 1000.0
+    if b_m is None:
+        b_m = to_regional(b_geoms)
     a_m = to_regional(a)
     near_a, near_b = _nearest_pairs(a_m, b_m)
     pa, pb = from_regional(near_a), from_regional(near_b)
@@ -148,32 +159,37 @@ def near(
     """
     km = _check_km(km)
     geom, _ = resolve(target, gpkg=gpkg)
-    box = _degree_box(geom, km)
-    wanted = tuple(layers) if layers else NEAR_LAYERS
-    parts = []
-    for layer in wanted:
-        frame = read(layer, bbox=box, gpkg=gpkg)
-        if frame.empty:
-            continue
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise QueryError(f"layer {layer!r} has no geometry")
-        geoms = frame.geometry.values
-        dist = _geodesic_distance_km(geom, to_regional(geoms), geoms)
-        keep = dist <= km
-        # leave the target itself out
-        keep &= ~shapely.equals_exact(geoms, geom, tolerance=1e-12)
-        sel = frame[keep].copy()
-        if sel.empty:
-            continue
-        name = next((c for c in ("name_en", "title", "countries") if c in sel), None)
-        sel.insert(0, "layer", layer)
-        sel.insert(1, "name", sel[name].astype(str) if name else sel.index.astype(str))
-        sel.insert(2, "distance_km", np.round(dist[keep], 3))
-        parts.append(sel[["layer", "name", "distance_km", "geometry"]])
-    if not parts:
+    found_layer, found_name, found_dist, found_geom = _near_arrays(geom, km, tuple(layers) if layers else NEAR_LAYERS,
+                                                                   gpkg_path(gpkg))
+    if not found_layer:
         return gpd.GeoDataFrame({"layer": [], "name": [], "distance_km": []}, geometry=[], crs=4326)
-    out = pd.concat(parts, ignore_index=True).sort_values(["distance_km", "layer", "name"], ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    name = np.concatenate(found_name)
+    dist = np.round(np.concatenate(found_dist), 3)
+    layer_arr = np.asarray(found_layer, dtype=object)
+    order = np.lexsort((name.astype(str), layer_arr.astype(str), dist))
+    return gpd.GeoDataFrame(
+        {"layer": layer_arr[order], "name": name[order], "distance_km": dist[order]},
+        geometry=np.concatenate(found_geom)[order], crs=4326,
+    )
+
+
+def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path):
+    """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out)."""
+    box = shapely.box(*_degree_box(geom, km))
+    found_layer, found_name, found_dist, found_geom = [], [], [], []
+    for layer in wanted:
+        names, geoms, tree = _layer_index(str(path), path.stat().st_mtime_ns, layer)
+        idx = np.sort(tree.query(box))
+        if len(idx) == 0:
+            continue
+        cand = geoms[idx]
+        dist = _geodesic_distance_km(geom, None, cand)
+        keep = (dist <= km) & ~shapely.equals_exact(cand, geom, tolerance=1e-12)  # leave the target itself out
+        found_layer += [layer] * int(keep.sum())
+        found_name.append(names[idx][keep])
+        found_dist.append(dist[keep])
+        found_geom.append(cand[keep])
+    return found_layer, found_name, found_dist, found_geom
 
 
 def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -211,6 +227,18 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
             share.append(g.intersection(area_m).area / g.area if g.area else 1.0)
     sel["share_inside"] = np.round(share, 4)
     return sel[sel["share_inside"] > 0].reset_index(drop=True)
+
+
+@lru_cache(maxsize=16)
+def _layer_index(path: str, mtime_ns: int, layer: str):
+    """Names, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
+    frame = read(layer, gpkg=path)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise QueryError(f"layer {layer!r} has no geometry to search")
+    col = next((c for c in ("name_en", "title", "countries") if c in frame), None)
+    names = frame[col].astype(str).to_numpy(dtype=object) if col else frame.index.astype(str).to_numpy(dtype=object)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    return names, geoms, shapely.STRtree(geoms)
 
 
 @lru_cache(maxsize=2)
