@@ -37,6 +37,7 @@ _LAZY = {
     "river_path": "neageo.query",
     "border_length_km": "neageo.query",
     "render_maps": "neageo.maps",
+    "render_all": "neageo.maps",
     "export": "neageo.export",
 }
 

@@ -259,11 +259,23 @@ def info(layer: str, gpkg: Path | None, fmt: str) -> None:
     _emit(cols, fmt)
 
 
-def _render_maps(gpkg: Path | None) -> None:
+def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
     from .maps import render_all
 
-    paths = render_all(gpkg=gpkg)
-    _console().print(f"wrote {len(paths)} maps to {paths[0].parent}")
+    paths = render_all(gpkg=gpkg, out_dir=out_dir)
+    total = sum(p.stat().st_size for p in paths)
+    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
+
+
+@app.command()
+@gpkg_option
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder for the HTML (default maps/).")
+def maps(gpkg: Path | None, out_dir: Path | None) -> None:
+    """Render the themed web maps and their index from the GeoPackage."""
+    from .io import gpkg_path
+
+    gpkg_path(gpkg)  # a clear error before any work if the GeoPackage is missing
+    _render_maps(gpkg, out_dir)
 
 
 def main(argv: list[str] | None = None) -> None:
