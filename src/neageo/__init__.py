@@ -38,7 +38,8 @@ _LAZY = {
     "border_length_km": "neageo.query",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
-    "export": "neageo.export",
+    "export": "neageo.exports",
+    "export_postgis": "neageo.exports",
 }
 
 __all__ = [

@@ -259,6 +259,33 @@ def info(layer: str, gpkg: Path | None, fmt: str) -> None:
     _emit(cols, fmt)
 
 
+@app.command("export")
+@gpkg_option
+@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "fgb", "shp", "kml", "csv"]),
+              help="File format (one file per layer in --out).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder for file formats.")
+@click.option("--to", "url", help="postgresql://user:password@host:port/database to write to PostGIS instead.")
+@click.option("--schema", default="public", show_default=True, help="PostGIS schema.")
+@click.option("--if-exists", type=click.Choice(["fail", "replace", "append"]), default="fail", show_default=True)
+@click.option("--layers", "layer_list", multiple=True, help="Layer to export (repeatable; default all).")
+@click.option("--csv-geometry", type=click.Choice(["wkt", "lonlat"]), default="wkt", show_default=True,
+              help="CSV geometry: WKT, or lon/lat columns for point layers.")
+def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry) -> None:
+    """Export layers to files (--format, --out) or to PostGIS (--to)."""
+    from .exports import export, export_postgis
+
+    if bool(url) == bool(fmt):
+        raise click.UsageError("give either --format with --out, or --to postgresql://...")
+    if url:
+        counts = export_postgis(url, schema=schema, if_exists=if_exists, layers=list(layer_list) or None, gpkg=gpkg)
+        click.echo(f"wrote {len(counts)} tables ({sum(counts.values())} rows) to schema {schema}")
+        return
+    if out is None:
+        raise click.UsageError("--format needs --out DIR")
+    paths = export(fmt=fmt, out=out, layers=list(layer_list) or None, gpkg=gpkg, csv_geometry=csv_geometry)
+    click.echo(f"wrote {len(paths)} files to {out}")
+
+
 def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
     from .maps import render_all
 

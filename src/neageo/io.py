@@ -103,7 +103,7 @@ def read(
     gpkg
         GeoPackage to read instead of the default.
     source
-        A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.export`).
+        A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.exports`).
 
     Examples
     --------
@@ -111,7 +111,7 @@ def read(
     >>> gates = neageo.read("customs_gates", where="border = 'CHN-RUS'")  # doctest: +SKIP
     """
     if source is not None:
-        from .export import read_postgis
+        from .exports import read_postgis
 
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio

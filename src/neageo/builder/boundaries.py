@@ -26,7 +26,7 @@ def _join_aliases(*groups) -> str:
         for alias in group:
             if alias and alias not in seen:
                 seen.append(alias)
-    return "|".join(seen)
+    return "|".join(seen) or None
 
 
 def build_countries(src: Sources) -> Layer:

@@ -80,7 +80,7 @@ def build_gates(
             "name_zh": g["name_zh"],
             "name_ru": g["name_ru"],
             "name_ko": g["name_ko"],
-            "aliases": "|".join(split_aliases(g["aliases"])),
+            "aliases": "|".join(split_aliases(g["aliases"])) or None,
             "town": town["name_en"],
             "province": town["province"],
             "iso_a3": home,

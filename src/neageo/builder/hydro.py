@@ -98,7 +98,7 @@ def build_hydro(src: Sources) -> HydroResult:
             "name_zh": row["name_zh"],
             "name_ru": row["name_ru"],
             "name_ko": row["name_ko"],
-            "aliases": "|".join(split_aliases(row["aliases"])),
+            "aliases": "|".join(split_aliases(row["aliases"])) or None,
             "length_km": round(length_km(geom), 2),
             "centreline_km": round(centre_m / 1000, 2),
             "linked_km": round(link_m / 1000, 2),

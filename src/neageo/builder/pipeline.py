@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import SourceError
+from ..qgis import write_project
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
 from .borders import build_borders
 from .boundaries import build_countries, build_provinces
@@ -203,6 +204,7 @@ def build(
     }
     with build_lock(target):
         write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
+        write_project(target)
         write_report(checks, target.parent)
     done("write")
     log.info("built %s", target)

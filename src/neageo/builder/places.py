@@ -86,7 +86,7 @@ def build_places(src: Sources, provinces: gpd.GeoDataFrame) -> Layer:
                         "population": population, "geometry": Point(lon, lat)})
     frame = gpd.GeoDataFrame(records, crs=4326)
     _join_provinces(frame, provinces, shown)
-    frame["aliases"] = ["|".join(split_aliases(a)) for a in frame["aliases"]]
+    frame["aliases"] = ["|".join(split_aliases(a)) or None for a in frame["aliases"]]
     frame["geonames_id"] = frame["geonames_id"].astype("Int64")
     frame["population"] = frame["population"].astype("Int64")
     cols = ["place_id", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "kind", "iso_a3", "province",

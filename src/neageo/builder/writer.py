@@ -22,6 +22,7 @@ import pandas as pd
 import pyogrio
 
 from .._errors import BuildError
+from ..qgis import write_qgis_support
 from .layer import Layer
 
 __all__ = ["write_gpkg", "build_lock", "FIXED_TIMESTAMP"]
@@ -122,6 +123,7 @@ def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metada
         _write_provenance(tmp, layers, sources)
         _write_metadata(tmp, metadata)
         _write_data_columns(tmp, layers)
+        write_qgis_support(tmp, layers, sources)
         _check(tmp, layers)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
