@@ -245,7 +245,8 @@ def _layer_index(path: str, mtime_ns: int, layer: str):
 def _network(path: str, mtime_ns: int) -> RiverNetwork:
     ways = read("waterways", gpkg=path)
     lines = list(to_regional(ways.geometry.values))
-    return RiverNetwork.from_edges(lines, list(ways["kind"]), ways["from_node"], ways["to_node"], list(ways["river"]))
+    labels = [r if isinstance(r, str) and r else None for r in ways["river"]]  # nulls come back as NaN
+    return RiverNetwork.from_edges(lines, list(ways["kind"]), ways["from_node"], ways["to_node"], labels)
 
 
 def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
