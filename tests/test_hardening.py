@@ -326,39 +326,30 @@ def test_payloads_are_escaped_in_exports(hostile, tmp_path):
 
 
 @pytest.mark.browser
-def test_payloads_run_nothing_in_chromium(hostile):
-    from test_maps import CHROMIUM, open_offline
+def test_payloads_run_nothing_in_chromium(hostile, browser):
+    from test_maps import open_offline
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from test_maps import ARGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        opened = 0
-        for page_path in sorted(hostile["maps"].glob("*.html")):
-            if page_path.name == "index.html":
-                continue
-            page, seen = open_offline(browser, page_path)
-            # open every popup and tooltip of every feature that has one
-            opened += page.evaluate("""() => {
-                const map = Object.values(window).find(v => v instanceof L.Map);
-                let n = 0;
-                map.eachLayer(l => {
-                    if (l.getPopup && l.getPopup()) { l.openPopup(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); n++; }
-                    if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); }
-                });
-                return n;
-            }""")
-            page.wait_for_timeout(300)
-            assert page.evaluate("typeof window.__xss") == "undefined", page_path.name
-            assert not seen["dialogs"], page_path.name
-            assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img, "
-                                ".leaflet-tooltip img, .leaflet-tooltip script, .leaflet-control-layers script").count() == 0
-            page.close()
-        browser.close()
+    opened = 0
+    for page_path in sorted(hostile["maps"].glob("*.html")):
+        if page_path.name == "index.html":
+            continue
+        page, seen = open_offline(browser, page_path)
+        # open every popup and tooltip of every feature that has one
+        opened += page.evaluate("""() => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            let n = 0;
+            map.eachLayer(l => {
+                if (l.getPopup && l.getPopup()) { l.openPopup(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); n++; }
+                if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); }
+            });
+            return n;
+        }""")
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.__xss") == "undefined", page_path.name
+        assert not seen["dialogs"], page_path.name
+        assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img, "
+                            ".leaflet-tooltip img, .leaflet-tooltip script, .leaflet-control-layers script").count() == 0
+        page.close()
     assert opened > 100
 
 

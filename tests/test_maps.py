@@ -117,23 +117,7 @@ def test_simplification_keeps_shared_borders_and_stays_within_250m(built):
 
 # -- in a real browser -----------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+from conftest import ARGS, CHROMIUM  # noqa: E402,F401  (the browser fixture lives in conftest)
 
 
 def open_offline(browser, path: Path):

@@ -79,6 +79,7 @@ def leaflet_assets() -> tuple[str, str]:
 SCALE = 10_000
 
 _DECODER_JS = """
+var neaArcs = [], neaArcCache = {};
 function neaDecode(fc) {
   var S = %d;
   function line(a) { var out = [], x = 0, y = 0; for (var i = 0; i < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / S, y / S]); } return out; }
@@ -90,7 +91,18 @@ function neaDecode(fc) {
     if (t === "A") return {type: "Polygon", coordinates: c.map(line)};
     if (t === "MA") return {type: "MultiPolygon", coordinates: c.map(function (p) { return p.map(line); })};
     if (t === "MP") return {type: "MultiPoint", coordinates: line(c)};
+    if (t === "TA") return {type: "Polygon", coordinates: c.map(ring)};
+    if (t === "TMA") return {type: "MultiPolygon", coordinates: c.map(function (p) { return p.map(ring); })};
     return null;
+  }
+  function ring(refs) {
+    var out = [];
+    refs.forEach(function (r) {
+      var a = neaArcCache[r < 0 ? ~r : r] || (neaArcCache[r < 0 ? ~r : r] = line(neaArcs[r < 0 ? ~r : r]));
+      if (r < 0) { a = a.slice().reverse(); }
+      out = out.length ? out.concat(a.slice(1)) : out.concat(a);
+    });
+    return out;
   }
   return {type: "FeatureCollection", features: fc.map(function (f) { return {type: "Feature", properties: f[1], geometry: geom(f[0])}; })};
 }
@@ -117,9 +129,82 @@ def _ints(coords) -> list[int]:
     return d.ravel().tolist()
 
 
-def encode_geometry(geom) -> list:
-    """A geometry as [type, delta-encoded integer coordinates] (decoded by ``neaDecode``)."""
+class Topology:
+    """Shared polygon edges of one map, each sent once (the idea of TopoJSON).
+
+    Rings are quantised, then cut wherever the set of rings using an edge
+    changes; the pieces (arcs) are de-duplicated in either direction, so a
+    border shared by a province and its country is encoded once.
+    """
+
+    def __init__(self):
+        self.rings: list[np.ndarray] = []
+        self.arcs: list[list[int]] | None = None
+        self.ring_arcs: list[list[int]] = []
+
+    def add(self, coords) -> int:
+        q = np.rint(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
+        keep = np.ones(len(q), dtype=bool)
+        keep[1:] = (q[1:] != q[:-1]).any(axis=1)  # no repeated vertices
+        q = q[keep]
+        if len(q) < 4 or (q[0] != q[-1]).any():
+            q = np.vstack([q, q[:1]]) if len(q) and (q[0] != q[-1]).any() else q
+        self.rings.append(q)
+        return len(self.rings) - 1
+
+    def finalize(self) -> None:
+        if self.arcs is not None:
+            return
+        users: dict[tuple, set] = {}
+        for rid, ring in enumerate(self.rings):
+            for a, b in zip(map(tuple, ring[:-1]), map(tuple, ring[1:])):
+                users.setdefault((a, b) if a <= b else (b, a), set()).add(rid)
+        index: dict[tuple, int] = {}
+        self.arcs, self.ring_arcs = [], []
+        for rid, ring in enumerate(self.rings):
+            pts = [tuple(p) for p in ring[:-1]]
+            n = len(pts)
+            if n < 3:
+                self.ring_arcs.append([])
+                continue
+            owner = [frozenset(users[(pts[i], pts[(i + 1) % n]) if pts[i] <= pts[(i + 1) % n]
+                                     else (pts[(i + 1) % n], pts[i])]) for i in range(n)]
+            cuts = [i for i in range(n) if owner[i] != owner[i - 1]]
+            if not cuts:  # one arc all round: start at the smallest vertex so equal rings match
+                start = min(range(n), key=lambda i: pts[i])
+                pieces = [pts[start:] + pts[:start] + [pts[start]]]
+            else:
+                pieces = []
+                for k, c in enumerate(cuts):
+                    nxt = cuts[(k + 1) % len(cuts)]
+                    span = (nxt - c) % n or n
+                    pieces.append([pts[(c + j) % n] for j in range(span + 1)])
+            refs = []
+            for piece in pieces:
+                key, rev = tuple(piece), tuple(reversed(piece))
+                if key in index:
+                    refs.append(index[key])
+                elif rev in index:
+                    refs.append(~index[rev])
+                else:
+                    index[key] = len(self.arcs)
+                    arr = np.asarray(piece, dtype=np.int64)
+                    self.arcs.append(np.vstack([arr[:1], np.diff(arr, axis=0)]).ravel().tolist())
+                    refs.append(index[key])
+            self.ring_arcs.append(refs)
+
+
+def encode_geometry(geom, topology: Topology | None = None) -> list:
+    """A geometry as [type, delta-encoded integer coordinates] (decoded by ``neaDecode``).
+
+    With a ``topology``, polygon rings are registered there and sent as lists
+    of shared arcs instead (types ``TA`` / ``TMA``).
+    """
     t = geom.geom_type
+    if topology is not None and t == "Polygon":
+        return ["TA", [topology.add(r.coords) for r in (geom.exterior, *geom.interiors)]]
+    if topology is not None and t == "MultiPolygon":
+        return ["TMA", [[topology.add(r.coords) for r in (p.exterior, *p.interiors)] for p in geom.geoms]]
     if t == "Point":
         return ["P", [int(round(geom.x * SCALE)), int(round(geom.y * SCALE))]]
     if t == "MultiPoint":
@@ -160,10 +245,48 @@ class CompactGeoJson(MacroElement):
         """
     )
 
-    def __init__(self, features: list):
+    def __init__(self, features: list, topology: Topology | None = None):
         super().__init__()
         self._name = "CompactGeoJson"
-        self.json = script_json(features)
+        self.features = features
+        self.topology = topology
+
+    @property
+    def json(self) -> str:
+        topo = self.topology
+        if topo is None:
+            return script_json(self.features)
+        topo.finalize()
+        out = []
+        for geom, props in self.features:
+            if geom[0] == "TA":
+                geom = ["TA", [topo.ring_arcs[r] for r in geom[1]]]
+            elif geom[0] == "TMA":
+                geom = ["TMA", [[topo.ring_arcs[r] for r in poly] for poly in geom[1]]]
+            out.append([geom, props])
+        return script_json(out)
+
+
+class ArcTable(MacroElement):
+    """The map's shared arcs, declared once before any layer uses them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        neaArcs = {{ this.json }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, topology: Topology):
+        super().__init__()
+        self._name = "ArcTable"
+        self.topology = topology
+
+    @property
+    def json(self) -> str:
+        self.topology.finalize()
+        return script_json(self.topology.arcs)
 
 
 def script_json(value) -> str:
@@ -297,11 +420,20 @@ def add_layer(
             props["popup"] = popup(rec)
         if tooltip:
             props["tip"] = tooltip_text(rec)
-        features.append([encode_geometry(geom), props])
+        features.append([encode_geometry(geom, _topology(m)), props])
     group = folium.FeatureGroup(name=esc(name), show=show)
-    group.add_child(CompactGeoJson(features))
+    group.add_child(CompactGeoJson(features, _topology(m)))
     group.add_to(m)
     return group
+
+
+def _topology(m: folium.Map) -> Topology:
+    """The map's shared-arc table, created (and placed before the layers) on first use."""
+    topo = getattr(m, "_nea_topology", None)
+    if topo is None:
+        topo = m._nea_topology = Topology()
+        m.add_child(ArcTable(topo), name="nea_arcs")
+    return topo
 
 
 def add_legend(m: folium.Map, entries: list[tuple[str, dict]], *, title: str = "Legend", note: str | None = None) -> None:

@@ -13,6 +13,7 @@ from .data import MapData
 __all__ = ["MAPS"]
 
 REGION = (104.0, 34.0, 150.0, 58.0)
+TRADE_BOX = (90.0, 22.0, 152.0, 62.0)
 
 
 def overview(data: MapData):
@@ -46,10 +47,11 @@ def trade(data: MapData):
                 subtitle="Provinces shaded by trade with Russia; lines to each partner scaled by value. "
                          "Pick a year in the layer control.",
                 bounds=(100, 30, 145, 57))
-    countries, _ = data.admin((85.0, 20.0, 155.0, 62.0))
+    # one simplification for countries and provinces, so their shared edges are sent once
+    countries, provinces = data.admin(TRADE_BOX)
     add_layer(m, countries, name="Countries", style="countries", tooltip=False)
     prov = data.raw("province_trade").copy()
-    prov["geometry"] = data.admin(REGION)[1].set_index("name_en").reindex(prov["reporter"]).geometry.values
+    prov["geometry"] = provinces.set_index("name_en").reindex(prov["reporter"]).geometry.values
     flows = data.lines("trade_flows", (-180.0, -90.0, 180.0, 90.0))
     vmax_prov = float(prov["russia_total"].max(skipna=True) or 1)
     vmax_flow = float(flows[["total", "exports", "imports"]].max(axis=1).max() or 1)
@@ -96,7 +98,7 @@ def trade(data: MapData):
 
 
 def gates(data: MapData):
-    box = (104.0, 33.0, 148.0, 60.0)
+    box = (108.0, 35.0, 142.0, 57.0)
     m = new_map(title="Customs gates for frontier trade",
                 subtitle="Suifenhe, Heihe, Tongjiang, Hulin, Hunchun, Manzhouli and Dandong–Sinuiju with the "
                          "towns across the border and the paper's figures", bounds=(116, 39, 136, 53))
@@ -189,9 +191,13 @@ def population(data: MapData):
     m = new_map(title="Population and migration (Table 7)",
                 subtitle="The Russian Far East and China's three northeastern provinces, 2002 and late 2015, "
                          "with the paper's migration figures", bounds=(105, 38, 170, 70))
-    countries, _ = data.admin(box)
+    countries, provinces = data.admin(box)
     add_layer(m, countries, name="Countries", style="countries", tooltip=False)
-    regions = data.lines("regions_population", box)
+    # the regions rebuilt from the same simplified provinces: their edges are the countries' edges
+    regions = data.raw("regions_population").copy()
+    by_name = provinces.set_index("name_en").geometry
+    regions["geometry"] = [shapely.union_all([by_name[n] for n in members.split("|") if n in by_name.index])
+                           for members in regions["members"]]
 
     def reg_popup(r):
         return popup_data(r["region"], r, [
