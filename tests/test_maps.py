@@ -170,7 +170,7 @@ EXPECT = {
     "benzene_spill": (["Named rivers", "2005-11-13: Explosion at a chemical plant in Jilin City"], "Harbin", "Kim"),
     "sinuiju_dandong": (["Projects and zones", "Customs gates"], "Sindo special district", "Kim, New Initiatives"),
     "tumen": (["Projects and zones", "Places named in the paper"], "Najin", "Kim"),
-    "population": (["Table 7 regions", "Migration figures (text)"], "Russian Far East", "Kim, Table 7"),
+    "population": (["Table 7 regions", "Migration figures (text)"], "China's three northeastern provinces", "Kim, Table 7"),
 }
 
 

@@ -39,12 +39,16 @@ ATTRIBUTION = ("neageo &middot; Natural Earth, GSHHG/WDBII, GeoNames (CC-BY 4.0)
 
 
 def esc(value) -> str:
-    """HTML-escape anything for display (None and NaN become an empty string)."""
+    """HTML-escape anything for display (None and NaN become an empty string).
+
+    Braces become entities too: folium/branca pass page fragments through Jinja,
+    which would otherwise evaluate ``{{ ... }}`` in a name.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
 
 
 @lru_cache(maxsize=1)
@@ -75,17 +79,27 @@ def leaflet_assets() -> tuple[str, str]:
 
 
 #: Coordinates travel as integers in units of 1e-4 degree (the precision they are rounded to),
-#: each ring or line as [x0, y0, dx1, dy1, ...]: about a third of the bytes of plain GeoJSON.
+#: each ring or line as x0, y0, dx1, dy1, ... packed 5 bits a character (see :func:`pack`).
 SCALE = 10_000
 
 _DECODER_JS = """
-var neaArcs = [], neaArcCache = {};
+var neaArcs = [], neaArcCache = {}, ALPHA = {};
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (ch, i) { ALPHA[ch.charCodeAt(0)] = i; });
 function neaDecode(fc) {
   var S = %d;
-  function line(a) { var out = [], x = 0, y = 0; for (var i = 0; i < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / S, y / S]); } return out; }
+  function unpack(s) {
+    var out = [], v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = ALPHA[s.charCodeAt(i)];
+      v |= (c & 0x1f) << shift; shift += 5;
+      if (c < 0x20) { out.push((v & 1) ? ~(v >>> 1) : (v >>> 1)); v = 0; shift = 0; }
+    }
+    return out;
+  }
+  function line(s) { var a = unpack(s), out = [], x = 0, y = 0; for (var i = 0; i < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / S, y / S]); } return out; }
   function geom(g) {
     var t = g[0], c = g[1];
-    if (t === "P") return {type: "Point", coordinates: [c[0] / S, c[1] / S]};
+    if (t === "P") return {type: "Point", coordinates: line(c)[0]};
     if (t === "L") return {type: "LineString", coordinates: line(c)};
     if (t === "ML") return {type: "MultiLineString", coordinates: c.map(line)};
     if (t === "A") return {type: "Polygon", coordinates: c.map(line)};
@@ -123,10 +137,28 @@ function neaPopup(p) {
 """ % SCALE
 
 
-def _ints(coords) -> list[int]:
+#: 64 characters that need no escaping in JSON, HTML or Jinja (base64url's alphabet).
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def pack(values) -> str:
+    """Integers as text, 5 bits a character with a continuation bit (as in encoded polylines,
+    but over :data:`ALPHABET`): small deltas take one or two bytes."""
+    out = []
+    for v in values:
+        v = int(v)
+        v = (v << 1) ^ (v >> 63)  # zigzag: small negatives stay small
+        while v >= 0x20:
+            out.append(ALPHABET[0x20 | (v & 0x1F)])
+            v >>= 5
+        out.append(ALPHABET[v])
+    return "".join(out)
+
+
+def _ints(coords) -> str:
     q = np.rint(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
     d = np.vstack([q[:1], np.diff(q, axis=0)])
-    return d.ravel().tolist()
+    return pack(d.ravel())
 
 
 class Topology:
@@ -139,7 +171,7 @@ class Topology:
 
     def __init__(self):
         self.rings: list[np.ndarray] = []
-        self.arcs: list[list[int]] | None = None
+        self.arcs: list[str] | None = None
         self.ring_arcs: list[list[int]] = []
 
     def add(self, coords) -> int:
@@ -189,7 +221,7 @@ class Topology:
                 else:
                     index[key] = len(self.arcs)
                     arr = np.asarray(piece, dtype=np.int64)
-                    self.arcs.append(np.vstack([arr[:1], np.diff(arr, axis=0)]).ravel().tolist())
+                    self.arcs.append(pack(np.vstack([arr[:1], np.diff(arr, axis=0)]).ravel()))
                     refs.append(index[key])
             self.ring_arcs.append(refs)
 
@@ -206,7 +238,7 @@ def encode_geometry(geom, topology: Topology | None = None) -> list:
     if topology is not None and t == "MultiPolygon":
         return ["TMA", [[topology.add(r.coords) for r in (p.exterior, *p.interiors)] for p in geom.geoms]]
     if t == "Point":
-        return ["P", [int(round(geom.x * SCALE)), int(round(geom.y * SCALE))]]
+        return ["P", _ints([(geom.x, geom.y)])]
     if t == "MultiPoint":
         return ["MP", _ints([(p.x, p.y) for p in geom.geoms])]
     if t == "LineString":
@@ -219,7 +251,7 @@ def encode_geometry(geom, topology: Topology | None = None) -> list:
         return ["MA", [[_ints(r.coords) for r in (p.exterior, *p.interiors)] for p in geom.geoms]]
     if t == "GeometryCollection":
         parts = [g for g in geom.geoms if not g.is_empty]
-        return encode_geometry(parts[0]) if parts else ["P", [0, 0]]
+        return encode_geometry(parts[0], topology) if parts else ["P", _ints([(0.0, 0.0)])]
     raise ValueError(f"cannot encode {t}")
 
 
@@ -295,6 +327,11 @@ def script_json(value) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, rep)
+    # folium/branca run every map script through Jinja once more: "{{", "{%" and "{#" can only
+    # occur inside JSON strings (a structural brace is followed by a quote or "}"), so escape them there
+    for mark, rep in (("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+        while mark in text:
+            text = text.replace(mark, rep)
     return text
 
 

@@ -13,7 +13,7 @@ from .data import MapData
 __all__ = ["MAPS"]
 
 REGION = (104.0, 34.0, 150.0, 58.0)
-TRADE_BOX = (90.0, 22.0, 152.0, 62.0)
+TRADE_BOX = (100.0, 28.0, 146.0, 57.0)
 
 
 def overview(data: MapData):
@@ -187,7 +187,7 @@ def tumen(data: MapData):
 
 
 def population(data: MapData):
-    box = (80.0, 25.0, 180.0, 78.0)
+    box = (100.0, 33.0, 180.0, 73.0)
     m = new_map(title="Population and migration (Table 7)",
                 subtitle="The Russian Far East and China's three northeastern provinces, 2002 and late 2015, "
                          "with the paper's migration figures", bounds=(105, 38, 170, 70))
