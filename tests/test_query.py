@@ -82,6 +82,12 @@ def test_near_agrees_with_brute_force(built):
     assert list(got["name"]) == list(expected["name_en"])
     assert np.allclose(got["distance_km"], expected["d"], atol=0.001)
     assert got["distance_km"].is_monotonic_increasing
+    # a full GeoDataFrame: CRS, reprojection, slicing, GeoJSON all work on the result
+    import geopandas as gpd
+
+    assert isinstance(got, gpd.GeoDataFrame) and got.crs.to_epsg() == 4326
+    assert got.to_crs(3857).crs.to_epsg() == 3857 and got.iloc[:2].crs.to_epsg() == 4326
+    assert got.geometry.geom_type.eq("Point").all() and '"FeatureCollection"' in got.to_json()
 
 
 def test_near_leaves_out_the_target_and_measures_lines(built):

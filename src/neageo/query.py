@@ -167,10 +167,36 @@ def near(
     dist = np.round(np.concatenate(found_dist), 3)
     layer_arr = np.asarray(found_layer, dtype=object)
     order = np.lexsort((name.astype(str), layer_arr.astype(str), dist))
-    return gpd.GeoDataFrame(
-        {"layer": layer_arr[order], "name": name[order], "distance_km": dist[order]},
-        geometry=np.concatenate(found_geom)[order], crs=4326,
-    )
+    return _result_frame({"layer": layer_arr[order], "name": name[order], "distance_km": dist[order]},
+                         np.concatenate(found_geom)[order])
+
+
+@lru_cache(maxsize=1)
+def _wgs84():
+    from pyproj import CRS
+
+    return CRS.from_epsg(4326)
+
+
+def _result_frame(columns: dict, geoms) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries, built cheaply.
+
+    GeoDataFrame's constructor re-derives the CRS several times (about 1 ms per
+    call, most of a ``near()`` query); the frame is therefore assembled as a
+    DataFrame with a GeometryArray column and promoted.  If a future GeoPandas
+    changes the internals this relies on, the ordinary constructor is used.
+    """
+    from geopandas.array import GeometryArray
+
+    frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=_wgs84())})
+    try:
+        frame.__class__ = gpd.GeoDataFrame
+        frame._geometry_column_name = "geometry"
+        if frame.crs is not None and frame.geometry.name == "geometry":
+            return frame
+    except Exception:  # pragma: no cover - depends on GeoPandas internals
+        pass
+    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=np.asarray(geoms, dtype=object), crs=4326)
 
 
 def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path):
