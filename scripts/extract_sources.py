@@ -47,7 +47,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import LineString, box
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES_DIR = ROOT / "geodata" / "sources"

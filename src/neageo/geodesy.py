@@ -6,7 +6,6 @@ Nothing in neageo measures in degrees: lengths and distances come from
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -55,11 +54,3 @@ def from_regional(geoms):
     """Inverse of :func:`to_regional`."""
     return shapely.transform(geoms, lambda xy: np.column_stack(_transformer(False).transform(xy[:, 0], xy[:, 1])))
 
-
-def is_finite_lonlat(lon: float, lat: float) -> bool:
-    """True when lon/lat are finite numbers within the valid ranges."""
-    return (
-        isinstance(lon, (int, float)) and isinstance(lat, (int, float))
-        and math.isfinite(lon) and math.isfinite(lat)
-        and -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
-    )

@@ -178,14 +178,6 @@ class RiverNetwork:
                 removed += 1
         log.debug("pruned %d overshoots", removed)
 
-    def _components(self) -> dict:
-        component = {}
-        parts = sorted(nx.weakly_connected_components(self.graph), key=min)
-        for c, nodes in enumerate(parts):
-            for n in nodes:
-                component[n] = c
-        return component
-
     def _ends(self) -> list:
         """Nodes where a river stops: water comes in, nothing goes out."""
         return sorted(n for n in self.graph if self.graph.out_degree(n) == 0 and self.graph.in_degree(n) >= 1)
@@ -291,11 +283,6 @@ class RiverNetwork:
                 self._append(substring(line, s, e), self.kinds[eid], self.labels[eid])
 
     # -- snapping and paths --------------------------------------------------------------
-    def nearest_distance(self, point: Point) -> float:
-        """Distance (m) from ``point`` to the nearest river edge."""
-        live, tree = self._live()
-        return float(self.edges[live[int(tree.nearest(point))]].distance(point))
-
     def _live(self):
         if self._tree is None:
             live = [d["id"] for _, _, d in self.graph.edges(data=True) if self.kinds[d["id"]] in _SNAPPABLE]

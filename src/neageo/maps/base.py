@@ -34,10 +34,6 @@ from ..style import STYLES, categories, look
 __all__ = ["OfflineMap", "new_map", "add_layer", "add_legend", "render", "esc", "popup_data", "tooltip_text",
            "leaflet_assets"]
 
-ATTRIBUTION = ("neageo &middot; Natural Earth, GSHHG/WDBII, GeoNames (CC-BY 4.0) &middot; "
-               "data from W.-J. Kim, <i>Cooperation and Conflict among Provinces</i>")
-
-
 def esc(value) -> str:
     """HTML-escape anything for display (None and NaN become an empty string).
 
@@ -407,16 +403,6 @@ def popup_data(title: str, rec: dict, fields: list[tuple[str, str]], *, citation
     return [str(title), " · ".join(langs), rows, citation or ""]
 
 
-def _clean(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if math.isnan(float(value)) else float(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
 def add_layer(
     m: folium.Map,
     frame,
@@ -547,7 +533,3 @@ def write_html(path: Path, text: str) -> Path:
             tmp.unlink()
     return path
 
-
-def fields_json(rec: dict) -> str:
-    """Compact JSON of a record (for debugging popups)."""
-    return json.dumps({k: _clean(v) for k, v in rec.items() if k != "geometry"}, ensure_ascii=False, sort_keys=True)
