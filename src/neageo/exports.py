@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pandas as pd
 
+from ._atomic import atomic_target
 from ._errors import DataError, ExportError, LayerNotFound
 from .io import layers as list_layers, read
 
@@ -132,9 +133,8 @@ def _to_csv(frame: pd.DataFrame, path: Path, *, geometry: str) -> None:
             plain["lon"], plain["lat"] = g.x.round(7), g.y.round(7)
         else:
             plain["wkt"] = g.to_wkt(rounding_precision=7)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    plain.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    os.replace(tmp, path)
+    with atomic_target(path) as tmp:
+        plain.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def export(
@@ -164,18 +164,15 @@ def export(
     written: list[Path] = []
     if fmt == "gpkg":
         target = _inside(out, "neageo", ".gpkg")
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.gpkg")
         import pyogrio
 
         try:
-            for name in names:
-                frame = read(name, gpkg=gpkg)
-                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", append=tmp.exists())
-            os.replace(tmp, target)
+            with atomic_target(target, suffix=".tmp.gpkg") as tmp:
+                for name in names:
+                    frame = read(name, gpkg=gpkg)
+                    pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", append=tmp.exists())
         except Exception as exc:
             raise ExportError(f"could not write {target.name} ({exc})") from None
-        finally:
-            tmp.unlink(missing_ok=True)
         return [target]
     for name in names:
         frame = read(name, gpkg=gpkg)

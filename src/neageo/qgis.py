@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ._atomic import atomic_target
 from .settings import STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
@@ -291,20 +292,12 @@ def project_xml(gpkg_name: str, available: dict[str, str]) -> str:
 
 def write_project(gpkg: Path, target: Path | None = None) -> Path:
     """Write ``neageo.qgz`` next to the GeoPackage (atomically); return its path."""
-    import os
-
     target = target or gpkg.with_suffix(".qgz")
     with contextlib.closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
         available = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
     xml = project_xml(gpkg.name, available)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            info = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, xml)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_target(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, xml)
     return target

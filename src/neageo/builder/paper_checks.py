@@ -13,13 +13,12 @@ describe the data.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .._atomic import write_text_atomic
 from .paper import decimals
 
 __all__ = ["Interval", "run_checks", "write_report", "CHECK_COLUMNS"]
@@ -348,21 +347,11 @@ def run_checks(tables: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(r.rows, columns=CHECK_COLUMNS)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 def write_report(checks: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
     """Write ``paper_check.md`` and ``paper_check.csv`` into ``folder`` (atomically)."""
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = folder / "paper_check.csv", folder / "paper_check.md"
-    _atomic_write(csv_path, checks.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(csv_path, checks.to_csv(index=False, lineterminator="\n"))
     counts = checks["status"].value_counts()
     lines = [
         "# Consistency of the paper's numbers",
@@ -395,5 +384,5 @@ def write_report(checks: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
     for rec in checks.to_dict("records"):
         cells = [rec[k] for k in ("check_id", "kind", "status", "claim", "computed", "printed", "tolerance", "note")]
         lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
-    _atomic_write(md_path, "\n".join(lines) + "\n")
+    write_text_atomic(md_path, "\n".join(lines) + "\n")
     return md_path, csv_path

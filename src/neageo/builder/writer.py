@@ -22,6 +22,7 @@ import pandas as pd
 import pyogrio
 
 from .._errors import BuildError
+from .._atomic import atomic_target
 from ..qgis import write_qgis_support
 from .layer import Layer
 
@@ -114,29 +115,17 @@ def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metada
     for stale in target.parent.glob(f".{target.name}.*.tmp.gpkg"):
         with contextlib.suppress(OSError):
             stale.unlink()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.gpkg")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _timestamp()})
     try:
-        for layer in layers:
-            log.debug("writing layer %s (%d rows)", layer.name, len(layer.frame))
-            _write_layer(tmp, layer)
-        _write_provenance(tmp, layers, sources)
-        _write_metadata(tmp, metadata)
-        _write_data_columns(tmp, layers)
-        write_qgis_support(tmp, layers, sources)
-        _check(tmp, layers)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        with atomic_target(target, suffix=".tmp.gpkg", fsync=True) as tmp:
+            for layer in layers:
+                log.debug("writing layer %s (%d rows)", layer.name, len(layer.frame))
+                _write_layer(tmp, layer)
+            _write_provenance(tmp, layers, sources)
+            _write_metadata(tmp, metadata)
+            _write_data_columns(tmp, layers)
+            write_qgis_support(tmp, layers, sources)
+            _check(tmp, layers)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return target

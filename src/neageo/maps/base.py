@@ -18,7 +18,6 @@ import base64
 import html
 import json
 import math
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +28,7 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from .._atomic import write_text_atomic
 from ..style import STYLES, categories, look
 
 __all__ = ["OfflineMap", "new_map", "add_layer", "add_legend", "render", "esc", "popup_data", "tooltip_text",
@@ -522,14 +522,6 @@ def render(m: folium.Map) -> str:
 
 
 def write_html(path: Path, text: str) -> Path:
-    """Write atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    """Write a page atomically (temporary file, then rename)."""
+    return write_text_atomic(path, text)
 
