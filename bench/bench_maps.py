@@ -53,8 +53,8 @@ def sizes(gpkg: Path, maps_dir: Path) -> None:
         ref = explore_bytes(gpkg, layers)
         ratio = ours / ref
         worst = max(worst, ratio)
-        print(f"  {name:<16} {ours / 1e6:6.2f} MB vs explore() {ref / 1e6:7.2f} MB  ratio {ratio:.3f}")
-    print(f"  worst ratio {worst:.3f} -> {'OK' if worst <= 0.10 else 'OVER'}")
+        print(f"  {name:<16} {ours / 1e6:6.2f} MB vs explore() {ref / 1e6:7.2f} MB  ratio {ratio:.4f}")
+    print(f"  worst ratio {worst:.4f} -> {'OK' if worst <= 0.10 else 'OVER'}")
 
 
 def displacement(gpkg: Path) -> None:

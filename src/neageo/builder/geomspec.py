@@ -62,12 +62,12 @@ def _split_antimeridian(lons: np.ndarray, lats: np.ndarray):
     return lines[0] if len(lines) == 1 else MultiLineString(lines)
 
 
-def geodesic_line(points: list[tuple[float, float]]):
-    """Great-circle polyline through lon/lat points, densified every :data:`STEP_KM`."""
+def geodesic_line(points: list[tuple[float, float]], step_km: float = STEP_KM):
+    """Great-circle polyline through lon/lat points, densified every ``step_km``."""
     lons, lats = [points[0][0]], [points[0][1]]
     for (x1, y1), (x2, y2) in zip(points[:-1], points[1:]):
         _, _, dist = GEOD.inv(x1, y1, x2, y2)
-        n = max(int(dist / 1000 / STEP_KM) - 1, 0)
+        n = max(int(dist / 1000 / step_km) - 1, 0)
         if n:
             mid = GEOD.npts(x1, y1, x2, y2, n)
             lons += [p[0] for p in mid]

@@ -66,11 +66,12 @@ def leaflet_assets() -> tuple[str, str]:
         data = base64.b64encode((base / name).read_bytes()).decode("ascii")
         return f"url(data:image/png;base64,{data})"
 
+    # only the layer-control icon is ever shown (markers are circle markers): inline it, drop the rest
+    css = re.sub(r"url\(images/(marker-icon|marker-shadow|marker-icon-2x|layers-2x)\.png\)", "none", css)
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
-    # the default marker icon is set from JS by path detection; point it at an inline image too
-    icon = base64.b64encode((base / "images" / "marker-icon.png").read_bytes()).decode("ascii")
-    js += f"\nL.Icon.Default.prototype.options.iconUrl='data:image/png;base64,{icon}';" \
-          "L.Icon.Default.prototype.options.shadowUrl='';L.Icon.Default.prototype.options.iconRetinaUrl='';"
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments
+    css = re.sub(r"\s+", " ", css)
+    css = re.sub(r"\s*([{};:,>])\s*", r"\1", css)
     return js, css
 
 

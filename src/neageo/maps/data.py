@@ -8,7 +8,7 @@ import geopandas as gpd
 import shapely
 
 from ..io import read
-from .web import TOLERANCE_M, round_points, simplify_coverage, simplify_lines
+from .web import TOLERANCE_M, drop_small_parts, round_points, simplify_coverage, simplify_lines
 
 __all__ = ["MapData"]
 
@@ -27,8 +27,10 @@ class MapData:
             self._raw[name] = read(name, gpkg=self.gpkg)
         return self._raw[name]
 
-    def _admin(self, box: tuple[float, float, float, float]):
+    def _admin(self, box: tuple[float, float, float, float], min_part_km2: float = 0.0):
         out = simplify_coverage({"provinces": self.raw("provinces"), "countries": self.raw("countries")}, box=box)
+        if min_part_km2:
+            out = {k: drop_small_parts(v, min_part_km2) for k, v in out.items()}
         return out["countries"], out["provinces"]
 
     def _lines(self, name: str, box: tuple[float, float, float, float], tolerance_m: float = TOLERANCE_M):

@@ -13,7 +13,27 @@ from .data import MapData
 __all__ = ["MAPS"]
 
 REGION = (104.0, 34.0, 150.0, 58.0)
-TRADE_BOX = (100.0, 28.0, 146.0, 57.0)
+TRADE_BOX = (104.0, 30.0, 146.0, 56.0)
+#: On the two continental-scale maps (trade, population) islands smaller than this are left out.
+SMALL_ISLAND_KM2 = 100.0
+#: Flow lines are symbols, not surveyed geometry: great circles with a vertex every 150 km.
+FLOW_STEP_KM = 150.0
+
+
+def _web_flows(flows):
+    """Trade-flow lines redrawn as great circles with fewer vertices (ends unchanged)."""
+    from ..builder.geomspec import geodesic_line
+
+    out = flows.copy()
+    geoms = []
+    for g in out.geometry.values:
+        parts = list(getattr(g, "geoms", [g]))
+        start, end = parts[0].coords[0], parts[-1].coords[-1]
+        if len(parts) > 1:  # split at the antimeridian: rebuild from the true end points
+            end = (end[0], end[1])
+        geoms.append(geodesic_line([start, end], step_km=FLOW_STEP_KM))
+    out["geometry"] = geoms
+    return out
 
 
 def overview(data: MapData):
@@ -48,11 +68,11 @@ def trade(data: MapData):
                          "Pick a year in the layer control.",
                 bounds=(100, 30, 145, 57))
     # one simplification for countries and provinces, so their shared edges are sent once
-    countries, provinces = data.admin(TRADE_BOX)
+    countries, provinces = data.admin(TRADE_BOX, SMALL_ISLAND_KM2)
     add_layer(m, countries, name="Countries", style="countries", tooltip=False)
     prov = data.raw("province_trade").copy()
     prov["geometry"] = provinces.set_index("name_en").reindex(prov["reporter"]).geometry.values
-    flows = data.lines("trade_flows", (-180.0, -90.0, 180.0, 90.0))
+    flows = _web_flows(data.raw("trade_flows"))
     vmax_prov = float(prov["russia_total"].max(skipna=True) or 1)
     vmax_flow = float(flows[["total", "exports", "imports"]].max(axis=1).max() or 1)
     years = sorted(set(prov["year"]))
@@ -64,10 +84,9 @@ def trade(data: MapData):
             return popup_data(f"{r['reporter']}, {r['year']}", r, [
                 ("Trade with Russia, US$ m", "russia_total"), ("Exports to Russia", "russia_exports"),
                 ("Imports from Russia", "russia_imports"), ("Trade with North Korea", "north_korea_total"),
-                ("Exports to North Korea", "north_korea_exports"), ("Trade with Japan", "japan_total"),
-                ("Trade with South Korea", "south_korea_total"), ("Trade with China", "china_total"),
-                ("All partners (printed total)", "all_total"), ("All exports", "all_exports"),
-                ("All imports", "all_imports")], citation=f"Kim, Table(s) {r['tables']}", names=False)
+                ("Trade with Japan", "japan_total"), ("Trade with South Korea", "south_korea_total"),
+                ("Trade with China", "china_total"), ("All partners (printed total)", "all_total")],
+                citation=f"Kim, Table(s) {r['tables']}", names=False)
 
         def flow_popup(r):
             return popup_data(f"{r['reporter']} – {r['partner']}, {r['year']}", r, [
@@ -93,7 +112,8 @@ def trade(data: MapData):
                    ("large (Heilongjiang 2004: 3,823)", {"color": "#555", "fillColor": "#a63603", "fillOpacity": 1}),
                    ("Flow to a partner's capital (width ~ value)", {"color": "#2c7fb8", "weight": 4})],
                title="US$ million", note="Years with data: " + ", ".join(str(y) for y in years)
-               + ". Jilin's Table 3 lists export and import partners separately.")
+               + ". Jilin's Table 3 lists export and import partners separately. Islands under 100 km² are "
+               "left out at this scale.")
     return m
 
 
@@ -187,11 +207,11 @@ def tumen(data: MapData):
 
 
 def population(data: MapData):
-    box = (100.0, 33.0, 180.0, 73.0)
+    box = (104.0, 35.0, 180.0, 71.5)
     m = new_map(title="Population and migration (Table 7)",
                 subtitle="The Russian Far East and China's three northeastern provinces, 2002 and late 2015, "
                          "with the paper's migration figures", bounds=(105, 38, 170, 70))
-    countries, provinces = data.admin(box)
+    countries, provinces = data.admin(box, SMALL_ISLAND_KM2)
     add_layer(m, countries, name="Countries", style="countries", tooltip=False)
     # the regions rebuilt from the same simplified provinces: their edges are the countries' edges
     regions = data.raw("regions_population").copy()
@@ -231,7 +251,8 @@ def population(data: MapData):
     add_legend(m, [("Population falling (Russian Far East: -32.8 %)", {"color": "#444", "fillColor": "#d6604d", "fillOpacity": 0.6}),
                    ("Population rising (three provinces: +12.5 %)", {"color": "#444", "fillColor": "#4393c3", "fillOpacity": 0.6}),
                    ("Migration figure from the text", {"color": "#542788", "weight": 3})],
-               note="Table 7: Russian Far East 6.7 → 4.5 million; China's three northeastern provinces 106.6 → 120.0 million.")
+               note="Table 7: Russian Far East 6.7 → 4.5 million; China's three northeastern provinces 106.6 → 120.0 "
+                    "million. Islands under 100 km² are left out at this scale.")
     return m
 
 

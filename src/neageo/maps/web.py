@@ -158,6 +158,21 @@ def round_points(frame: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame
     return out
 
 
+def drop_small_parts(frame: gpd.GeoDataFrame, min_km2: float) -> gpd.GeoDataFrame:
+    """Leave out islands (polygon parts) smaller than ``min_km2``: invisible on continental-scale maps."""
+    out = frame.copy()
+    geoms = []
+    for g in out.geometry.values:
+        parts = shapely.get_parts(g)
+        areas = shapely.area(to_regional(parts)) / 1e6
+        keep = parts[areas >= min_km2]
+        if len(keep) == 0:  # never drop a feature entirely: keep its largest part
+            keep = parts[[int(np.argmax(areas))]]
+        geoms.append(shapely.multipolygons(keep) if len(keep) > 1 else keep[0])
+    out["geometry"] = geoms
+    return out
+
+
 def displacement_m(original, simplified) -> float:
     """Largest distance (m) between an original geometry and its simplified form (Hausdorff).
 
