@@ -53,13 +53,14 @@ def _names(value) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict]:
-    """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling."""
+def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict, dict]:
+    """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling, layer -> frame."""
     keys: dict[str, list[tuple[str, str]]] = {}
     display: dict[tuple[str, str], str] = {}
     spelling: dict[str, str] = {}
+    frames: dict[str, gpd.GeoDataFrame] = {}
     for layer, (id_col, cols) in SEARCHED_LAYERS.items():
-        frame = read(layer, gpkg=path)
+        frame = frames[layer] = read(layer, gpkg=path)
         for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
             fid = str(rec[id_col])
             display[(layer, fid)] = str(rec.get("name_en") or rec.get("title") or fid)
@@ -72,7 +73,7 @@ def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict]:
                     if (layer, fid) not in hits:
                         hits.append((layer, fid))
                     spelling.setdefault(key, name)
-    return keys, display, spelling
+    return keys, display, spelling, frames
 
 
 def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -112,7 +113,7 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
     if unknown:
         raise QueryError(f"cannot search layer(s) {unknown}; searchable: {', '.join(SEARCHED_LAYERS)}")
     path = gpkg_path(gpkg)
-    keys, display, spelling = _index(str(path), path.stat().st_mtime_ns)
+    keys, display, spelling, frames = _index(str(path), path.stat().st_mtime_ns)
     hits = [h for h in keys.get(key, []) if h[0] in wanted]
     if not hits:
         pool = [k for k, v in keys.items() if any(h[0] in wanted for h in v)]
@@ -129,7 +130,7 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
     for layer in dict.fromkeys(h[0] for h in hits):
         ids = [h[1] for h in hits if h[0] == layer]
         id_col = SEARCHED_LAYERS[layer][0]
-        frame = read(layer, gpkg=path)
+        frame = frames[layer]  # read once with the index, while the file is unchanged
         sel = frame[frame[id_col].astype(str).isin(ids)].copy()
         sel.insert(0, "layer", layer)
         sel.insert(1, "id", sel[id_col].astype(str))

@@ -29,18 +29,23 @@ def _join_aliases(*groups) -> str:
     return "|".join(seen) or None
 
 
+def _with_names(src: Sources, geo, file: str, key: str):
+    """Join the curated names table ``file`` to ``geo`` on ``key``; every feature must have names."""
+    names = read_table(
+        src, "boundaries", file,
+        columns={key: "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
+                 "aliases": "str"},
+        optional=("aliases",), key=key,
+    )
+    missing = sorted(set(geo[key]) - set(names[key]))
+    if missing:
+        raise SourceError(f"geodata/sources/boundaries/{file}: no names for {', '.join(missing)}")
+    return geo.merge(names.drop(columns="_row"), on=key, how="left")
+
+
 def build_countries(src: Sources) -> Layer:
     geo = read_vector(src, "boundaries", "countries.geojson", geom_types=_POLY, columns=("iso_a3",))
-    names = read_table(
-        src, "boundaries", "country_names.csv",
-        columns={"iso_a3": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
-                 "aliases": "str"},
-        optional=("aliases",), key="iso_a3",
-    )
-    missing = sorted(set(geo["iso_a3"]) - set(names["iso_a3"]))
-    if missing:
-        raise SourceError(f"geodata/sources/boundaries/country_names.csv: no names for {', '.join(missing)}")
-    frame = geo[["iso_a3", "geometry"]].merge(names.drop(columns="_row"), on="iso_a3", how="left")
+    frame = _with_names(src, geo[["iso_a3", "geometry"]], "country_names.csv", "iso_a3")
     frame["aliases"] = [_join_aliases(split_aliases(a)) for a in frame["aliases"]]
     frame["area_km2"] = [round(area_km2(g), 1) for g in frame.geometry]
     frame["extent"] = ["whole" if iso in ("CHN", "RUS", "PRK", "MNG") else "clipped to the view box"
@@ -77,16 +82,7 @@ def build_provinces(src: Sources) -> Layer:
         src, "boundaries", "provinces.geojson", geom_types=_POLY,
         columns=("adm1_code", "iso_a3", "source_name", "source_name_local", "source_name_alt", "source_type_en"),
     )
-    names = read_table(
-        src, "boundaries", "province_names.csv",
-        columns={"adm1_code": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
-                 "aliases": "str"},
-        optional=("aliases",), key="adm1_code",
-    )
-    missing = sorted(set(geo["adm1_code"]) - set(names["adm1_code"]))
-    if missing:
-        raise SourceError(f"geodata/sources/boundaries/province_names.csv: no names for {', '.join(missing)}")
-    frame = geo.merge(names.drop(columns="_row"), on="adm1_code", how="left")
+    frame = _with_names(src, geo, "province_names.csv", "adm1_code")
     frame["aliases"] = [
         _join_aliases(split_aliases(a), [s], split_aliases(alt))
         for a, s, alt in zip(frame["aliases"], frame["source_name"], frame["source_name_alt"])

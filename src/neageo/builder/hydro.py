@@ -108,7 +108,7 @@ def build_hydro(src: Sources) -> HydroResult:
         })
     rivers = gpd.GeoDataFrame(named_rows, crs=4326)
 
-    waterways = _waterways_frame(net, single, named_edges)
+    waterways = _waterways_frame(net, single, lines_m, named_edges)
     lakes = gpd.GeoDataFrame(
         {"lake_id": lakes_src["lake"].astype(int) if "lake" in lakes_src else range(1, len(lakes_src) + 1),
          "area_km2": [round(area_km2(g), 2) for g in lakes_src.geometry]},
@@ -185,14 +185,13 @@ def build_hydro(src: Sources) -> HydroResult:
     return HydroResult(layers, net, rivers)
 
 
-def _waterways_frame(net: RiverNetwork, single: gpd.GeoDataFrame, named_edges: dict) -> gpd.GeoDataFrame:
+def _waterways_frame(net: RiverNetwork, single: gpd.GeoDataFrame, single_m, named_edges: dict) -> gpd.GeoDataFrame:
     edges = sorted(net.graph.edges(data="id"), key=lambda e: (e[0], e[1]))
     node_ids = {n: i for i, n in enumerate(sorted(net.graph.nodes))}
     geoms_m = np.array([net.edges[eid] for _, _, eid in edges], dtype=object)
     kinds = [net.kinds[eid] for _, _, eid in edges]
     # recover the WDBII level of each river edge from the source line it lies on
-    src_m = to_regional(single.geometry.values)
-    tree = shapely.STRtree(src_m)
+    tree = shapely.STRtree(single_m)  # the source lines, already projected for the network
     mids = shapely.line_interpolate_point(geoms_m, 0.5, normalized=True)
     nearest = tree.nearest(mids)
     levels = [int(single["level"].iloc[int(j)]) if k == "river" else None for j, k in zip(nearest, kinds)]
