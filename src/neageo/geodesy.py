@@ -6,17 +6,31 @@ Nothing in neageo measures in degrees: lengths and distances come from
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 import numpy as np
 import shapely
 from pyproj import Geod, Transformer
+from shapely.geometry import LineString, MultiLineString
 
 from .settings import REGIONAL_CRS, STORAGE_CRS
 
-__all__ = ["GEOD", "length_km", "distance_km_lonlat", "area_km2", "to_regional", "from_regional"]
+__all__ = [
+    "GEOD",
+    "STEP_KM",
+    "area_km2",
+    "distance_km_lonlat",
+    "from_regional",
+    "geodesic_line",
+    "length_km",
+    "split_antimeridian",
+    "to_regional",
+]
 
 GEOD = Geod(ellps="WGS84")
+#: Vertex spacing of great-circle lines, km.
+STEP_KM = 20.0
 
 
 def length_km(geom) -> float:
@@ -54,3 +68,36 @@ def from_regional(geoms):
     """Inverse of :func:`to_regional`."""
     return shapely.transform(geoms, lambda xy: np.column_stack(_transformer(False).transform(xy[:, 0], xy[:, 1])))
 
+
+def split_antimeridian(lons: np.ndarray, lats: np.ndarray) -> LineString | MultiLineString:
+    """Split a densified line where it jumps across ±180°; return LineString or MultiLineString."""
+    parts, cur = [], [(lons[0], lats[0])]
+    for i in range(1, len(lons)):
+        if abs(lons[i] - lons[i - 1]) > 180:
+            sign = 1 if lons[i - 1] > 0 else -1
+            # interpolate the latitude at the crossing
+            lon2 = lons[i] + 360 * sign
+            t = (180 * sign - lons[i - 1]) / (lon2 - lons[i - 1])
+            lat_x = lats[i - 1] + t * (lats[i] - lats[i - 1])
+            cur.append((180.0 * sign, lat_x))
+            parts.append(cur)
+            cur = [(-180.0 * sign, lat_x)]
+        cur.append((lons[i], lats[i]))
+    parts.append(cur)
+    lines = [LineString(p) for p in parts if len(p) >= 2]
+    return lines[0] if len(lines) == 1 else MultiLineString(lines)
+
+
+def geodesic_line(points: list[tuple[float, float]], step_km: float = STEP_KM) -> LineString | MultiLineString:
+    """Great-circle polyline through lon/lat points, densified every ``step_km``."""
+    lons, lats = [points[0][0]], [points[0][1]]
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        _, _, dist = GEOD.inv(x1, y1, x2, y2)
+        n = max(int(dist / 1000 / step_km) - 1, 0)
+        if n:
+            mid = GEOD.npts(x1, y1, x2, y2, n)
+            lons += [p[0] for p in mid]
+            lats += [p[1] for p in mid]
+        lons.append(x2)
+        lats.append(y2)
+    return split_antimeridian(np.asarray(lons), np.asarray(lats))
