@@ -1,7 +1,10 @@
-"""The web maps: themed Folium (Leaflet) maps and their index, written to ``maps/``.
+"""The web maps: one self-contained HTML page per map, and their index, written to ``maps/``.
 
-Each map is one self-contained HTML file (Leaflet inlined, no network needed);
-the same GeoPackage always gives byte-identical files.  Requires the ``maps``
+Each map is a small spec in ``assets/maps.toml`` (title, frame, layers);
+:mod:`~neageo.maps.layers` turns the GeoPackage's layers into page data,
+:mod:`~neageo.maps.codec` packs it with Leaflet and the runtime
+(``assets/nea.js``, ``assets/nea.css``) into one file that works offline.
+The same GeoPackage always gives byte-identical files.  Requires the ``maps``
 extra (``pip install 'neageo[maps]'``) for the inlined Leaflet.
 """
 
@@ -9,46 +12,51 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["render_all", "render_map", "render_maps", "MAP_NAMES"]
-
-MAP_NAMES = ("overview", "trade", "customs_gates", "benzene_spill", "sinuiju_dandong", "tumen", "population")
+__all__ = ["MAP_NAMES", "render_all", "render_map", "render_maps"]
 
 
-def render_map(name: str, *, data=None, gpkg=None) -> str:
+def _names() -> tuple[str, ...]:
+    from .specs import load_specs
+
+    return tuple(load_specs())
+
+
+MAP_NAMES = _names()
+
+
+def render_map(name: str, *, data=None, gpkg: str | Path | None = None) -> str:
     """The HTML of one map."""
-    from .base import render
+    from .._errors import QueryError
     from .data import MapData
-    from .themes import MAPS
+    from .render import render_spec
+    from .specs import load_specs
 
-    if name not in MAPS:
-        from .._errors import QueryError
-
-        raise QueryError(f"no map called {name!r}; maps: {', '.join(MAPS)}")
-    data = data or MapData(gpkg)
-    return render(MAPS[name][0](data))
+    specs = load_specs()
+    if name not in specs:
+        raise QueryError(f"no map called {name!r}; maps: {', '.join(specs)}")
+    return render_spec(specs[name], data or MapData(gpkg))
 
 
-def render_all(*, gpkg=None, out_dir: Path | None = None, names=None) -> list[Path]:
+def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
+               names: list[str] | tuple[str, ...] | None = None) -> list[Path]:
     """Write every map (or ``names``) and ``index.html``; return the paths written."""
     from ..settings import maps_dir
-    from .base import write_html
     from .data import MapData
     from .index import index_html, thumbnail_svg
-    from .themes import MAPS
+    from .render import payload, write_html
+    from .codec import page_html
+    from .specs import load_specs
 
+    specs = load_specs()
     out = Path(out_dir) if out_dir else maps_dir()
     data = MapData(gpkg)
     paths, entries = [], []
-    for name in names or MAPS:
-        html_text = render_map(name, data=data)
-        path = write_html(out / f"{name}.html", html_text)
-        paths.append(path)
-        builder, desc, bounds = MAPS[name]
-        title = builder.__doc__ or name
-        title = {"overview": "Overview", "trade": "Trade", "customs_gates": "Customs gates",
-                 "benzene_spill": "Rivers and the benzene spill", "sinuiju_dandong": "Sinuiju–Dandong",
-                 "tumen": "Tumen River area", "population": "Population and migration"}.get(name, title)
-        entries.append((f"{name}.html", title, desc, thumbnail_svg(data, bounds)))
+    for name in names or specs:
+        spec = specs[name]
+        doc, _ = payload(spec, data)
+        text = page_html(lang="en", title=doc["title"], description=doc["description"], payload=doc)
+        paths.append(write_html(out / f"{name}.html", text))
+        entries.append((f"{name}.html", spec.nav, doc["description"], thumbnail_svg(data, spec.frame)))
     paths.append(write_html(out / "index.html", index_html(entries)))
     return paths
 

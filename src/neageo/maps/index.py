@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shapely
 
-from .base import esc
+from .codec import esc
 from .data import MapData
 
 __all__ = ["index_html", "thumbnail_svg"]
