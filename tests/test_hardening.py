@@ -328,28 +328,21 @@ def test_payloads_are_escaped_in_exports(hostile, tmp_path):
 
 @pytest.mark.browser
 def test_payloads_run_nothing_in_chromium(hostile, browser):
-    from test_maps import open_offline
+    from helpers.browser import OPEN_EVERY_JS, open_offline
 
     opened = 0
     for page_path in sorted(hostile["maps"].glob("*.html")):
         if page_path.name == "index.html":
             continue
         page, seen = open_offline(browser, page_path)
-        # open every popup and tooltip of every feature that has one
-        opened += page.evaluate("""() => {
-            const map = Object.values(window).find(v => v instanceof L.Map);
-            let n = 0;
-            map.eachLayer(l => {
-                if (l.getPopup && l.getPopup()) { l.openPopup(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); n++; }
-                if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()); }
-            });
-            return n;
-        }""")
+        # open every popup and tooltip of every feature that has one, and show every label
+        opened += page.evaluate(OPEN_EVERY_JS)
         page.wait_for_timeout(300)
         assert page.evaluate("typeof window.__xss") == "undefined", page_path.name
         assert not seen["dialogs"], page_path.name
-        assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img, "
-                            ".leaflet-tooltip img, .leaflet-tooltip script, .leaflet-control-layers script").count() == 0
+        assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img, .nea-lab img, "
+                            ".leaflet-tooltip img, .leaflet-tooltip script, .leaflet-control-layers script, "
+                            ".leaflet-control-layers img").count() == 0
         page.close()
     assert opened > 100
 

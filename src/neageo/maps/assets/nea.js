@@ -77,7 +77,10 @@
     maxBounds: box, maxBoundsViscosity: 1.0, worldCopyJump: false, wheelPxPerZoomLevel: 120});
   function fitMinZoom() { map.setMinZoom(Math.max(0, map.getBoundsZoom(box, true))); }
   fitMinZoom();
-  map.fitBounds(frame, {animate: false});
+  var narrow = map.getSize().x < 600;
+  /* compose the frame in the part of the screen the title and time control leave free */
+  map.fitBounds(frame, {animate: false, paddingTopLeft: [4, narrow ? 120 : 8],
+    paddingBottomRight: [4, D.time ? (narrow ? 80 : 70) : 8]});
   map.createPane("nea-labels");
   map.getPane("nea-labels").className += " leaflet-nea-labels-pane";
 
@@ -580,6 +583,6 @@
   map.on("resize", function () { fitMinZoom(); placeLabels(); });
   placeLabels();
   window.neaDrawn = performance.now();
-  window.nea = {map: map, features: feats, labels: labels, search: search, choose: choose, setLang: setLang,
+  window.nea = {map: map, features: feats, labels: labels, search: search, choose: choose, setLang: setLang, norm: norm,
     setTime: setTime, place: placeLabels, layersControl: layersCtl};
 })();
