@@ -289,7 +289,7 @@ def test_chinese_labels_and_english_fallback(browser, rendered):
         # popup headings and tooltips follow
         page.locator(".nea-tools select").select_option("zh")
         page.evaluate("nea.choose(nea.search('Heihe')[0])")
-        assert "黑河" in page.locator(".leaflet-popup-content h3").inner_text()
+        assert "黑河" in page.locator(".leaflet-popup-content h3").last.inner_text()
         tip = page.evaluate("(() => { const f = nea.search('Harbin')[0]; f.layer.openTooltip(); "
                             "return document.querySelector('.leaflet-tooltip').textContent; })()")
         assert "哈尔滨" in tip
@@ -306,7 +306,7 @@ def test_search_finds_aliases_zooms_and_opens_the_popup(browser, rendered):
         page.wait_for_selector(".nea-results button")
         box.press("Enter")
         page.wait_for_selector(".leaflet-popup-content .nea-pop")
-        pop = page.locator(".leaflet-popup-content").inner_text()
+        pop = page.locator(".leaflet-popup-content").last.inner_text()
         assert "Sinuiju" in pop
         assert "Shinuiju, Sinŭiju, 新義州" in pop and "|" not in pop  # aliases as text
         assert page.evaluate("nea.map.getZoom()") >= 8
@@ -316,7 +316,7 @@ def test_search_finds_aliases_zooms_and_opens_the_popup(browser, rendered):
             page.wait_for_selector(".nea-results button")
             page.locator(".nea-results button").first.click()
             page.wait_for_selector(".leaflet-popup-content .nea-pop")
-            assert want in page.locator(".leaflet-popup-content").inner_text(), query
+            assert want in page.locator(".leaflet-popup-content").last.inner_text(), query
     finally:
         page.close()
 
@@ -386,11 +386,11 @@ def test_stacked_features_are_listed_in_one_popup(browser, rendered):
             return {x: r.left + p.x, y: r.top + p.y}; }""")
         page.mouse.click(at["x"], at["y"])
         page.wait_for_selector(".leaflet-popup-content .nea-pop")
-        items = page.locator(".leaflet-popup-content li button").all_inner_texts()
+        items = page.locator(".leaflet-popup-content").last.locator("li button").all_inner_texts()
         assert len(items) >= 2 and any(t.startswith("Sinuiju ·") or t.startswith("Sinuiju") for t in items), items
         assert any("Special Administrative Region" in t for t in items), items
         page.locator(".leaflet-popup-content li button", has_text="Special Administrative Region").first.click()
-        assert "Special Administrative Region" in page.locator(".leaflet-popup-content h3").inner_text()
+        assert "Special Administrative Region" in page.locator(".leaflet-popup-content h3").last.inner_text()
         # a mouse click leaves no focus box; the keyboard still shows focus
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline == "none" or page.evaluate("document.activeElement === document.body")
@@ -424,7 +424,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_maps):
             page.locator(".nea-tools input[type=search]").fill(query)
             page.locator(".nea-results button").first.click()
             page.wait_for_selector(".leaflet-popup-content .nea-pop", timeout=3000)
-            text = page.locator(".leaflet-popup-content").inner_text()
+            text = page.locator(".leaflet-popup-content").last.inner_text()
             assert PAYLOAD in text or SCRIPT_PAYLOAD in text  # shown literally
             assert page.locator(".leaflet-popup-content img, .leaflet-popup-content script, .nea-lab img").count() == 0
             page.evaluate(OPEN_EVERY_JS)
@@ -438,9 +438,9 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_maps):
                 assert max(len(t) for t in labels) <= 48
                 page.evaluate("""() => { const f = nea.features.find(f => f.p.n && f.p.n.en.length > 4000);
                     nea.choose(f); f.layer.openTooltip(); }""")
-                tip = page.locator(".leaflet-tooltip").bounding_box()
+                tip = page.locator(".leaflet-tooltip", has_text="Dalian Dalian").bounding_box()
                 assert tip["width"] <= 300 and tip["height"] <= 200
-                head = page.locator(".leaflet-popup-content h3").bounding_box()
+                head = page.locator(".leaflet-popup-content h3").last.bounding_box()
                 assert head["height"] <= 120
         finally:
             page.close()
