@@ -86,6 +86,9 @@
 
   /* -- layers -- */
   var feats = [], groups = {}, overlays = {}, arrowIds = {};
+  /* the large basemap areas are painted on one canvas (quicker than thousands of SVG vertices);
+     everything a reader points at stays SVG */
+  var canvas = L.canvas({padding: 0.3});
   function arrowFor(path, colour, weight) {
     var svg = path.ownerSVGElement;
     if (!svg) { return; }
@@ -110,16 +113,16 @@
     lay.features.forEach(function (raw, fi) {
       var p = raw[1], g = geom(raw[0]);
       var st = L.extend({}, lay.styles[p.s || 0]);
+      if (BASE[lay.id]) { st.renderer = canvas; }
       if (p.w != null) { st.weight = p.w; }
       if (p.f != null) { st.fillColor = p.f; st.fillOpacity = Math.max(st.fillOpacity || 0, 0.75); }
       if (lay.time) { st.className = "nea-timed"; }
       var f = {id: li + ":" + fi, p: p, lay: lay, g: g, shown: true};
-      var gl = L.geoJSON(g, {
-        style: function () { return st; },
+      var layer = g && L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: g}, {
         pointToLayer: function (ft, ll) { return L.circleMarker(ll, st); }
       });
-      var layer = gl.getLayers()[0];
       if (!layer) { return; }
+      if (layer.setStyle) { layer.options = L.extend({}, layer.options, st); }
       f.layer = layer;
       layer.feature = {properties: p};
       if (lay.tip !== false) {
@@ -576,13 +579,14 @@
   }
 
   readHash();
+  window.neaDrawn = performance.now();
   window.addEventListener("hashchange", function () { if (!writing && readHash()) { placeLabels(); } });
   map.on("zoomstart", function () { map.getPane("nea-labels").style.visibility = "hidden"; });
   map.on("moveend", function () { placeLabels(); map.getPane("nea-labels").style.visibility = ""; writeHash(); });
   map.on("overlayadd overlayremove", function () { syncLegend(); placeLabels(); writeHash(); });
   map.on("resize", function () { fitMinZoom(); placeLabels(); });
   placeLabels();
-  window.neaDrawn = performance.now();
+  window.neaLabelled = performance.now();
   window.nea = {map: map, features: feats, labels: labels, search: search, choose: choose, setLang: setLang, norm: norm,
     setTime: setTime, place: placeLabels, layersControl: layersCtl};
 })();
