@@ -15,6 +15,7 @@ description and legend.  Feature properties use short keys (see ``nea.js``):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ import pandas as pd
 import shapely
 
 from ..gazetteer import normalise
-from ..geodesy import GEOD, distance_km_lonlat, geodesic_line, to_regional
+from ..geodesy import GEOD, distance_km_lonlat, geodesic_line
 from ..style import STYLES, categories, look
 from .codec import Topology, encode_geometry
 from .data import MapData
@@ -45,6 +46,8 @@ MAX_LABEL = 48
 #: Sequential colours for values (light to dark) and the colour for "no figure printed".
 SEQUENTIAL = ("#feedde", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 NO_DATA = "#d9d9d9"
+#: What the time control means on maps of projects.
+SINCE_NOTE = "Projects begun by this year (undated ones always shown)"
 
 
 @dataclass
@@ -346,9 +349,31 @@ def gate_links(ctx: Context, use: LayerUse) -> list[WebLayer]:
     return [feature_layer(ctx, use, frame)]
 
 
+def project_year(rec: dict[str, Any]) -> tuple[int, str] | None:
+    """When a project began, as (year, how the paper puts it): its start year, else the year or decade
+    its period names ("2006", "1990s"); None when only an end is known ("due 2008") or nothing."""
+    if present(rec.get("start_year")):
+        return int(rec["start_year"]), str(int(rec["start_year"]))
+    text = str(rec.get("period_text") or "")
+    m = re.search(r"(1[89]|20)\d\d(s?)", text)
+    if not m or present(rec.get("end_year")):
+        return None
+    return int(m.group(0).rstrip("s")), m.group(0)
+
+
 def projects(ctx: Context, use: LayerUse) -> list[WebLayer]:
-    frame = ctx.data.any_geom("projects", ctx.spec.box)
-    return [feature_layer(ctx, use, _filtered(ctx, use, frame))]
+    """Projects and zones; on a map that shows them from the start, a time control shows those begun by a year."""
+    frame = _filtered(ctx, use, ctx.data.any_geom("projects", ctx.spec.box))
+    timed = use.show and not any(u.layer.name in ("events", "province_trade") for u in ctx.spec.layers)
+
+    def since(rec: dict[str, Any], props: dict[str, Any]) -> None:
+        when = project_year(rec)
+        if timed and when:
+            props["ts"] = when[0]
+            ctx.stops.setdefault(when[0], {"v": when[0], "d": when[1], "s": SINCE_NOTE, "m": "since"})
+
+    layer = feature_layer(ctx, use, frame, extra=since)
+    return [layer]
 
 
 def events(ctx: Context, use: LayerUse) -> list[WebLayer]:
@@ -559,5 +584,3 @@ def build_layer(ctx: Context, use: LayerUse) -> list[WebLayer]:
     return BUILDERS[use.layer.name](ctx, use)
 
 
-def frame_area_km2(frame) -> float:
-    return float(shapely.area(to_regional(shapely.box(*frame))) / 1e6)

@@ -238,8 +238,8 @@
     state.ti = i;
     var v = D.time[i].v;
     feats.forEach(function (f) {
-      if (f.p.t === undefined) { return; }
-      var show = f.p.t === v, group = groups[f.lay.id];
+      if (f.p.t === undefined && f.p.ts === undefined) { return; }
+      var show = f.p.t !== undefined ? f.p.t === v : f.p.ts <= v, group = groups[f.lay.id];
       if (show !== f.shown) {
         f.shown = show;
         if (show) { group.addLayer(f.layer); } else { group.removeLayer(f.layer); }
@@ -270,7 +270,8 @@
     timeBox.appendChild(playBtn); timeBox.appendChild(timeInput); timeBox.appendChild(timeOut);
     L.DomEvent.disableClickPropagation(timeBox); L.DomEvent.disableScrollPropagation(timeBox);
     map.getContainer().appendChild(timeBox);
-    setTime(0, true);
+    /* a map of projects opens on its last year (everything begun); a sequence opens at its start */
+    setTime(D.time[0].m === "since" ? D.time.length - 1 : 0, true);
   }
 
   /* -- controls: title with search and language, layers (collapsed), legend (foldable), credits -- */
@@ -385,6 +386,9 @@
     if (!map.hasLayer(groups[f.lay.id])) { map.addLayer(groups[f.lay.id]); }
     if (f.p.t !== undefined && D.time) {
       D.time.forEach(function (s, i) { if (s.v === f.p.t) { setTime(i, true); } });
+    }
+    if (f.p.ts !== undefined && D.time && D.time[state.ti].v < f.p.ts) {
+      D.time.forEach(function (s, i) { if (s.v === f.p.ts) { setTime(i, true); } });
     }
     var l = f.layer;
     if (l.getLatLng) {
