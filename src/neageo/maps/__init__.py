@@ -41,10 +41,10 @@ def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
                names: list[str] | tuple[str, ...] | None = None) -> list[Path]:
     """Write every map (or ``names``) and ``index.html``; return the paths written."""
     from ..settings import maps_dir
+    from .codec import page_html
     from .data import MapData
     from .index import index_html, thumbnail_svg
     from .render import payload, write_html
-    from .codec import page_html
     from .specs import load_specs
 
     specs = load_specs()

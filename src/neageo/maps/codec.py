@@ -131,7 +131,7 @@ class Topology:
                 users.setdefault((a, b) if a <= b else (b, a), set()).add(rid)
         index: dict[tuple, int] = {}
         self.arcs, self.ring_arcs = [], []
-        for rid, ring in enumerate(self.rings):
+        for ring in self.rings:
             pts = [tuple(p) for p in ring[:-1]]
             n = len(pts)
             if n < 3:

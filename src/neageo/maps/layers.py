@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -212,7 +212,8 @@ def feature_layer(ctx: Context, use: LayerUse, frame: gpd.GeoDataFrame, *, layer
     out = WebLayer(id=layer_id or d.name, title=title or d.title, show=use.show if show is None else show,
                    styles=styles, tooltip=d.tooltip)
     used: set[str] = set()
-    for rec in frame.to_dict("records"):
+    records = cast(list[dict[str, Any]], frame.to_dict("records"))
+    for rec in records:
         geom = rec["geometry"]
         if geom is None or geom.is_empty:
             continue
@@ -443,7 +444,7 @@ def province_trade(ctx: Context, use: LayerUse) -> list[WebLayer]:
 
     layer = feature_layer(ctx, use, prov, extra=shade, topology=True)
     layer.time = True
-    top = prov.loc[prov["russia_total"].idxmax()] if len(values) else None
+    top = prov.sort_values("russia_total", ascending=False).iloc[0] if len(values) else None
     base = STYLES["province_trade"].default.leaflet()
     rows = [{"label": "Trade with Russia, US$ million: no figure printed", "style": base | {"fillColor": NO_DATA, "fillOpacity": 1},
              "shape": "area"}]
@@ -503,7 +504,8 @@ def trade_flows(ctx: Context, use: LayerUse) -> list[WebLayer]:
     prio = label_priority()
 
     def width(rec: dict[str, Any], props: dict[str, Any]) -> None:
-        v = max((x for x in (rec.get("total"), rec.get("exports"), rec.get("imports")) if present(x)), default=0)
+        v = max((float(cast(float, x)) for x in (rec.get("total"), rec.get("exports"), rec.get("imports")) if present(x)),
+                default=0.0)
         props["w"] = round(1 + 11 * math.sqrt(v / vmax), 2)
         props["t"] = int(rec["year"])
         at = rec["_exit"] or rec["_end"]

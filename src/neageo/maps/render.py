@@ -68,7 +68,7 @@ def payload(spec: MapSpec, data: MapData) -> tuple[dict[str, Any], dict[str, Any
     for use in spec.layers:
         layers += build_layer(ctx, use)
     facts = {"min_island_km2": spec.min_island_km2, **ctx.facts}
-    legend = []
+    legend: list[dict[str, Any]] = []
     for layer in layers:
         for row in layer.legend:
             if row["label"] not in {r["label"] for r in legend} and layer.id not in ("countries", "lakes"):
