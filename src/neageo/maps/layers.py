@@ -347,7 +347,10 @@ def gate_links(ctx: Context, use: LayerUse) -> list[WebLayer]:
             p = pl.loc[r["partner_town"]].geometry
             links.append({**r, "geometry": shapely.LineString([r["geometry"].coords[0], p.coords[0]])})
     frame = gpd.GeoDataFrame(links, geometry="geometry", crs=4326) if links else gates.iloc[:0]
-    return [feature_layer(ctx, use, frame)]
+    layer = feature_layer(ctx, use, frame)
+    for row in layer.legend:
+        row["label"] = use.layer.title
+    return [layer]
 
 
 def project_year(rec: dict[str, Any]) -> tuple[int, str] | None:

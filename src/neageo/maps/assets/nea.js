@@ -74,13 +74,13 @@
   var frame = L.latLngBounds([D.frame[1], D.frame[0]], [D.frame[3], D.frame[2]]);
   var box = L.latLngBounds([D.box[1], D.box[0]], [D.box[3], D.box[2]]);
   var map = L.map("map", {zoomControl: false, attributionControl: false, zoomSnap: 0.25, zoomDelta: 0.5,
-    maxBounds: box, maxBoundsViscosity: 1.0, worldCopyJump: false, wheelPxPerZoomLevel: 120});
+    maxBounds: box, maxBoundsViscosity: 1.0, worldCopyJump: false, wheelPxPerZoomLevel: 120, fadeAnimation: false});
   function fitMinZoom() { map.setMinZoom(Math.max(0, map.getBoundsZoom(box, true))); }
   fitMinZoom();
   var narrow = map.getSize().x < 600;
   /* compose the frame in the part of the screen the title and time control leave free */
-  map.fitBounds(frame, {animate: false, paddingTopLeft: [4, narrow ? 120 : 8],
-    paddingBottomRight: [4, D.time ? (narrow ? 80 : 70) : 8]});
+  map.fitBounds(frame, {animate: false, paddingTopLeft: [4, narrow ? (D.time ? 180 : 120) : 8],
+    paddingBottomRight: [4, D.time && !narrow ? 70 : 8]});
   map.createPane("nea-labels");
   map.getPane("nea-labels").className += " leaflet-nea-labels-pane";
 
@@ -269,7 +269,8 @@
     timeOut = el("output");
     timeBox.appendChild(playBtn); timeBox.appendChild(timeInput); timeBox.appendChild(timeOut);
     L.DomEvent.disableClickPropagation(timeBox); L.DomEvent.disableScrollPropagation(timeBox);
-    map.getContainer().appendChild(timeBox);
+    timeBox.setAttribute("role", "group"); timeBox.setAttribute("aria-label", tr("time"));
+    if (!narrow) { map.getContainer().appendChild(timeBox); }
     /* a map of projects opens on its last year (everything begun); a sequence opens at its start */
     setTime(D.time[0].m === "since" ? D.time.length - 1 : 0, true);
   }
@@ -299,6 +300,10 @@
     return d;
   };
   titleCtl.addTo(map);
+  if (timeBox && narrow) {  /* on a phone the time control sits under the title, clear of legend and credits */
+    timeBox.className += " leaflet-control nea-time-top";
+    titleCtl.getContainer().parentNode.appendChild(timeBox);
+  }
   var layerNames = {};
   D.layers.forEach(function (lay) {
     var s = el("span", null, lay.title);
