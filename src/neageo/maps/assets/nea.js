@@ -215,7 +215,9 @@
       var b = el("button", null, cap(nameOf(o), 80));
       b.type = "button";
       if (o.p.p[0]) { b.appendChild(el("small", null, " · " + o.p.p[0])); }
-      b.addEventListener("click", function () { openPopup(o, e.latlng); });
+      /* stop the click here: the button leaves the page as the next popup opens, and Leaflet would
+         take a click from a detached button for a click on the map, which closes popups */
+      b.addEventListener("click", function (ev) { L.DomEvent.stop(ev); openPopup(o, e.latlng); });
       var li = el("li"); li.appendChild(b); ul.appendChild(li);
     });
     d.appendChild(ul);
@@ -382,7 +384,7 @@
       var b = el("button", null, cap(nameOf(f), 80)); b.type = "button";
       var t = f.p.t !== undefined && D.time ? " " + (D.time.filter(function (s) { return s.v === f.p.t; })[0] || {d: ""}).d : "";
       b.appendChild(el("small", null, (f.p.p ? f.p.p[0] : f.lay.title) + t));
-      b.addEventListener("click", function () { choose(f); });
+      b.addEventListener("click", function (ev) { L.DomEvent.stop(ev); choose(f); });
       var li = el("li"); li.setAttribute("role", "option"); li.appendChild(b); results.appendChild(li);
     });
   }
@@ -413,7 +415,7 @@
     if (!f.p.l) { return; }
     var outer = el("div", "nea-lab hidden nea-lab-" + f.p.l[1]), inner = el("span");
     outer.appendChild(inner);
-    inner.addEventListener("click", function (ev) { ev.stopPropagation(); openPopup(f); });
+    inner.addEventListener("click", function (ev) { L.DomEvent.stop(ev); openPopup(f); });
     map.getPane("nea-labels").appendChild(outer);
     labels.push({f: f, pr: f.p.l[0], cls: f.p.l[1], el: outer, span: inner, w: 0, h: 0, text: null});
   });
