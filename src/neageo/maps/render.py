@@ -53,6 +53,14 @@ def credits(data: MapData, layers: list[str]) -> list[str]:
 _SOURCES = {"gate_links": ["customs_gates", "places"], "migration": ["paper_tables", "places"]}
 
 
+class _Facts(dict):
+    """Facts for a map's text; one the data could not give reads as "?" (and is logged) rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        log.warning("no figure %r in the data for a map's text", key)
+        return "?"
+
+
 def _gate_towns(ctx: Context) -> None:
     if any(u.layer.name == "customs_gates" for u in ctx.spec.layers):
         for r in ctx.data.raw("customs_gates").to_dict("records"):
@@ -67,7 +75,7 @@ def payload(spec: MapSpec, data: MapData) -> tuple[dict[str, Any], dict[str, Any
     layers: list[WebLayer] = []
     for use in spec.layers:
         layers += build_layer(ctx, use)
-    facts = {"min_island_km2": spec.min_island_km2, **ctx.facts}
+    facts = _Facts({"min_island_km2": spec.min_island_km2, **ctx.facts})
     legend: list[dict[str, Any]] = []
     for layer in layers:
         for row in layer.legend:
@@ -81,9 +89,9 @@ def payload(spec: MapSpec, data: MapData) -> tuple[dict[str, Any], dict[str, Any
         gpkg_layers += _SOURCES.get(use.layer.name, [use.layer.name])
     doc: dict[str, Any] = {
         "name": spec.name,
-        "title": spec.title.format(**facts),
-        "description": spec.description.format(**facts),
-        "note": spec.note.format(**facts),
+        "title": spec.title.format_map(facts),
+        "description": spec.description.format_map(facts),
+        "note": spec.note.format_map(facts),
         "frame": spec.frame,
         "box": spec.box,
         "arcs": ctx.topology.arcs or [],
