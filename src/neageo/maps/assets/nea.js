@@ -449,9 +449,13 @@
       for (var i = 1; i < pts.length; i++) { cum.push(cum[i - 1] + pts[i].distanceTo(pts[i - 1])); }
       var total = cum[cum.length - 1];
       if (total < L0) { return; }
+      function after(d) {  /* first vertex index with cum >= d (binary search) */
+        var lo = 1, hi = cum.length - 1;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (cum[mid] < d) { lo = mid + 1; } else { hi = mid; } }
+        return lo;
+      }
       function at(d) {
-        var j = 1;
-        while (j < cum.length - 1 && cum[j] < d) { j++; }
+        var j = after(d);
         var seg = cum[j] - cum[j - 1] || 1, t = (d - cum[j - 1]) / seg;
         return L.point(pts[j - 1].x + t * (pts[j].x - pts[j - 1].x), pts[j - 1].y + t * (pts[j].y - pts[j - 1].y));
       }
@@ -462,8 +466,8 @@
         var a = at(starts[k]), b = at(starts[k] + L0), c = L.point((a.x + b.x) / 2, (a.y + b.y) / 2);
         if (c.x < 0 || c.y < 0 || c.x > size.x || c.y > size.y) { continue; }
         var dev = 0;
-        for (var m = 1; m < pts.length; m++) {
-          if (cum[m] > starts[k] && cum[m] < starts[k] + L0) { dev = Math.max(dev, distToSegment(pts[m], a, b)); }
+        for (var m = after(starts[k]); m < pts.length && cum[m] < starts[k] + L0; m++) {
+          dev = Math.max(dev, distToSegment(pts[m], a, b));
         }
         if (dev > Math.max(h * 0.7, 5)) { continue; }
         var ang = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
