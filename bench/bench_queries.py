@@ -58,8 +58,8 @@ def bench_read(gpkg: Path, repeat: int = 7) -> None:
     worst = 0.0
     for layer in ("countries", "provinces", "waterways", "places", "paper_tables", "trade_flows"):
         neageo.read(layer, gpkg=gpkg)  # warm caches alike
-        raw = _median_time(lambda: pyogrio.read_dataframe(gpkg, layer=layer, use_arrow=True), repeat)
-        ours = _median_time(lambda: neageo.read(layer, gpkg=gpkg), repeat)
+        raw = _median_time(lambda layer=layer: pyogrio.read_dataframe(gpkg, layer=layer, use_arrow=True), repeat)
+        ours = _median_time(lambda layer=layer: neageo.read(layer, gpkg=gpkg), repeat)
         worst = max(worst, ours / raw)
         print(f"  {layer:<14} raw {raw * 1000:7.1f} ms  read {ours * 1000:7.1f} ms  ratio {ours / raw:.2f}")
     print(f"  worst ratio {worst:.2f} (target <= 1.2) -> {'OK' if worst <= 1.2 else 'OVER'}")
@@ -68,7 +68,6 @@ def bench_read(gpkg: Path, repeat: int = 7) -> None:
 def bench_near(n: int = 10_000, queries: int = 50, km: float = 50.0) -> None:
     import geopandas as gpd
     import pyogrio
-
     from shapely.geometry import Point
     from shapely.ops import nearest_points
 

@@ -38,7 +38,7 @@ def test_every_layer_is_present_described_and_indexed(built):
     with sqlite3.connect(built) as con:
         rows = dict(con.execute("SELECT table_name, description FROM gpkg_contents").fetchall())
         indexed = {t for (t,) in con.execute("SELECT table_name FROM gpkg_extensions WHERE extension_name='gpkg_rtree_index'")}
-        srs = {t: s for t, s in con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns")}
+        srs = dict(con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns"))
     for layer in LAYERS:
         assert len(rows[layer]) > 40, f"{layer} needs a human description"
         assert layer in indexed, f"{layer} has no spatial index"

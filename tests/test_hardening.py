@@ -90,8 +90,9 @@ def test_bad_source_gives_one_line_and_keeps_the_last_good_file(built, sources_c
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory):
     """Sources for an 'old' build and the real ones for a 'new' build, and both results."""
-    from conftest import SOURCES
     import shutil
+
+    from conftest import SOURCES
 
     root = tmp_path_factory.mktemp("versions")
     old_src = root / "old" / "geodata" / "sources"
@@ -138,7 +139,7 @@ def test_killing_the_build_never_leaves_a_broken_file(two_versions, tmp_path):
 
 @pytest.mark.slow
 def test_two_builds_at_once_do_not_corrupt(two_versions, tmp_path):
-    sources, old, new = two_versions
+    sources, _old, new = two_versions
     out = tmp_path / "neageo.gpkg"
     procs = [subprocess.Popen([sys.executable, "-m", "neageo.cli", "build", "--sources", str(sources), "--out", str(out)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -268,7 +269,6 @@ def hostile(tmp_path_factory):
     import shutil
 
     from conftest import SOURCES
-
     from neageo.maps import render_all
 
     root = tmp_path_factory.mktemp("hostile_all")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyogrio
 import pytest
 import shapely
@@ -132,7 +130,7 @@ HOSTILE = [
     "'; DROP TABLE places; --",
     '"><script>alert("x")</script>',
     "Robert'); DELETE FROM gpkg_contents; --",
-    "‮evil\u202e name | with pipe",
+    "\u202eevil\u202e name | with pipe",
     "emoji 🚢 and NUL-free \\x00 text",
 ]
 
@@ -181,4 +179,3 @@ def test_bad_geometry_spec_names_file_and_row(sources_copy, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("place:musan,", "place:atlantis,"), encoding="utf-8")
     with pytest.raises(SourceError, match=r"projects.csv, row 11: cannot read geometry 'place:atlantis'"):
         neageo.build(sources=sources_copy, out=tmp_path / "x.gpkg")
-    assert json  # keep the import used

@@ -42,7 +42,7 @@ def test_layers_and_read(built):
 
 
 def test_read_errors_are_clear(built, tmp_path):
-    with pytest.raises(LayerNotFound, match="has no layer 'placez'; it has: .*places"):
+    with pytest.raises(LayerNotFound, match=r"has no layer 'placez'; it has: .*places"):
         neageo.read("placez", gpkg=built)
     with pytest.raises(DataError, match="GeoPackage not found"):
         neageo.read("places", gpkg=tmp_path / "missing.gpkg")

@@ -118,7 +118,7 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
             click.echo(title)
         width = max(len(str(c)) for c in plain.columns)
         for col, value in plain.iloc[0].items():
-            click.echo(f"  {str(col):<{width}}  {'' if value is None else value}")
+            click.echo(f"  {col!s:<{width}}  {'' if value is None else value}")
         return
     from rich.table import Table
 
@@ -235,7 +235,8 @@ def info(layer: str, gpkg: Path | None, fmt: str) -> None:
 
     import pandas as pd
 
-    from .io import gpkg_path, layers as _layers, read
+    from .io import gpkg_path, read
+    from .io import layers as _layers
 
     cat = _layers(gpkg=gpkg).set_index("name")
     frame = read(layer, gpkg=gpkg)  # raises LayerNotFound with the list of layers
@@ -248,7 +249,7 @@ def info(layer: str, gpkg: Path | None, fmt: str) -> None:
         except sqlite3.OperationalError:
             desc = {}
     cols = pd.DataFrame({
-        "column": [c for c in frame.columns],
+        "column": list(frame.columns),
         "type": [str(t) for t in frame.dtypes],
         "description": [desc.get(c, "") for c in frame.columns],
     })

@@ -28,7 +28,8 @@ import pandas as pd
 
 from ._atomic import atomic_target
 from ._errors import DataError, ExportError, LayerNotFound
-from .io import layers as list_layers, read
+from .io import layers as list_layers
+from .io import read
 
 __all__ = ["FORMATS", "export", "export_postgis", "read_postgis", "shapefile_fields"]
 
@@ -87,9 +88,9 @@ def _selected(layers, gpkg) -> list[str]:
 
 
 def _write(frame, path: Path, driver: str, **options) -> None:
-    import pyogrio
-
     import warnings
+
+    import pyogrio
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:

@@ -127,7 +127,7 @@ def read(
     try:
         return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
     except Exception as exc:  # pyogrio raises several classes; all mean the same to a user here
-        if where is not None and "where" in str(exc).lower() or "SQL" in str(exc):
+        if (where is not None and "where" in str(exc).lower()) or "SQL" in str(exc):
             raise QueryError(f"invalid where clause {where!r}: {exc}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
 

@@ -370,7 +370,7 @@ class RiverNetwork:
         """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""
         reach = nx.descendants(self.graph, node) | {node}
         best = None
-        for u, v, eid in self.graph.edges(reach, data="id"):
+        for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in _SNAPPABLE:
                 continue
             d = self.edges[eid].distance(point)

@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from .._errors import BuildError
 from .._atomic import atomic_target
+from .._errors import BuildError
 from ..qgis import write_qgis_support
 from .layer import Layer
 
@@ -87,7 +87,7 @@ def _check(path: Path, layers: list[Layer]) -> None:
         (status,) = con.execute("PRAGMA integrity_check").fetchone()
         if status != "ok":
             raise BuildError(f"the new GeoPackage failed SQLite's integrity check ({status})")
-    info = {name: count for name, count in _layer_counts(path)}
+    info = dict(_layer_counts(path))
     for layer in layers:
         if info.get(layer.name) != len(layer.frame):
             raise BuildError(
