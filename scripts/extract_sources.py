@@ -52,14 +52,13 @@ from shapely.geometry import LineString, box
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES_DIR = ROOT / "geodata" / "sources"
 
-#: Units (provinces, federal subjects) that intersect this box are kept whole.
-STUDY_BBOX = (115.0, 38.0, 145.0, 56.0)
-#: Context countries (Mongolia, South Korea, Japan) are clipped to this box.
-VIEW_BBOX = (95.0, 30.0, 150.0, 62.0)
-#: Hydrography is extracted for this box.
-HYDRO_BBOX = (110.0, 38.0, 145.0, 56.0)
-#: GeoNames places are kept inside this box.
-PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
+# The regional boxes are neageo's own (one definition, in neageo.settings); a
+# checkout that has not been installed finds the package in src/.
+try:
+    from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX
+except ImportError:
+    sys.path.insert(0, str(ROOT / "src"))
+    from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX
 
 #: Russian Far East subjects kept whole even outside the study box (the Far
 #: Eastern Federal District as of 2002, the paper's "Russian Far East").

@@ -26,6 +26,7 @@ from .gazetteer import find
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
+from .settings import RIVER_SNAP_KM
 
 __all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "resolve", "NEAR_LAYERS"]
 
@@ -33,8 +34,6 @@ __all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "r
 NEAR_LAYERS = ("places", "customs_gates", "projects")
 #: Largest radius :func:`near` accepts, km (half the Earth's circumference).
 MAX_KM = 20_037.5
-#: How far a place may be from the river for :func:`river_path`, km.
-RIVER_SNAP_KM = 25.0
 
 Target = str | tuple[float, float] | BaseGeometry
 
@@ -279,7 +278,7 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     """The downstream path along the river network from ``start`` to ``end``.
 
     Each end snaps to the river: ``start`` to the nearest river, ``end`` to the
-    nearest water downstream of it (within 25 km).
+    nearest water downstream of it (within :data:`neageo.settings.RIVER_SNAP_KM`, 25 km).
 
     Returns
     -------

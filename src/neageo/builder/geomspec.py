@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, Polygon
+from shapely.geometry import MultiLineString, Point, Polygon
 
 from .._errors import NeageoError, SourceError
-from ..geodesy import GEOD, from_regional, to_regional
+from ..geodesy import from_regional, geodesic_circle, geodesic_line, to_regional
+from ..settings import RIVER_SNAP_KM
 
-__all__ = ["GeometryResolver", "geodesic_line", "RFE_2002", "NE_CHINA"]
+__all__ = ["GeometryResolver", "RFE_2002", "NE_CHINA"]
 
 #: The Russian Far East as the paper counts it (the Far Eastern Federal District in 2002).
 RFE_2002 = (
@@ -37,52 +37,6 @@ RFE_2002 = (
     "Primorsky Krai", "Sakha Republic", "Sakhalin Oblast", "Chukotka Autonomous Okrug",
 )
 NE_CHINA = ("Liaoning", "Jilin", "Heilongjiang")
-#: Vertex spacing of great-circle lines, km.
-STEP_KM = 20.0
-#: Furthest a riverpath end may lie from the river, m.
-RIVER_SNAP_M = 20_000.0
-
-
-def _split_antimeridian(lons: np.ndarray, lats: np.ndarray):
-    """Split a densified line where it jumps across ±180°; return LineString or MultiLineString."""
-    parts, cur = [], [(lons[0], lats[0])]
-    for i in range(1, len(lons)):
-        if abs(lons[i] - lons[i - 1]) > 180:
-            sign = 1 if lons[i - 1] > 0 else -1
-            # interpolate the latitude at the crossing
-            lon2 = lons[i] + 360 * sign
-            t = (180 * sign - lons[i - 1]) / (lon2 - lons[i - 1])
-            lat_x = lats[i - 1] + t * (lats[i] - lats[i - 1])
-            cur.append((180.0 * sign, lat_x))
-            parts.append(cur)
-            cur = [(-180.0 * sign, lat_x)]
-        cur.append((lons[i], lats[i]))
-    parts.append(cur)
-    lines = [LineString(p) for p in parts if len(p) >= 2]
-    return lines[0] if len(lines) == 1 else MultiLineString(lines)
-
-
-def geodesic_line(points: list[tuple[float, float]], step_km: float = STEP_KM):
-    """Great-circle polyline through lon/lat points, densified every ``step_km``."""
-    lons, lats = [points[0][0]], [points[0][1]]
-    for (x1, y1), (x2, y2) in zip(points[:-1], points[1:]):
-        _, _, dist = GEOD.inv(x1, y1, x2, y2)
-        n = max(int(dist / 1000 / step_km) - 1, 0)
-        if n:
-            mid = GEOD.npts(x1, y1, x2, y2, n)
-            lons += [p[0] for p in mid]
-            lats += [p[1] for p in mid]
-        lons.append(x2)
-        lats.append(y2)
-    return _split_antimeridian(np.asarray(lons), np.asarray(lats))
-
-
-def geodesic_circle(lon: float, lat: float, area_km2: float, n: int = 72) -> Polygon:
-    radius_m = math.sqrt(area_km2 / math.pi) * 1000
-    az = np.linspace(0, 360, n, endpoint=False)
-    x, y, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_m))
-    return Polygon(zip(x, y))
-
 
 class GeometryResolver:
     """Resolve specifications against places, provinces, borders and the river network."""
@@ -181,4 +135,4 @@ class GeometryResolver:
         if len(tokens) != 2:
             raise ValueError("a riverpath needs a start and an end")
         a, b = (to_regional(Point(self._lonlat(t))) for t in tokens)
-        return from_regional(self.network.path_between(a, b, max_m=RIVER_SNAP_M).line)
+        return from_regional(self.network.path_between(a, b, max_m=RIVER_SNAP_KM * 1000).line)

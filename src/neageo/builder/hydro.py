@@ -15,6 +15,7 @@ import shapely
 from .._errors import SourceError
 from ..geodesy import area_km2, from_regional, length_km, to_regional
 from ..network import RiverNetwork
+from ..settings import HYDRO_BBOX
 from .layer import Layer
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
@@ -61,7 +62,7 @@ def _read_inputs(src: Sources):
     )
     shown = "geodata/sources/hydro/river_courses.csv"
     for lineno, lon, lat in zip(waypoints["_row"], waypoints["lon"], waypoints["lat"]):
-        check_lonlat(shown, lineno, lon, lat, (110.0, 38.0, 145.0, 56.0))
+        check_lonlat(shown, lineno, lon, lat, HYDRO_BBOX)
     unknown = sorted(set(waypoints["river"]) - set(names["name_en"]))
     if unknown:
         raise SourceError(f"{shown}: river(s) {', '.join(unknown)} have no row in rivers.csv")

@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 
 from .._errors import SourceError
-from ..geodesy import area_km2, length_km
-from .geomspec import NE_CHINA, RFE_2002, geodesic_line
+from ..geodesy import area_km2, geodesic_line, length_km
+from .geomspec import NE_CHINA, RFE_2002
 from .layer import Layer
 from .sources import Sources, read_table
 
