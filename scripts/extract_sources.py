@@ -52,13 +52,10 @@ from shapely.geometry import LineString, box
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES_DIR = ROOT / "geodata" / "sources"
 
-# The regional boxes are neageo's own (one definition, in neageo.settings); a
-# checkout that has not been installed finds the package in src/.
-try:
-    from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX
-except ImportError:
-    sys.path.insert(0, str(ROOT / "src"))
-    from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX
+# The regional boxes are defined once, in neageo.settings: import them from
+# this checkout's src/ (not from whichever neageo happens to be installed).
+sys.path.insert(0, str(ROOT / "src"))
+from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX  # noqa: E402
 
 #: Russian Far East subjects kept whole even outside the study box (the Far
 #: Eastern Federal District as of 2002, the paper's "Russian Far East").
