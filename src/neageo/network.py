@@ -49,6 +49,21 @@ def _key(xy) -> tuple[float, float]:
     return (round(float(xy[0]), _KEY_DECIMALS), round(float(xy[1]), _KEY_DECIMALS))
 
 
+@dataclass(frozen=True)
+class _Spot:
+    """A point on the network: edge ``eid`` at ``at`` metres from its start.
+
+    ``key`` is the point's node key; ``on_node`` tells whether a node of the
+    graph is already there (an edge end), in which case paths start or end at
+    that node instead of part-way along the edge.
+    """
+
+    eid: int
+    at: float
+    key: tuple[float, float]
+    on_node: bool
+
+
 @dataclass
 class Trace:
     """A path through the network: its line (metres, oriented downstream) and edges."""
@@ -385,6 +400,121 @@ class RiverNetwork:
             self._split_edge(best[1], [(at, target)])
             self._tree = None
         return target
+
+    # -- read-only queries ----------------------------------------------------------------
+    # The methods above split edges where they snap (the build stores those
+    # splits).  The ones below never modify the network: a snapped point is a
+    # _Spot, a position along one edge, and paths start and end with the part of
+    # an edge beyond or before it.  A network cached by a query module can be
+    # shared by every call (and thread) without copying.
+
+    def _spot(self, eid: int, piece: LineString, offset: float, point: Point) -> _Spot:
+        """Where ``point`` meets ``piece`` (the part of edge ``eid`` from ``offset`` on)."""
+        at = piece.project(point)
+        key = _key(piece.interpolate(at).coords[0])
+        return _Spot(eid, offset + at, key, self.graph.has_node(key))
+
+    def locate(self, point: Point, *, max_m: float = float("inf")) -> _Spot:
+        """The point of the nearest river or centreline closest to ``point``; the network is unchanged."""
+        live, tree = self._live()
+        if not live:
+            raise QueryError("the river network is empty")
+        eid = live[int(tree.nearest(point))]
+        line = self.edges[eid]
+        if line.distance(point) > max_m:
+            raise QueryError(f"no river within {max_m / 1000:g} km of that point")
+        return self._spot(eid, line, 0.0, point)
+
+    def _ends_of(self, spot: _Spot) -> tuple:
+        line = self.edges[spot.eid]
+        return _key(line.coords[0]), _key(line.coords[-1])
+
+    def locate_downstream(self, spot: _Spot, point: Point, max_m: float) -> _Spot | None:
+        """The nearest river or centreline point to ``point`` that water from ``spot`` reaches, within ``max_m``."""
+        if spot.on_node:
+            reach = nx.descendants(self.graph, spot.key) | {spot.key}
+            own = None
+        else:
+            u, v = self._ends_of(spot)
+            reach = nx.descendants(self.graph, v) | {v}
+            own = spot.eid
+        best = None
+        if own is not None and u not in reach:  # only the part of its own edge below the spot
+            line = self.edges[own]
+            piece = substring(line, spot.at, line.length)
+            d = piece.distance(point)
+            if d <= max_m:
+                best = (d, own, piece, spot.at)
+        for _, _, eid in self.graph.edges(reach, data="id"):
+            if self.kinds[eid] not in _SNAPPABLE:
+                continue
+            line = self.edges[eid]
+            d = line.distance(point)
+            if d <= max_m and (best is None or (d, eid) < best[:2]):
+                best = (d, eid, line, 0.0)
+        if best is None:
+            return None
+        found = self._spot(best[1], best[2], best[3], point)
+        if not found.on_node and found.key == spot.key:
+            return spot
+        return found
+
+    def route(self, start: Point, end: Point, *, max_m: float) -> Trace:
+        """Like :meth:`path_between`, without modifying the network (for queries)."""
+        a = self.locate(start, max_m=max_m)
+        b = self.locate_downstream(a, end, max_m)
+        if b is None:
+            try:
+                back = self.locate(end, max_m=max_m)
+            except QueryError:
+                raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
+            if self.locate_downstream(back, start, max_m) is not None:
+                raise NotDownstream("the end lies upstream of the start; swap them") from None
+            raise NotDownstream(
+                f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
+            )
+        return self._route_between(a, b)
+
+    def _route_between(self, a: _Spot, b: _Spot) -> Trace:
+        pieces: list[tuple[int, LineString]] = []  # (edge id, the part of it travelled)
+        nodes: list = [a.key]
+        if not a.on_node and not b.on_node and a.eid == b.eid and b.at >= a.at:
+            pieces.append((a.eid, substring(self.edges[a.eid], a.at, b.at)))
+        else:
+            first, last = a.key, b.key
+            if not a.on_node:
+                line = self.edges[a.eid]
+                pieces.append((a.eid, substring(line, a.at, line.length)))
+                first = self._ends_of(a)[1]
+            tail = None
+            if not b.on_node:
+                tail = (b.eid, substring(self.edges[b.eid], 0.0, b.at))
+                last = self._ends_of(b)[0]
+            try:
+                middle = nx.shortest_path(self.graph, first, last, weight="weight")
+            except nx.NetworkXNoPath:
+                if nx.has_path(self.graph, last, first):
+                    raise NotDownstream("the end lies upstream of the start; swap them") from None
+                raise NotDownstream(
+                    "the end is not downstream of the start: the river network does not connect them"
+                ) from None
+            pieces += [(self.graph[u][v]["id"], self.edges[self.graph[u][v]["id"]])
+                       for u, v in zip(middle[:-1], middle[1:])]
+            nodes += middle if not a.on_node else middle[1:]
+            if tail is not None:
+                pieces.append(tail)
+        if nodes[-1] != b.key:
+            nodes.append(b.key)
+        coords: list = []
+        linked = 0.0
+        for eid, piece in pieces:
+            if self.kinds[eid] != "river":
+                linked += piece.length
+            pts = list(piece.coords)
+            coords.extend(pts if not coords else pts[1:])
+        if len(coords) < 2 or a.key == b.key:
+            raise QueryError("the path has no length: start and end snap to the same point of the river")
+        return Trace(LineString(coords), [eid for eid, _ in pieces], linked, nodes)
 
     def trace_waypoints(self, points, *, snap_max_m: float, name: str = "river") -> Trace:
         """Trace a named course downstream through ordered waypoints (metres).

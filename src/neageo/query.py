@@ -9,7 +9,6 @@ shapely geometry in lon/lat.
 
 from __future__ import annotations
 
-import copy
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -299,10 +298,10 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     a, a_label = resolve(start, gpkg=gpkg)
     b, b_label = resolve(end, gpkg=gpkg)
     path = gpkg_path(gpkg)
-    net = copy.deepcopy(_network(str(path), path.stat().st_mtime_ns))
+    net = _network(str(path), path.stat().st_mtime_ns)  # shared: route() never modifies it
     pa, pb = to_regional(a.representative_point()), to_regional(b.representative_point())
     try:
-        trace = net.path_between(pa, pb, max_m=RIVER_SNAP_KM * 1000)
+        trace = net.route(pa, pb, max_m=RIVER_SNAP_KM * 1000)
     except NotDownstream as exc:
         raise NotDownstream(f"{b_label} is not downstream of {a_label}: {exc}") from None
     except QueryError as exc:
