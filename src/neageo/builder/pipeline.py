@@ -5,6 +5,10 @@ returns :class:`~neageo.builder.layer.Layer` objects; :func:`build` runs them in
 order, reports progress through an optional callback, and hands the layers to
 :func:`~neageo.builder.writer.write_gpkg`, which replaces the GeoPackage
 atomically.  Nothing here prints: the CLI renders progress.
+
+The first step, ``sources``, reads and checks *every* committed file (tables,
+vector files, geometry specifications, provenance) in a couple of seconds, so
+a broken source is reported before the heavy hydrography and border steps run.
 """
 
 from __future__ import annotations
@@ -22,15 +26,15 @@ from ..qgis import write_project
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
 from .borders import build_borders
 from .boundaries import build_countries, build_provinces
-from .gates import build_gates
+from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
-from .hydro import build_hydro
-from .joins import build_joins
+from .hydro import build_hydro, read_hydro_inputs
+from .joins import build_joins, read_capitals
 from .layer import Layer
 from .paper import paper_layer, read_paper_tables
 from .paper_checks import CHECK_COLUMNS, run_checks, write_report
 from .places import build_places
-from .projects import build_events, build_projects
+from .projects import build_events, build_projects, read_events, read_projects
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
@@ -39,7 +43,7 @@ __all__ = ["build", "BuildReport", "STEPS"]
 log = logging.getLogger(__name__)
 
 #: Step names in order, for progress displays.
-STEPS = ("boundaries", "hydrography", "borders", "paper", "places", "projects", "write")
+STEPS = ("sources", "hydrography", "borders", "paper", "places", "projects", "write")
 
 #: Curated tables written by the project itself (not from a registry package).
 OWN_SOURCES = [
@@ -153,15 +157,26 @@ def build(
     def done(name: str):
         seconds[name] = round(time.perf_counter() - seconds[name], 3)
 
-    layers: list[Layer] = []
-    step("boundaries")
+    # Every source is read and checked first (boundaries and places, cheap and
+    # needed to check the rest, are built on the way); only then the heavy steps
+    # run.  The layers keep their order in the GeoPackage.
+    step("sources")
     countries = build_countries(src)
     provinces = build_provinces(src)
-    layers += [countries, provinces]
-    done("boundaries")
+    hydro_inputs = read_hydro_inputs(src)
+    tables = read_paper_tables(src)
+    places = build_places(src, provinces.frame)
+    gate_inputs = read_gates(src, places.frame)
+    precheck = GeometryResolver(places=places.frame, provinces=provinces.frame)
+    project_rows = read_projects(src, precheck)
+    event_rows = read_events(src, precheck)
+    capitals = read_capitals(src, tables)
+    registry = _registry_sources(src)
+    done("sources")
 
+    layers: list[Layer] = [countries, provinces]
     step("hydrography")
-    hydro = build_hydro(src)
+    hydro = build_hydro(src, inputs=hydro_inputs)
     layers += hydro.layers
     done("hydrography")
 
@@ -171,22 +186,20 @@ def build(
     done("borders")
 
     step("paper")
-    tables = read_paper_tables(src)
     checks = run_checks(tables)
     layers += [paper_layer(tables), _checks_layer(checks)]
     done("paper")
 
     step("places")
-    places = build_places(src, provinces.frame)
-    layers += [places, build_gates(src, places.frame, borders.frame, tables)]
+    layers += [places, build_gates(src, places.frame, borders.frame, tables, inputs=gate_inputs)]
     done("places")
 
     step("projects")
     resolver = GeometryResolver(
         places=places.frame, provinces=provinces.frame, borders=borders.frame, network=hydro.network
     )
-    layers += [build_projects(src, resolver), build_events(src, resolver)]
-    layers += build_joins(src, tables, places.frame, provinces.frame)
+    layers += [build_projects(src, resolver, rows=project_rows), build_events(src, resolver, rows=event_rows)]
+    layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
 
     for layer in layers:
@@ -203,7 +216,7 @@ def build(
                    for lyr in layers},
     }
     with build_lock(target):
-        write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
+        write_gpkg(target, layers, sources=registry + OWN_SOURCES, metadata=metadata)
         write_project(target)
         write_report(checks, target.parent)
     done("write")
