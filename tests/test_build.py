@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import sqlite3
@@ -14,6 +13,7 @@ import pyogrio
 import pytest
 
 import neageo
+from helpers.common import md5
 from neageo import SourceError
 
 LAYERS = ("countries", "provinces", "borders", "rivers", "waterways", "lakes", "coastline")
@@ -28,8 +28,6 @@ def _replace_first_geometry(text: str, geometry: dict) -> str:
     return json.dumps(doc)
 
 
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
 
 
 def test_every_layer_is_present_described_and_indexed(built):

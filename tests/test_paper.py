@@ -8,7 +8,7 @@ import sys
 import pyogrio
 import pytest
 
-from conftest import SOURCES
+from helpers.common import SOURCES
 from neageo.builder.paper import read_paper_tables
 from neageo.builder.paper_checks import Interval, run_checks
 from neageo.builder.sources import Sources
