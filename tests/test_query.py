@@ -138,8 +138,12 @@ def test_river_path(built):
 
 def test_border_length(built):
     total = neageo.border_length_km("China", "North Korea", gpkg=built)
-    segs = neageo.border_length_km("CHN", "PRK", by_segment=True, gpkg=built).set_index("segment")
+    assert isinstance(total, float)
+    segs = neageo.border_segments_km("CHN", "PRK", gpkg=built).set_index("segment")
     assert total == pytest.approx(segs["length_km"].sum(), abs=0.05)
+    # the flag form still works (existing code), and gives the same frame
+    old_style = neageo.border_length_km("CHN", "PRK", by_segment=True, gpkg=built).set_index("segment")
+    assert old_style.equals(segs)
     assert set(segs.index) == {"Yalu", "Tumen", "land"}
     assert neageo.border_length_km("North Korea", "China", gpkg=built) == total
     with pytest.raises(QueryError, match="no border"):

@@ -12,6 +12,7 @@ import difflib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -43,7 +44,7 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in recomposed if ch.isalnum())
 
 
-def _names(value) -> list[str]:
+def _names(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     out = []
@@ -53,12 +54,14 @@ def _names(value) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict, dict]:
+def _index(
+    path: str, mtime_ns: int
+) -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], str], dict[str, str], dict[str, pd.DataFrame]]:
     """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling, layer -> frame."""
     keys: dict[str, list[tuple[str, str]]] = {}
     display: dict[tuple[str, str], str] = {}
     spelling: dict[str, str] = {}
-    frames: dict[str, gpd.GeoDataFrame] = {}
+    frames: dict[str, pd.DataFrame] = {}
     for layer, (id_col, cols) in SEARCHED_LAYERS.items():
         frame = frames[layer] = read(layer, gpkg=path)
         for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import shapely
@@ -28,7 +28,7 @@ GEOD = Geod(ellps="WGS84")
 #: Vertex spacing of great-circle lines, km.
 STEP_KM = 20.0
 
-_G = TypeVar("_G", BaseGeometry, "np.ndarray[Any, np.dtype[Any]]")
+_G = TypeVar("_G", bound=BaseGeometry)
 
 
 def length_km(geom: BaseGeometry | None) -> float:
@@ -57,12 +57,20 @@ def _transformer(forward: bool) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def to_regional(geoms: _G) -> _G:
+@overload
+def to_regional(geoms: _G) -> _G: ...
+@overload
+def to_regional(geoms: Any) -> np.ndarray[Any, np.dtype[np.object_]]: ...
+def to_regional(geoms: Any) -> Any:
     """Project lon/lat shapely geometries (array or scalar) to the regional CRS (metres)."""
     return shapely.transform(geoms, lambda xy: np.column_stack(_transformer(True).transform(xy[:, 0], xy[:, 1])))
 
 
-def from_regional(geoms: _G) -> _G:
+@overload
+def from_regional(geoms: _G) -> _G: ...
+@overload
+def from_regional(geoms: Any) -> np.ndarray[Any, np.dtype[np.object_]]: ...
+def from_regional(geoms: Any) -> Any:
     """Inverse of :func:`to_regional`."""
     return shapely.transform(geoms, lambda xy: np.column_stack(_transformer(False).transform(xy[:, 0], xy[:, 1])))
 

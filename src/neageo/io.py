@@ -13,8 +13,12 @@ import logging
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from ._errors import DataError, LayerNotFound, QueryError
 from .settings import default_gpkg
@@ -89,7 +93,7 @@ def read(
     where: str | None = None,
     gpkg: str | Path | None = None,
     source: str | None = None,
-):
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer as a GeoDataFrame (EPSG:4326), or a table as a DataFrame.
 
     Parameters
@@ -104,6 +108,13 @@ def read(
         GeoPackage to read instead of the default.
     source
         A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.exports`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        A GeoDataFrame for a layer with geometry, a DataFrame for a table
+        without (``paper_tables``, ``paper_checks``, ...).  Narrow it with
+        ``isinstance(frame, geopandas.GeoDataFrame)`` where the kind matters.
 
     Examples
     --------
@@ -125,14 +136,17 @@ def read(
     if bbox is not None:
         bbox = _check_bbox(bbox)
     try:
-        return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
+        frame: gpd.GeoDataFrame | pd.DataFrame = pyogrio.read_dataframe(
+            path, layer=layer, bbox=bbox, where=where, use_arrow=True
+        )
+        return frame
     except Exception as exc:  # pyogrio raises several classes; all mean the same to a user here
         if (where is not None and "where" in str(exc).lower()) or "SQL" in str(exc):
             raise QueryError(f"invalid where clause {where!r}: {exc}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
 
 
-def _check_bbox(bbox) -> tuple[float, float, float, float]:
+def _check_bbox(bbox: Any) -> tuple[float, float, float, float]:
     import math
 
     try:

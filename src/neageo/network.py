@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -45,8 +46,13 @@ log.addHandler(logging.NullHandler())
 _KEY_DECIMALS = 2
 
 
-def _key(xy) -> tuple[float, float]:
+def _key(xy: Any) -> tuple[float, float]:
     return (round(float(xy[0]), _KEY_DECIMALS), round(float(xy[1]), _KEY_DECIMALS))
+
+
+def _piece(line: LineString, start: float, end: float) -> LineString:
+    """The part of ``line`` between two distances along it (start < end: never a point here)."""
+    return cast(LineString, substring(line, start, end))
 
 
 @dataclass(frozen=True)
@@ -154,8 +160,8 @@ class RiverNetwork:
             Boundary sampling for the medial axis.
         """
         lines = list(lines)
-        noded = shapely.get_parts(shapely.line_merge(shapely.union_all(lines), directed=True))
-        noded = [g for g in noded if g.length > 0]
+        parts = shapely.get_parts(shapely.line_merge(shapely.union_all(lines), directed=True))
+        noded = [g for g in parts if g.length > 0]
         tree = shapely.STRtree(lines)
         oriented = []
         for edge in noded:
@@ -227,7 +233,7 @@ class RiverNetwork:
             return
         outlet = skel.nearest(exit_point)
         pred = skel.tree_towards(outlet)
-        used: list = []  # skeleton edges (i, j) carrying water towards the outlet
+        used: list[tuple[int, int]] = []  # skeleton edges (i, j) carrying water towards the outlet
         on_course = {outlet}
         attach = {}
         for a in ins:
@@ -240,17 +246,17 @@ class RiverNetwork:
             attach[a] = skel.key(s0)
             used.extend(zip(walk[:-1], walk[1:]))
             on_course.update(walk)
-        outlet = skel.key(outlet)
+        outlet_key = skel.key(outlet)
         if not used and not attach:
             return
         segments = [LineString([skel.nodes[u], skel.nodes[v]]) for u, v in sorted(used)]
-        merged = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(segments), directed=True)) if segments else []
+        merged: Any = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(segments), directed=True)) if segments else []
         for line in merged:
             self._append(LineString(line.coords), "centreline")
-        for a, s0 in sorted(attach.items()):
-            self._append(LineString([a, s0]), "link")
+        for end, s_key in sorted(attach.items()):
+            self._append(LineString([end, s_key]), "link")
         if outs:
-            self._append(LineString([outlet, outs[0]]), "link")
+            self._append(LineString([outlet_key, outs[0]]), "link")
 
     def _link_gaps(self, tol: float) -> None:
         """Link each river end to the nearest line within ``tol`` that is not upstream of it.
@@ -295,7 +301,7 @@ class RiverNetwork:
         marks = [0.0] + [at for at, _ in cuts if 0.0 < at < line.length] + [line.length]
         for s, e in zip(marks[:-1], marks[1:]):
             if e > s:
-                self._append(substring(line, s, e), self.kinds[eid], self.labels[eid])
+                self._append(_piece(line, s, e), self.kinds[eid], self.labels[eid])
 
     # -- snapping and paths --------------------------------------------------------------
     def _live(self):
@@ -324,7 +330,9 @@ class RiverNetwork:
         return target
 
     def _trace(self, nodes: list) -> Trace:
-        coords, used, linked = [], [], 0.0
+        coords: list[tuple[float, ...]] = []
+        used: list[int] = []
+        linked = 0.0
         for u, v in zip(nodes[:-1], nodes[1:]):
             eid = self.graph[u][v]["id"]
             line = self.edges[eid]
@@ -441,7 +449,7 @@ class RiverNetwork:
         best = None
         if own is not None and u not in reach:  # only the part of its own edge below the spot
             line = self.edges[own]
-            piece = substring(line, spot.at, line.length)
+            piece = _piece(line, spot.at, line.length)
             d = piece.distance(point)
             if d <= max_m:
                 best = (d, own, piece, spot.at)
@@ -479,16 +487,16 @@ class RiverNetwork:
         pieces: list[tuple[int, LineString]] = []  # (edge id, the part of it travelled)
         nodes: list = [a.key]
         if not a.on_node and not b.on_node and a.eid == b.eid and b.at >= a.at:
-            pieces.append((a.eid, substring(self.edges[a.eid], a.at, b.at)))
+            pieces.append((a.eid, _piece(self.edges[a.eid], a.at, b.at)))
         else:
             first, last = a.key, b.key
             if not a.on_node:
                 line = self.edges[a.eid]
-                pieces.append((a.eid, substring(line, a.at, line.length)))
+                pieces.append((a.eid, _piece(line, a.at, line.length)))
                 first = self._ends_of(a)[1]
             tail = None
             if not b.on_node:
-                tail = (b.eid, substring(self.edges[b.eid], 0.0, b.at))
+                tail = (b.eid, _piece(self.edges[b.eid], 0.0, b.at))
                 last = self._ends_of(b)[0]
             try:
                 middle = nx.shortest_path(self.graph, first, last, weight="weight")
@@ -505,7 +513,7 @@ class RiverNetwork:
                 pieces.append(tail)
         if nodes[-1] != b.key:
             nodes.append(b.key)
-        coords: list = []
+        coords: list[tuple[float, ...]] = []
         linked = 0.0
         for eid, piece in pieces:
             if self.kinds[eid] != "river":
@@ -569,7 +577,7 @@ class _Skeleton:
         self.nodes = uniq
         self.size = n
         self.matrix = coo_matrix((np.r_[w, w], (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
-        self.tree = shapely.STRtree(shapely.points(uniq))
+        self.tree = shapely.STRtree(np.asarray(shapely.points(uniq)))
 
     def key(self, i: int) -> tuple:
         return _key(self.nodes[i])

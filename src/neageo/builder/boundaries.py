@@ -20,7 +20,7 @@ __all__ = ["build_countries", "build_provinces"]
 _POLY = ("Polygon", "MultiPolygon")
 
 
-def _join_aliases(*groups) -> str:
+def _join_aliases(*groups) -> str | None:
     seen: list[str] = []
     for group in groups:
         for alias in group:

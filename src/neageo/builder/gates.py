@@ -11,6 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import Point
 
 from .._errors import SourceError

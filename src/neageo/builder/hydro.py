@@ -86,7 +86,8 @@ def build_hydro(src: Sources, *, inputs: HydroInputs | None = None) -> HydroResu
     coast_m = shapely.union_all(to_regional(coast_src.geometry.values))
     net = RiverNetwork.from_lines(lines_m, link_tol_m=LINK_TOL_M, lakes=lakes_m, coast=coast_m)
 
-    named_rows, named_edges = [], {}
+    named_rows: list[dict] = []
+    named_edges: dict[int, str] = {}
     for name in names["name_en"]:
         wp = waypoints[waypoints["river"] == name].sort_values("seq")
         if wp.empty:

@@ -109,7 +109,7 @@ def read_table(
                 f"{shown}, row {lineno}: has {len(row)} cells but the header has {len(header)}"
                 " (a stray comma or an unquoted value?)"
             )
-        rec = {}
+        rec: dict[str, object] = {}
         for col, kind in columns.items():
             cell = row[index[col]].strip()
             if cell == "":
