@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,22 @@ def test_cli_user_errors_are_one_line(built, args, code, message):
 def test_cli_missing_gpkg(tmp_path):
     r = run_cli("layers", env_gpkg=tmp_path / "none.gpkg")
     assert r.returncode == 5 and "GeoPackage not found" in r.stderr
+
+
+def test_first_match_is_finds_first_row(built):
+    from neageo.gazetteer import _index, first_match
+
+    keys, _, spelling, _ = _index(str(built), built.stat().st_mtime_ns)
+    names = [spelling[k] for k in sorted(keys)]
+    assert len(names) > 300
+    for name in names + ["Shinuiju", "琿春", "amur"]:
+        for layers in (None, ["provinces", "countries"], ["events"]):
+            try:
+                row = neageo.find(name, layers=layers, gpkg=built).iloc[0]
+            except PlaceNotFound as exc:
+                with pytest.raises(PlaceNotFound, match=re.escape(str(exc))):
+                    first_match(name, layers=layers, gpkg=built)
+                continue
+            geom, label, layer = first_match(name, layers=layers, gpkg=built)
+            assert (label, layer) == (str(row["name_en"]), row["layer"]), name
+            assert geom.equals_exact(row.geometry, 0), name

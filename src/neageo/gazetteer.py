@@ -16,11 +16,12 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from ._errors import PlaceNotFound, QueryError
 from .io import gpkg_path, read
 
-__all__ = ["normalise", "find", "SEARCHED_LAYERS"]
+__all__ = ["normalise", "find", "first_match", "SEARCHED_LAYERS"]
 
 #: Layer -> (identifier column, name columns searched).
 SEARCHED_LAYERS = {
@@ -142,3 +143,41 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
         sel["matched"] = spelling[key]
         parts.append(sel[["layer", "id", "name_en", "matched", "geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@lru_cache(maxsize=16)
+def _positions(path: str, mtime_ns: int, layer: str) -> dict[str, list[int]]:
+    """Identifier -> row positions in the layer's frame (frame order), while the file is unchanged."""
+    frame = _index(path, mtime_ns)[3][layer]
+    out: dict[str, list[int]] = {}
+    for i, fid in enumerate(frame[SEARCHED_LAYERS[layer][0]].astype(str)):
+        out.setdefault(fid, []).append(i)
+    return out
+
+
+def first_match(
+    name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
+) -> tuple[BaseGeometry, str, str]:
+    """The geometry, English name and layer of the first row :func:`find` returns, without building its frame.
+
+    Queries that only need the best match (``river_path("Harbin", ...)``) use
+    this; it raises exactly what :func:`find` raises when nothing matches.
+    """
+    if isinstance(name, str):
+        key = normalise(name)
+        wanted = list(layers) if layers else list(SEARCHED_LAYERS)
+        if key and all(lyr in SEARCHED_LAYERS for lyr in wanted):
+            path = gpkg_path(gpkg)
+            mtime = path.stat().st_mtime_ns
+            keys, _, _, frames = _index(str(path), mtime)
+            hits = [h for h in keys.get(key, []) if h[0] in wanted]
+            if hits:
+                layer = min((h[0] for h in hits), key=_PRIORITY.index)
+                rows = _positions(str(path), mtime, layer)
+                i = min(pos for fid in {h[1] for h in hits if h[0] == layer} for pos in rows[fid])
+                frame = frames[layer]
+                label_col = next((c for c in ("name_en", "title") if c in frame.columns), SEARCHED_LAYERS[layer][0])
+                geom: BaseGeometry = frame.geometry.values[i]
+                return geom, str(frame[label_col].iloc[i]), layer
+    hit = find(name, layers=layers, gpkg=gpkg).iloc[0]  # raises the errors find() raises
+    return hit.geometry, str(hit["name_en"]), str(hit["layer"])

@@ -22,7 +22,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
-from .gazetteer import find
+from .gazetteer import find, first_match
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
@@ -61,9 +61,8 @@ def resolve(
             raise QueryError("the geometry is empty")
         return target, target.geom_type
     if isinstance(target, str):
-        hits = find(target, gpkg=gpkg, layers=layers)
-        row = hits.iloc[0]
-        return row.geometry, f"{row['name_en']} ({row['layer']})"
+        geom, label, layer = first_match(target, gpkg=gpkg, layers=layers)
+        return geom, f"{label} ({layer})"
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
         return p, f"({p.x:g}, {p.y:g})"
