@@ -35,6 +35,9 @@ def length_km(geom: BaseGeometry | None) -> float:
     """Geodesic length of a (multi)line in lon/lat, in km."""
     if geom is None or geom.is_empty:
         return 0.0
+    if geom.geom_type == "LineString":  # the common case, without pyproj's per-vertex Python loop
+        lon, lat = shapely.get_coordinates(geom).T
+        return float(GEOD.line_length(lon, lat)) / 1000.0
     return GEOD.geometry_length(geom) / 1000.0
 
 

@@ -513,16 +513,17 @@ class RiverNetwork:
                 pieces.append(tail)
         if nodes[-1] != b.key:
             nodes.append(b.key)
-        coords: list[tuple[float, ...]] = []
+        arrays: list[np.ndarray] = []  # coordinates piece by piece, each after the first without its shared start
         linked = 0.0
         for eid, piece in pieces:
             if self.kinds[eid] != "river":
                 linked += piece.length
-            pts = list(piece.coords)
-            coords.extend(pts if not coords else pts[1:])
+            xy = shapely.get_coordinates(piece)
+            arrays.append(xy if not arrays else xy[1:])
+        coords = np.concatenate(arrays) if arrays else np.empty((0, 2))
         if len(coords) < 2 or a.key == b.key:
             raise QueryError("the path has no length: start and end snap to the same point of the river")
-        return Trace(LineString(coords), [eid for eid, _ in pieces], linked, nodes)
+        return Trace(cast(LineString, shapely.linestrings(coords)), [eid for eid, _ in pieces], linked, nodes)
 
     def trace_waypoints(self, points, *, snap_max_m: float, name: str = "river") -> Trace:
         """Trace a named course downstream through ordered waypoints (metres).
