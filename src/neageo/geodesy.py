@@ -51,7 +51,27 @@ def area_km2(geom: BaseGeometry | None) -> float:
     """Geodesic area of a (multi)polygon in lon/lat, in km²."""
     if geom is None or geom.is_empty:
         return 0.0
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+    return abs(_area_m2(geom)) / 1e6
+
+
+def _area_m2(geom: BaseGeometry) -> float:
+    """Signed geodesic area, m²: :meth:`pyproj.Geod.geometry_area_perimeter`'s sums in its order,
+    with coordinates taken as arrays (not vertex by vertex in Python)."""
+    kind = geom.geom_type
+    if kind in ("LineString", "LinearRing"):
+        lon, lat = shapely.get_coordinates(geom).T
+        return float(GEOD.polygon_area_perimeter(lon, lat)[0])
+    if kind == "Polygon":
+        total = _area_m2(geom.exterior)  # type: ignore[attr-defined]
+        for hole in geom.interiors:  # type: ignore[attr-defined]
+            total += _area_m2(hole)
+        return total
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        total = 0.0
+        for part in geom.geoms:  # type: ignore[attr-defined]
+            total += _area_m2(part)
+        return total
+    return float(GEOD.geometry_area_perimeter(geom)[0])
 
 
 @lru_cache(maxsize=2)

@@ -102,7 +102,7 @@ def read_table(
     index = {c: header.index(c) for c in header}
     records = []
     for lineno, row in enumerate(rows, start=2):
-        if not row or all(not cell.strip() for cell in row):
+        if not row or not "".join(row).strip():  # a blank line
             continue
         if len(row) != len(header):
             raise SourceError(
