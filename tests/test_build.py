@@ -124,3 +124,26 @@ def test_cli_reports_one_line_and_exit_code(sources_copy, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("neageo: error: ") and "country_names.csv" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        ("paper/events.csv", ",2005-11-13,day,", ",2005-11-31,day,", r"events.csv, row \d+: date '2005-11-31' does not match"),
+        ("paper/projects.csv", "place:musan,", "place:atlantis,", r"projects.csv, row \d+: cannot read geometry 'place:atlantis'"),
+        ("paper/events.csv", "border:CHN-RUS", "border:China-Russia", r"events.csv, row \d+: cannot read geometry 'border:China-Russia'"),
+        ("paper/events.csv", "riverpath:jilin_city;khabarovsk", "riverpath:jilin_city;atlantis", r"events.csv, row \d+: cannot read geometry"),
+        ("paper/customs_gates.csv", ",heihe,", ",atlantis,", r"customs_gates.csv, row \d+: unknown place_id 'atlantis'"),
+        ("places/geonames_capitals.csv", "PRK,", "XXX,", r"geonames_capitals.csv: no capital for partner PRK"),
+        ("provenance.json", '"licence"', '"licence_"', r"provenance.json: a record lacks"),
+    ],
+)
+def test_every_source_is_checked_before_the_hydrography(sources_copy, tmp_path, path, old, new, message):
+    target = sources_copy / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"the test's edit no longer applies to {path}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    steps: list[str] = []
+    with pytest.raises(SourceError, match=message):
+        neageo.build(sources=sources_copy, out=tmp_path / "out.gpkg", progress=steps.append)
+    assert steps == ["sources"], f"{path} was checked only after {steps[1:]}"
