@@ -278,7 +278,7 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
 
 @app.command("export")
 @gpkg_option
-@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "fgb", "shp", "kml", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "fgb", "shp", "kml", "csv", "parquet"]),
               help="File format (one file per layer in --out).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder for file formats.")
 @click.option("--to", "url", help="postgresql://user:password@host:port/database to write to PostGIS instead.")
