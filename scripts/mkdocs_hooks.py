@@ -78,9 +78,9 @@ def _layer_page(res: dict, pkg: dict) -> str:
 def _layers_index(pkg: dict) -> str:
     lines = [
         "# Layers", "",
-        f"The GeoPackage (data version {pkg['version']}) holds these tables, all in EPSG:4326. "
+        (f"The GeoPackage (data version {pkg['version']}) holds these tables, all in EPSG:4326. "
         "Each page lists every field with its type and description, the sources and the data licence; "
-        "the same content is in `geodata/datapackage.json` (a Frictionless Data Package).", "",
+        "the same content is in `geodata/datapackage.json` (a Frictionless Data Package)."), "",
         "| layer | title | rows | geometry | licence |", "|---|---|---|---|---|",
     ]
     for res in pkg["resources"]:
@@ -96,8 +96,8 @@ def _cli_page() -> str:
     from neageo.cli import app
 
     lines = ["# Command line", "",
-             "`neageo` is one command with subcommands; `neageo COMMAND --help` prints the same text. "
-             "User errors print one line, `neageo: error: …`, and exit non-zero (see the README's table of exit codes).", ""]
+             ("`neageo` is one command with subcommands; `neageo COMMAND --help` prints the same text. "
+             "User errors print one line, `neageo: error: …`, and exit non-zero (see the README's table of exit codes)."), ""]
     ctx = click.Context(app, info_name="neageo")
     lines += ["```text", app.get_help(ctx), "```", ""]
     for name in sorted(app.commands):
@@ -109,8 +109,8 @@ def _cli_page() -> str:
 
 def _gallery() -> str:
     lines = ["# Gallery", "",
-             "Each map is one self-contained HTML file (Leaflet inlined, no network needed). "
-             "Click a picture to open the map.", ""]
+             ("Each map is one self-contained HTML file (Leaflet inlined, no network needed). "
+             "Click a picture to open the map."), ""]
     for name, title in GALLERY.items():
         if (MAPS / f"{name}.html").is_file():
             lines += [f"## {title}", "", f"[![{title}](screenshots/{name}.png)](maps/{name}.html)", ""]

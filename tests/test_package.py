@@ -27,7 +27,7 @@ def _run(code: str, *, env_extra: dict | None = None, cwd: Path | None = None) -
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEAGEO_")}
     env["PYTHONPATH"] = str(REPO / "src")
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, check=False)
 
 
 def _cli(*args: str, env_extra: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -134,10 +134,10 @@ def test_one_version_everywhere():
 def test_citation_cff_is_valid_cff_1_2():
     pytest.importorskip("cffconvert", reason="pip install cffconvert")
     out = subprocess.run([sys.executable, "-m", "cffconvert.cli.cli", "--validate", "-i", str(REPO / "CITATION.cff")],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     if out.returncode != 0 and "No module named" in out.stderr:
         out = subprocess.run([shutil.which("cffconvert") or "cffconvert", "--validate", "-i",
-                              str(REPO / "CITATION.cff")], capture_output=True, text=True)
+                              str(REPO / "CITATION.cff")], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     import yaml
 
@@ -182,8 +182,8 @@ def test_datapackage_lists_every_table_and_field_of_the_geopackage():
         assert res["licenses"] and all(lic.get("name") and lic.get("title") for lic in res["licenses"])
         assert res["path"] == GPKG.name and res["mediatype"] == "application/geopackage+sqlite3"
     # layer fields are described exactly as in gpkg_data_columns (what QGIS shows)
-    described = dict(((t, c), d) for t, c, d in con.execute(
-        "SELECT table_name, column_name, description FROM gpkg_data_columns"))
+    described = {(t, c): d for t, c, d in con.execute(
+        "SELECT table_name, column_name, description FROM gpkg_data_columns")}
     for (table, column), text in described.items():
         field = next(f for f in by_layer[table]["schema"]["fields"] if f["name"] == column)
         assert field["description"] == text

@@ -41,7 +41,7 @@ def wheel(tmp_path_factory) -> Path:
     _git("checkout", "--quiet", _git("rev-parse", "HEAD", cwd=REPO).strip(), cwd=clone)
     out = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(base / "dist"), str(clone)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     (whl,) = (base / "dist").glob("neageo-*.whl")
@@ -74,7 +74,7 @@ def venv(wheel, tmp_path_factory) -> Path:
     (site / "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(py), "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )
     assert out.returncode == 0, out.stderr
     return root
@@ -115,19 +115,19 @@ path = neageo.river_path("Jilin City", "Khabarovsk").iloc[0]
 assert path["length_km"] > 1000
 print("ok")
 """
-    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True)
+    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.splitlines()[-1] == "ok"
     cli = venv / "bin" / "neageo"
-    info = subprocess.run([str(cli), "info"], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True)
+    info = subprocess.run([str(cli), "info"], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, check=False)
     assert info.returncode == 0, info.stderr
     assert "the copy packaged with neageo" in info.stdout and "data version" in info.stdout
     found = subprocess.run([str(cli), "find", "신의주", "--format", "json"], cwd=tmp_path, env=_clean_env(),
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     assert found.returncode == 0 and '"Sinuiju"' in found.stdout
     # without a checkout, building or rendering needs an output folder: one clear line, no traceback
     for args in (["build"], ["maps"]):
-        refused = subprocess.run([str(cli), *args], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True)
+        refused = subprocess.run([str(cli), *args], cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, check=False)
         assert refused.returncode != 0 and "--out DIR" in refused.stderr and "Traceback" not in refused.stderr
 
 
@@ -138,14 +138,14 @@ def test_build_and_maps_from_the_installed_package_write_only_to_out(venv, tmp_p
     watched = (venv, work, REPO / "geodata", REPO / "maps")
     before = _snapshot(*watched)
     built = subprocess.run([str(cli), "build", "--out", "built"], cwd=work, env=_clean_env(),
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr[-3000:]
     maps = subprocess.run([str(cli), "maps", "--out", "html", "--gpkg", "built/neageo.gpkg"], cwd=work,
-                          env=_clean_env(), capture_output=True, text=True)
+                          env=_clean_env(), capture_output=True, text=True, check=False)
     assert maps.returncode == 0, maps.stderr[-3000:]
     after = _snapshot(*watched)
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
-    outside = sorted(p for p in changed if not (p.startswith(str(work / "built")) or p.startswith(str(work / "html"))))
+    outside = sorted(p for p in changed if not (p.startswith((str(work / "built"), str(work / "html")))))
     assert not outside, f"written outside --out: {outside[:10]}"
     for name in ("neageo.gpkg", "neageo.qgz", "datapackage.json", "paper_check.md"):
         assert (work / "built" / name).is_file(), name

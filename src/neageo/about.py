@@ -7,7 +7,7 @@ from typing import Any
 
 from ._errors import BuildError, DataError
 
-__all__ = ["data_version", "about"]
+__all__ = ["about", "data_version"]
 
 
 def data_version(*, gpkg: str | Path | None = None) -> str:

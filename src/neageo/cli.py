@@ -135,7 +135,8 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
 
 @app.command("check-paper")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of committed sources.")
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to write the report (default geodata/).")
+@click.option("--out", "--out-dir", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the report (default: the checkout's geodata/; required for an installed package).")
 def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
     from .builder.paper import read_paper_tables

@@ -22,7 +22,7 @@ from typing import Any
 from ._atomic import write_text_atomic
 from .metadata import data_licence, dataset_info, read_written
 
-__all__ = ["datapackage", "write_datapackage", "FIELD_TYPES"]
+__all__ = ["FIELD_TYPES", "datapackage", "write_datapackage"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

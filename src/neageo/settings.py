@@ -13,17 +13,17 @@ import os
 from pathlib import Path
 
 __all__ = [
-    "STORAGE_CRS",
     "REGIONAL_CRS",
+    "STORAGE_CRS",
     "STUDY_BBOX",
+    "build_target",
     "checkout",
+    "default_gpkg",
+    "gpkg_choice",
+    "maps_dir",
     "packaged_geodata",
     "repo_root",
     "sources_dir",
-    "gpkg_choice",
-    "default_gpkg",
-    "build_target",
-    "maps_dir",
 ]
 
 #: CRS of everything written to or read from the GeoPackage.

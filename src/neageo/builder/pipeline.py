@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import SourceError
+from ..codebook import write_datapackage
 from ..metadata import dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
-from ..codebook import write_datapackage
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
 from .borders import build_borders
 from .boundaries import build_countries, build_provinces
@@ -36,7 +36,7 @@ from .projects import build_events, build_projects
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
-__all__ = ["build", "BuildReport", "STEPS"]
+__all__ = ["STEPS", "BuildReport", "build"]
 
 log = logging.getLogger(__name__)
 
