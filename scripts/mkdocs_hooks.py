@@ -13,6 +13,7 @@ Nothing here touches the network; everything is read from the checkout.
 from __future__ import annotations
 
 import html
+import re
 import sys
 from pathlib import Path
 
@@ -157,3 +158,11 @@ def on_files(files, config):
     for path in sorted(MAPS.glob("*.html")):
         files.append(File.generated(config, f"maps/{path.name}", abs_src_path=str(path)))
     return files
+
+
+#: Docstrings use Sphinx roles (:func:`x`, :class:`~x`); the site shows them as plain code.
+_ROLE = re.compile(r":(?:func|class|mod|meth|data|attr|exc|obj):(<code>)~?")
+
+
+def on_page_content(html_text, page, config, files):
+    return _ROLE.sub(r"\1", html_text)
