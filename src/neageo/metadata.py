@@ -29,13 +29,16 @@ __all__ = [
     "METADATA_URI",
     "LayerInfo",
     "WrittenMetadata",
+    "check_catalogue",
     "column_alias",
+    "data_licence",
     "dataset_info",
     "format_box",
     "layer_catalogue",
     "layer_info",
     "own_sources",
     "read_written",
+    "table_catalogue",
 ]
 
 log = logging.getLogger(__name__)
@@ -143,6 +146,14 @@ def data_licence(source: str) -> dict[str, str]:
             f"neageo/{DATA_FILE}: source {source!r} has no [data_licences.{source}] entry; add its licence there"
         ) from None
     return {k: entry[k] for k in ("name", "title", "path") if k in entry}
+
+
+def check_catalogue() -> None:
+    """Check the whole data file up front (cheap): every layer and table parses, every source has a licence."""
+    table_catalogue()
+    for info in layer_catalogue().values():
+        for source in info.sources:
+            data_licence(source)
 
 
 def layer_info(name: str) -> LayerInfo:

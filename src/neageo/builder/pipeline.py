@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from .._errors import SourceError
 from ..codebook import write_datapackage
-from ..metadata import dataset_info, own_sources
+from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
 from .borders import build_borders
@@ -121,6 +121,7 @@ def build(
             "geodata/sources, or set NEAGEO_HOME to a checkout"
         )
     target = _target(out)
+    check_catalogue()  # a broken metadata file stops the build before any heavy step
     seconds: dict[str, float] = {}
 
     def step(name: str):
