@@ -114,7 +114,7 @@ def test_data_version_of_an_unversioned_file_says_what_to_do(tmp_path):
     with sqlite3.connect(old) as con:
         con.execute("UPDATE gpkg_metadata SET metadata = json_remove(metadata, '$.data_version') "
                     "WHERE md_standard_uri = 'https://neageo.invalid/metadata/v1'")
-    with pytest.raises(DataError, match="no data version.*neageo build"):
+    with pytest.raises(DataError, match=r"no data version.*neageo build"):
         neageo.data_version(gpkg=old)
 
 
