@@ -10,7 +10,7 @@ import pytest
 
 from helpers.browser import ARGS, CHROMIUM
 from helpers.common import SOURCES
-from helpers.qgis import QGIS_PYTHON, qgis_available
+from helpers.qgis_runner import QGIS_PYTHON, qgis_available
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import neageo
 from helpers.browser import open_offline
 from helpers.common import SOURCES, cli, md5
-from helpers.qgis import probe
+from helpers.qgis_runner import probe
 from neageo import NeageoError, NotDownstream, PlaceNotFound, QueryError, SourceError
 from neageo.builder.sources import Sources, read_table
 from neageo.geodesy import GEOD

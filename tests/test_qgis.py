@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.qgis import probe
+from helpers.qgis_runner import probe
 from neageo.style import STYLES
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -1,4 +1,8 @@
-"""Running QGIS (Debian qgis + python3-qgis) offscreen on a project and GeoPackage."""
+"""Running QGIS (Debian qgis + python3-qgis) offscreen on a project and GeoPackage.
+
+Not called ``qgis.py``: qgis_probe.py runs from this folder, where a module of
+that name would shadow QGIS's own ``qgis`` package.
+"""
 
 from __future__ import annotations
 
