@@ -92,9 +92,15 @@ def _label_runs(line: LineString, rivers_m: dict[str, object]) -> list[tuple[str
     labels = np.array(["land"] * len(mids), dtype=object)
     if rivers_m:
         names = list(rivers_m)
-        dist = np.vstack([shapely.distance(rivers_m[n], mids_m) for n in names])
+        # prepared distance-within tests first; exact distances only where two rivers compete
+        near = np.vstack([shapely.dwithin(rivers_m[n], mids_m, FOLLOW_M) for n in names])
+        dist = np.where(near, 0.0, np.inf)
+        contested = np.flatnonzero(near.sum(axis=0) > 1)
+        for k, n in enumerate(names):
+            hit = contested[near[k, contested]]
+            dist[k, hit] = shapely.distance(rivers_m[n], mids_m[hit])
         best = dist.argmin(axis=0)
-        close = dist.min(axis=0) <= FOLLOW_M
+        close = near.any(axis=0)
         labels[close] = np.array(names, dtype=object)[best[close]]
 
     def runs_of(lab):
@@ -143,6 +149,7 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, changes
         if a not in geoms or b not in geoms:
             raise BuildError(f"borders: country {a if a not in geoms else b} is missing from the countries layer")
         rivers_m = {n: to_regional(rivers_by_name[n]) for n in river_names if n in rivers_by_name}
+        shapely.prepare(list(rivers_m.values()))
         versions = _versions(a, b, geoms, changes)
         if not versions[0][0]:
             raise BuildError(f"borders: {a} and {b} share no boundary line in the source")
@@ -161,7 +168,7 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, changes
                     piece_m = to_regional(piece)
                     dense = shapely.segmentize(piece_m, 250.0)
                     pts = shapely.points(shapely.get_coordinates(dense))
-                    near = round(float((shapely.distance(river_m, pts) <= NEAR_M).mean() * 100), 1)
+                    near = round(float(shapely.dwithin(river_m, pts, NEAR_M).mean() * 100), 1)
                     ends = sorted(river_m.project(shapely.Point(c)) for c in (piece_m.coords[0], piece_m.coords[-1]))
                     stretch = substring(river_m, ends[0], ends[1])
                     along = round(length_km(from_regional(stretch)), 2)

@@ -11,14 +11,15 @@ made to follow the OSM outline exactly:
    box nothing changes);
 2. each province is cut to its country;
 3. land the country gained over Natural Earth (the Fangchuan corridor to the
-   Tumen mouth, river islands, a finer coast) is split into connected pieces,
+   Tumen mouth, river islands, a finer coast), and small fragments Natural
+   Earth leaves outside every named unit, is split into connected pieces,
    and each piece joins the neighbouring unit of the same country with which it
    shares the longest boundary (an island touching nothing joins the nearest
    unit).  Pieces whose best neighbour is a province not kept in the layer
    stay with that "rest of the country" and are left out.
 
-Every overlay runs on a 1e-7 degree grid (about 1 cm), the grid the sources
-are stored on, so shared edges stay vertex-identical.
+Overlays run in floating precision on sources stored on a 1e-7 degree grid;
+shared edges come out vertex-identical (the tests check the coverage).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from ..geodesy import GEOD
+from ..geodesy import GEOD, area_km2
 
 __all__ = ["GRID", "OSM_BBOX", "areal", "conflate_provinces", "hybrid_country", "reverse_transfer"]
 
@@ -42,6 +43,10 @@ OSM_BBOX = (87.0, 30.0, 150.0, 62.0)
 #: Precision grid of the overlays (None: floating; the sources are already on a 1e-7 degree grid).
 GRID = None
 _OSM_BOX = box(*OSM_BBOX)
+#: Pieces of a country outside every kept province that are smaller than this
+#: (km²) are fragments, not provinces of their own: the smallest admin-1 unit in
+#: the region is Rason, about 750 km².
+MIN_UNIT_KM2 = 500.0
 
 
 def areal(geom):
@@ -165,10 +170,15 @@ def conflate_provinces(provinces: list, country, natural_earth_country) -> list:
     clipped = [_clip_to_country(p, country) for p in provinces]
     kept_ne = areal(shapely.coverage_union_all(provinces))  # one release's admin-1: an exact coverage
     ne_in_box = _inter(natural_earth_country, _OSM_BOX)
-    rest = _inter(_diff(ne_in_box, kept_ne), country)
+    # The rest of the country: provinces not in the layer, and fragments (small
+    # unnamed islands that Natural Earth leaves out of every named unit).
+    rest_parts = _polygons(_diff(ne_in_box, kept_ne))
+    is_unit = [area_km2(g) >= MIN_UNIT_KM2 for g in rest_parts]
+    rest = _inter(areal(shapely.union_all([g for g, u in zip(rest_parts, is_unit) if u])), country)
+    fragments = [f for g, u in zip(rest_parts, is_unit) if not u for f in _polygons(_inter(g, country))]
     units = [*clipped, rest]
     country_in_box = _inter(country, _OSM_BOX)
-    gained = _polygons(_diff(country_in_box, ne_in_box))
+    gained = _polygons(_diff(country_in_box, ne_in_box)) + fragments
     tree = shapely.STRtree(units)
     shapely.prepare(units)
     extra: list[list] = [[] for _ in units]
@@ -184,10 +194,20 @@ def conflate_provinces(provinces: list, country, natural_earth_country) -> list:
         extra[best].append(piece)
     stats.dropped = len(extra[-1])
     log.debug("conflation: %s", stats)
-    out = []
-    for geom, pieces in zip(clipped, extra[:-1]):
-        out.append(areal(shapely.union_all([geom, *pieces], grid_size=GRID)) if pieces else geom)
-    return out
+    return [_join(geom, pieces) if pieces else geom for geom, pieces in zip(clipped, extra[:-1])]
+
+
+def _join(geom, pieces: list):
+    """``geom`` with ``pieces`` added; they share edges exactly, so a coverage union does (checked)."""
+    parts = [geom, *pieces]
+    try:
+        out = shapely.coverage_union_all(parts)
+    except shapely.errors.GEOSException:
+        out = None
+    expected = sum(shapely.area(parts))
+    if out is None or not out.is_valid or abs(out.area - expected) > 1e-9 * expected:
+        out = shapely.union_all(parts, grid_size=GRID)
+    return areal(out)
 
 
 def reverse_transfer(gainer, loser, transferred):
