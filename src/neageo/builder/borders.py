@@ -132,7 +132,7 @@ def _one_run(runs, coords) -> list[tuple[str, int, int]]:
     for label, s, e in runs:
         if label != "land":
             by_label[label] = by_label.get(label, 0.0) + float(seg_km[s:e].sum())
-    label = max(sorted(by_label), key=by_label.get) if by_label else "land"
+    label = max(sorted(by_label), key=lambda k: by_label[k]) if by_label else "land"
     return [(label, 0, len(coords) - 1)]
 
 

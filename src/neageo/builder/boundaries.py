@@ -152,7 +152,7 @@ def _anchors(cell: str, shown: str, row: int) -> list[Point]:
     return points
 
 
-def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: gpd.GeoDataFrame) -> tuple[Layer, list]:
+def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: pd.DataFrame) -> tuple[Layer, list]:
     """Land that changed hands: the pieces of (old owner in Natural Earth) ∩ (new owner today) at the anchors."""
     table = read_table(
         src, "borders", "territory_changes.csv",
