@@ -18,10 +18,10 @@ import shapely
 
 import neageo
 from helpers.browser import OPEN_EVERY_JS, open_offline
+from helpers.common import SOURCES
 from neageo.gazetteer import normalise
 from neageo.maps import MAP_NAMES, render_all
 
-SOURCES = Path(__file__).resolve().parents[1] / "geodata" / "sources"
 ARTIFACTS = Path(__file__).parent / "artifacts" / "maps"
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
 SCRIPT_PAYLOAD = "</script><script>window.__xss=2</script>"
