@@ -26,6 +26,9 @@ def thumbnail_svg(data: MapData, bounds) -> str:
         out = []
         geom = shapely.simplify(geom, pixel, preserve_topology=True)  # nothing finer than a pixel
         for part in shapely.get_parts(geom):
+            bx = part.bounds
+            if part.geom_type == "Polygon" and (bx[2] - bx[0]) < 2 * pixel and (bx[3] - bx[1]) < 2 * pixel:
+                continue  # an island smaller than two pixels
             rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
             for ring in rings:
                 pts = [f"{(x - w) * sx:.0f},{(n - y) * sy:.0f}" for x, y in ring.coords]

@@ -153,6 +153,7 @@ def search_keys(rec: dict[str, Any], extra: list[str]) -> list[str]:
 
 def label_anchor(geom, frame) -> tuple[float, float]:
     """Where a polygon's label goes: the centre of its largest inscribed circle, inside the frame if it reaches it."""
+    geom = geom if geom.is_valid else shapely.make_valid(geom)
     inside = geom.intersection(shapely.box(*frame))
     target = inside if not inside.is_empty and inside.area > 0 else geom
     parts = sorted(shapely.get_parts(target), key=lambda p: -p.area)

@@ -15,6 +15,7 @@ import logging
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.errors
 
 from ..geodesy import from_regional, to_regional
 
@@ -56,11 +57,77 @@ def simplify_coverage(groups: dict[str, gpd.GeoDataFrame], *, box=None, toleranc
     frames = {k: v[~v.geometry.is_empty].reset_index(drop=True) for k, v in frames.items()}
     out = _simplify_arcs(names, frames, tolerance_m)
     if not _faithful(frames, out):
-        # the arcs crossed somewhere and a face was lost: fall back to rounding alone, which
-        # keeps shared edges identical too (both sides round the same vertices the same way)
-        log.info("coverage simplification lost area in box %s; using rounded geometry", box)
+        # the arcs crossed somewhere and a face was lost (layers that do not nest exactly, as when
+        # provinces are conflated to other borders than the countries'): simplify each layer as a
+        # coverage of its own (GEOS CoverageSimplifier: neighbours in a layer keep one edge)
+        log.info("arc simplification lost area in box %s; simplifying the pieces as one coverage", box)
+        try:
+            out = _coverage_pieces(names, frames, tolerance_m)
+        except shapely.errors.GEOSException as exc:
+            log.info("coverage simplification failed in box %s: %s", box, exc)
+    if not _faithful(frames, out):
+        log.info("coverage simplification lost area in box %s; simplifying each layer on its own", box)
+        out = {k: _coverage_each(v, tolerance_m) for k, v in frames.items()}
+    if not _faithful(frames, out):
+        # last resort: rounding alone keeps shared edges identical too
+        log.info("per-layer simplification lost area in box %s; using rounded geometry", box)
         out = {k: v.assign(geometry=_round(v.geometry.values)) for k, v in frames.items()}
     return out
+
+
+def _coverage_pieces(names, frames, tolerance_m):
+    """Disjoint pieces (each feature less the layers before it) simplified together by GEOS's
+    CoverageSimplifier, then reassembled: neighbours, and a province and its country, keep one edge."""
+    pieces, owners = [], []
+    taken = None
+    for name in names:
+        for i, geom in enumerate(frames[name].geometry.values):
+            rest = geom if taken is None else geom.difference(taken)
+            rest = _polygonal(shapely.make_valid(shapely.set_precision(rest, 1e-6)))
+            if not rest.is_empty and rest.area > 1e-6:  # slivers between layers that do not nest exactly
+                pieces.append(rest)
+                owners.append((name, i))
+        layer_union = shapely.union_all(frames[name].geometry.values)
+        taken = layer_union if taken is None else shapely.union(taken, layer_union)
+    projected = to_regional(shapely.segmentize(np.asarray(pieces, dtype=object), 0.05))
+    simple = shapely.coverage_simplify(projected, tolerance_m)
+    simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simple)))]
+    own: dict[tuple[str, int], list] = {}
+    for (name, i), g in zip(owners, simple):
+        own.setdefault((name, i), []).append(g)
+    out = {}
+    for k, name in enumerate(names):
+        geoms = []
+        for i, geom in enumerate(frames[name].geometry.values):
+            parts = list(own.get((name, i), []))
+            for earlier in names[:k]:
+                for j, g in enumerate(frames[earlier].geometry.values):
+                    if shapely.within(shapely.point_on_surface(g), geom):
+                        parts += own.get((earlier, j), [])
+            geoms.append(_polygonal(shapely.union_all(parts)) if parts else None)
+        frame = frames[name].copy()
+        frame["geometry"] = geoms
+        out[name] = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
+    return out
+
+
+def _coverage_each(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    projected = to_regional(shapely.segmentize(geoms, 0.05))
+    simplified = shapely.coverage_simplify(projected, tolerance_m)
+    back = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simplified)))]
+    return frame.assign(geometry=back)
+
+
+def _polygonal(geom):
+    """The polygons of a geometry (make_valid may add stray lines or points), as one (multi)polygon."""
+    parts = list(shapely.get_parts(geom))
+    while any(p.geom_type in ("MultiPolygon", "GeometryCollection") for p in parts):
+        parts = [q for p in parts for q in shapely.get_parts(p)]
+    polys = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
 def _faithful(frames: dict, out: dict, rel: float = 0.01, slack_deg2: float = 1e-3) -> bool:
