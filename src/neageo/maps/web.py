@@ -26,6 +26,9 @@ __all__ = ["TOLERANCE_M", "DECIMALS", "simplify_coverage", "simplify_lines", "ro
 
 #: Douglas-Peucker tolerance, metres: no vertex moves further than this (rounding adds at most 8 m).
 TOLERANCE_M = 225.0
+#: GEOS's coverage simplifier takes a Visvalingam-Whyatt tolerance (the square root of the smallest
+#: triangle area kept), not a distance; this fraction of the tolerance keeps the displacement in bounds.
+COVERAGE_FACTOR = 0.3
 #: Decimal places kept (1e-4 degree is at most 11 m).
 DECIMALS = 4
 
@@ -90,7 +93,7 @@ def _coverage_pieces(names, frames, tolerance_m):
         layer_union = shapely.union_all(frames[name].geometry.values)
         taken = layer_union if taken is None else shapely.union(taken, layer_union)
     projected = to_regional(shapely.segmentize(np.asarray(pieces, dtype=object), 0.05))
-    simple = shapely.coverage_simplify(projected, tolerance_m)
+    simple = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
     simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simple)))]
     own: dict[tuple[str, int], list] = {}
     for (name, i), g in zip(owners, simple):
