@@ -167,7 +167,7 @@ def resolve_columns(columns) -> tuple[str, ...]:
         if group is None:
             if name == "outside":
                 continue
-            raise QueryError(f"unknown annotation column {name!r}; choose from: {', '.join([*GROUPS, *COLUMNS[1:]])}")
+            raise QueryError(f"unknown annotation column {name!r}; choose from: {', '.join(dict.fromkeys([*GROUPS, *COLUMNS[1:]]))}")
         if group not in wanted:
             wanted.append(group)
     return tuple(g for g in GROUPS if g in wanted)
@@ -201,7 +201,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     clash = [c for c in added if c in data.columns]
     if clash:
         raise QueryError(f"the data already has column(s) {', '.join(map(repr, clash))}; "
-                         f"rename them or pass prefix='neageo_'")
+                         f"rename them or add a prefix (prefix='neageo_'; CLI: --prefix neageo_)")
     x, y = point_coordinates(data, lon=lon, lat=lat)
     parts = []
     for start in range(0, len(x), chunk_rows):
@@ -215,7 +215,12 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
             frame[prefix + c] = values
     out = data.copy()
     for c in frame.columns:
-        out[c] = frame[c].to_numpy() if c != prefix + "outside" else frame[c].array
+        if c == prefix + "outside":
+            out[c] = frame[c].array
+        elif frame[c].dtype == object:
+            out[c] = pd.array(frame[c].to_numpy(), dtype="str")  # pandas' text dtype, as Dask makes it
+        else:
+            out[c] = frame[c].to_numpy()
     return out
 
 
@@ -275,7 +280,7 @@ def point_coordinates(data: pd.DataFrame, *, lon=None, lat=None) -> tuple[np.nda
         bad = ~np.isnan(arr) & ~(np.abs(arr) <= limit)
         if bad.any():
             pos = int(np.flatnonzero(bad)[0])
-            raise QueryError(f"{_bad_row(data, bad)}: {what} {arr[pos]!r} in column {col!r} is outside "
+            raise QueryError(f"{_bad_row(data, bad)}: {what} {arr[pos]:g} in column {col!r} is outside "
                              f"-{limit:g}..{limit:g} (coordinates must be WGS84 degrees)")
         out.append(arr)
     x, y = out

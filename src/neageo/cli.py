@@ -286,6 +286,44 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
     click.echo(f"wrote {len(paths)} files to {out}")
 
 
+@app.command("annotate")
+@click.argument("src", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write (.csv, .parquet, .gpkg, .geojson); written atomically.")
+@click.option("--columns", help="Comma-separated groups or columns: country, province, border, gate, river, place "
+              "(default all).")
+@click.option("--year", type=int, help="Use the borders in force that year (default today's).")
+@click.option("--lon", help="Longitude column of a table (default: lon/lng/longitude/x).")
+@click.option("--lat", help="Latitude column of a table (default: lat/latitude/y).")
+@click.option("--prefix", default="", help="Prefix for the added column names.")
+@click.option("--chunk-size", "chunk_rows", type=click.IntRange(min=1), default=200_000, show_default=True,
+              help="Rows per chunk (memory grows with it).")
+@click.option("--in-format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]), help="Override the input format.")
+@click.option("--format", "out_format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]),
+              help="Override the output format.")
+@gpkg_option
+def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, gpkg) -> None:
+    """Add country, province, border, gate, river and place columns to every row of IN."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .annotate_files import annotate_file
+
+    err = _console(stderr=True)
+    with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("annotate", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = annotate_file(src, out, columns=columns, year=year, lon=lon, lat=lat, prefix=prefix,
+                               in_format=in_format, out_format=out_format, chunk_rows=chunk_rows, gpkg=gpkg,
+                               progress=progress)
+    click.echo(f"wrote {report.path}: {report.rows} rows ({report.outside} outside the region) "
+               f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
+
+
 def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
     from .maps import render_all
 
