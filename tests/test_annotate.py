@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 import neageo
 from neageo import QueryError
-from neageo.annotate import COLUMNS, annotate
+from neageo.annotation import COLUMNS, annotate
 from neageo.cli import main as cli_main
 
 #: Hand-picked rows: (name, lon, lat).  The tripoint is where the CHN-PRK and PRK-RUS Tumen borders meet.
@@ -372,3 +372,17 @@ def test_cli_unreadable_and_missing_files(built, tmp_path, capsys):
     for path in (bad, tmp_path / "missing.gpkg"):
         code, _, err = _run(["annotate", str(path), "--out", str(tmp_path / "o.csv"), "--gpkg", str(built)], capsys)
         assert code != 0 and err.count("\n") == 1 and str(path) in err
+
+
+def test_worked_example_annotates_and_summarises(built):
+    import importlib.util
+
+    from neageo.settings import repo_root
+
+    spec = importlib.util.spec_from_file_location("annotate_events", repo_root() / "examples" / "annotate_events.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    events = neageo.annotate(example.synthetic_events(800, gpkg=built), gpkg=built)
+    by_segment, by_gate = example.summarise(events)
+    assert set(by_segment["border_segment"]) >= {"Amur", "Yalu", "Tumen", "land"}
+    assert by_gate["events_within_25km"].sum() > 100 and len(by_gate) == 7

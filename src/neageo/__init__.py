@@ -36,6 +36,7 @@ _LAZY = {
     "within": "neageo.query",
     "river_path": "neageo.query",
     "border_length_km": "neageo.query",
+    "annotate": "neageo.annotation",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
     "export": "neageo.exports",

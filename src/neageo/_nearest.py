@@ -38,7 +38,7 @@ R_MAX = _A * _A / _B
 #: Lines are densified to this spacing in degrees.
 DENSIFY_DEG = 0.02
 #: Nearest vertices looked at first; more for points that cannot be certified.
-K_FIRST = 8
+K_FIRST = 4
 #: Newton steps along a segment.
 NEWTON_STEPS = 2
 #: k-d tree leaf size (large leaves suit queries from far away)
@@ -134,7 +134,12 @@ class NearestLines:
         az, _, length = GEOD.inv(self.lon[:-1], self.lat[:-1], self.lon[1:], self.lat[1:])
         self.seg_az = np.r_[np.asarray(az, dtype=float), 0.0]
         self.seg_len = np.r_[np.asarray(length, dtype=float), 0.0]
-        chord = np.r_[np.linalg.norm(self.xyz[1:] - self.xyz[:-1], axis=1), 0.0]
+        #: segment start, direction and squared length in 3-D (gathered per candidate pair)
+        self.seg_a = self.xyz
+        self.seg_ab = np.r_[self.xyz[1:] - self.xyz[:-1], np.zeros((1, 3))]
+        self.seg_ab2 = np.einsum("ij,ij->i", self.seg_ab, self.seg_ab)
+        self.seg_ab2[self.seg_ab2 == 0] = 1.0
+        chord = np.sqrt(self.seg_ab2) * self.seg_ok
         self.max_chord = float(chord[self.seg_ok].max()) if self.seg_ok.any() else 0.0
         # how far a lon/lat-straight segment can stray from its chord: sagitta plus the bend of a
         # line of constant lon/lat slope, both ~L^2/8R; doubled and padded
@@ -160,11 +165,13 @@ class NearestLines:
             ok[:, 1:] &= segs[:, 1:] != segs[:, :-1]  # each (point, segment) once
             rows, col = np.nonzero(ok)
             seg = segs[rows, col]
-            c = self._chord_distance(p[todo[rows]], seg)
+            pp = p[todo[rows]]
+            t = self._chord_foot(pp, seg)
+            c = np.linalg.norm(pp - (self.seg_a[seg] + t[:, None] * self.seg_ab[seg]), axis=1)
             ub = _group_min(rows, _upper(c + self.sag), len(todo))
             keep = _lower(c - self.sag) <= ub[rows]
-            rows, seg = rows[keep], seg[keep]
-            g = self._refine(lon[todo[rows]], lat[todo[rows]], p[todo[rows]], seg)
+            rows, seg, t = rows[keep], seg[keep], t[keep]
+            g = self._refine(lon[todo[rows]], lat[todo[rows]], t, seg)
             best = _first_per_row(rows, (self.feature[seg], g))
             g_best = np.full(len(todo), np.inf)
             g_best[rows[best]] = g[best]
@@ -177,17 +184,13 @@ class NearestLines:
             todo, k = todo[~done], min(4 * k, nv)
         return feat, dist
 
-    def _chord_distance(self, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        a, b = self.xyz[seg], self.xyz[seg + 1]
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.einsum("ij,ij->i", ab, ab), 0.0, 1.0)
-        return np.linalg.norm(p - (a + t[:, None] * ab), axis=1)
+    def _chord_foot(self, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
+        """Where along each segment's chord (0-1) the point's perpendicular falls."""
+        t = np.einsum("ij,ij->i", p - self.seg_a[seg], self.seg_ab[seg]) / self.seg_ab2[seg]
+        return np.clip(t, 0.0, 1.0)
 
-    def _refine(self, lon, lat, p, seg) -> np.ndarray:
-        """Exact geodesic distance from each point to its segment (straight in lon/lat)."""
-        a, b = self.xyz[seg], self.xyz[seg + 1]
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.einsum("ij,ij->i", ab, ab), 0.0, 1.0)
+    def _refine(self, lon, lat, t, seg) -> np.ndarray:
+        """Exact geodesic distance from each point to its segment (straight in lon/lat), from chord foot ``t``."""
         lon_a, lat_a = self.lon[seg], self.lat[seg]
         dlon, dlat = self.lon[seg + 1] - lon_a, self.lat[seg + 1] - lat_a
         az, length = self.seg_az[seg], self.seg_len[seg]

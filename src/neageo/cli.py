@@ -306,7 +306,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .annotate_files import annotate_file
+    from .annotation_files import annotate_file
 
     err = _console(stderr=True)
     with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),

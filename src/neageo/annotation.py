@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def annotate(
     lon: str | None = None,
     lat: str | None = None,
     prefix: str = "",
+    workers: int | None = None,
     gpkg: str | Path | None = None,
 ):
     """Add country, province, border, gate, river and place columns to each row.
@@ -126,6 +128,9 @@ def annotate(
     prefix
         Prepended to every added column name (e.g. ``"neageo_"``) to avoid
         clashes with columns the data already has.
+    workers
+        Threads for an in-memory frame of more than 200,000 rows (default: the
+        number of cores, at most 4).  Dask frames are parallel by partition.
     gpkg
         GeoPackage to read instead of the default.
 
@@ -148,11 +153,11 @@ def annotate(
     """
     groups = resolve_columns(columns)
     if _is_dask(data):
-        from .annotate_dask import annotate_dask
+        from .annotation_dask import annotate_dask
 
         return annotate_dask(data, groups=groups, year=year, lon=lon, lat=lat, prefix=prefix, gpkg=gpkg)
     index = layer_index(gpkg=gpkg, year=year)
-    return annotate_frame(data, index, groups=groups, lon=lon, lat=lat, prefix=prefix)
+    return annotate_frame(data, index, groups=groups, lon=lon, lat=lat, prefix=prefix, workers=workers)
 
 
 def resolve_columns(columns) -> tuple[str, ...]:
@@ -192,8 +197,16 @@ def empty_result(groups, prefix: str = "", index=None) -> pd.DataFrame:
     return pd.DataFrame(out, index=index)
 
 
+def _workers(workers: int | None, chunks: int) -> int:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    if not isinstance(workers, int) or workers < 1:
+        raise QueryError(f"workers must be a whole number >= 1, not {workers!r}")
+    return max(1, min(workers, chunks))
+
+
 def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefix: str = "",
-                   chunk_rows: int = DEFAULT_CHUNK_ROWS):
+                   chunk_rows: int = DEFAULT_CHUNK_ROWS, workers: int | None = 1):
     """:func:`annotate` for an in-memory frame and a prepared :class:`LayerIndex`."""
     if not isinstance(data, pd.DataFrame):
         raise QueryError(f"annotate takes a GeoDataFrame or a DataFrame with lon/lat columns, not {type(data).__name__}")
@@ -203,9 +216,19 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
         raise QueryError(f"the data already has column(s) {', '.join(map(repr, clash))}; "
                          f"rename them or add a prefix (prefix='neageo_'; CLI: --prefix neageo_)")
     x, y = point_coordinates(data, lon=lon, lat=lat)
-    parts = []
-    for start in range(0, len(x), chunk_rows):
-        parts.append(index.annotate_xy(x[start:start + chunk_rows], y[start:start + chunk_rows], groups))
+    starts = range(0, len(x), chunk_rows)
+
+    def run(start: int) -> dict[str, np.ndarray]:
+        return index.annotate_xy(x[start:start + chunk_rows], y[start:start + chunk_rows], groups)
+
+    workers = _workers(workers, len(starts))
+    if workers > 1:  # the heavy steps (k-d tree, shapely, pyproj) release the GIL
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(run, starts))
+    else:
+        parts = [run(s) for s in starts]
     result = {c: np.concatenate([p[c] for p in parts]) if parts else np.empty(0) for c in output_columns(groups)}
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():

@@ -24,9 +24,9 @@ import pandas as pd
 
 from ._atomic import atomic_target
 from ._errors import DataError, ExportError, QueryError
-from .annotate import annotate_frame, find_lonlat_columns, layer_index, output_columns, resolve_columns
+from .annotation import annotate_frame, find_lonlat_columns, layer_index, output_columns, resolve_columns
 
-__all__ = ["annotate_file", "FORMATS", "AnnotateReport"]
+__all__ = ["FORMATS", "AnnotateReport", "annotate_file"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -206,7 +206,7 @@ class _Writer:
         if geo.crs is not None and not geo.crs.equals(4326):
             geo = geo.to_crs(4326)  # RFC 7946: GeoJSON is lon/lat WGS84
         if self._fh is None:
-            self._fh = open(self.tmp, "w", encoding="utf-8")
+            self._fh = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
             self._fh.write('{"type": "FeatureCollection", "features": [\n')
         features = json.loads(geo.to_json(drop_id=True, na="null", ensure_ascii=False))["features"]
         text = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
