@@ -47,6 +47,7 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 #: Every column :func:`annotate` adds, in order (``outside`` always comes first).
 COLUMNS: tuple[str, ...] = ("outside", *(c for cols in GROUPS.values() for c in cols))
+#: pandas' default dtype for text (``str`` in pandas 3, as Dask makes it; object before).
+_TEXT = pd.Series(["text"]).dtype
 _FLOAT_COLUMNS = frozenset({"border_km", "gate_km", "river_km", "place_km"})
 
 #: Lines are densified to this spacing (degrees) before projecting.
@@ -186,7 +189,7 @@ def output_columns(groups, prefix: str = "") -> list[str]:
 def empty_result(groups, prefix: str = "", index=None) -> pd.DataFrame:
     """A zero-row (or all-null) frame with the added columns and their dtypes."""
     index = pd.RangeIndex(0) if index is None else index
-    out = {}
+    out: dict[str, Any] = {}
     for c in output_columns(groups):
         if c == "outside":
             out[prefix + c] = pd.array([pd.NA] * len(index), dtype="boolean")
@@ -233,7 +236,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():
         if c == "outside":
-            frame[prefix + c] = pd.array(values, dtype="boolean")
+            frame[prefix + c] = pd.array(values, dtype="boolean")  # type: ignore[call-overload]
         else:
             frame[prefix + c] = values
     out = data.copy()
@@ -241,7 +244,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
         if c == prefix + "outside":
             out[c] = frame[c].array
         elif frame[c].dtype == object:
-            out[c] = pd.array(frame[c].to_numpy(), dtype="str")  # pandas' text dtype, as Dask makes it
+            out[c] = pd.array(frame[c].to_numpy(), dtype=_TEXT)  # type: ignore[arg-type]
         else:
             out[c] = frame[c].to_numpy()
     return out
@@ -318,11 +321,12 @@ def _geometry_coordinates(geoms) -> tuple[np.ndarray, np.ndarray]:
         raise QueryError("the GeoDataFrame has no CRS; set it first, e.g. frame.set_crs(4326)")
     if not geoms.crs.equals(4326):
         geoms = geoms.to_crs(4326)
-    arr = np.asarray(geoms.values, dtype=object)
-    arr = np.where(shapely.is_empty(arr), None, arr)
+    arr = np.asarray(geoms.values, dtype=object).copy()
+    arr[shapely.is_empty(arr)] = None
     types = shapely.get_type_id(arr)
-    pts = np.where(types == 0, arr, None)
-    other = (types > 0)
+    pts = arr.copy()
+    pts[types != 0] = None
+    other = types > 0
     if other.any():
         pts[other] = shapely.point_on_surface(arr[other])
     x, y = shapely.get_x(pts), shapely.get_y(pts)
@@ -383,7 +387,7 @@ class LayerIndex:
         self.prov_tree = shapely.STRtree(self.prov_geoms)
         self.ctry_tree = shapely.STRtree(self.ctry_geoms)
         borders = _in_force(frames["borders"], year)
-        self.nearest = {
+        self.nearest: dict[str, tuple[NearestLines | NearestPoints, dict[str, np.ndarray]]] = {
             "border": (NearestLines(borders.geometry.values), _attrs(borders, {"pair": "countries",
                                                                               "segment": "segment"})),
             "river": (NearestLines(frames["rivers"].geometry.values), _attrs(frames["rivers"], {"name": "name_en"})),
@@ -428,13 +432,13 @@ class LayerIndex:
         xi, yi = x[ii], y[ii]
         if "country" in groups or "province" in groups:
             p = prov[ii]
-            country = np.where(p >= 0, self.prov_iso[np.maximum(p, 0)], None)
+            country = _pick(self.prov_iso, p)
             need = np.flatnonzero(p < 0)
             if len(need):
                 c = self._cover(self.ctry_tree, self.ctry_geoms, xi[need], yi[need])
-                country[need] = np.where(c >= 0, self.ctry_iso[np.maximum(c, 0)], None)
-            pid = np.where(p >= 0, self.prov_id[np.maximum(p, 0)], None)
-            pname = np.where(p >= 0, self.prov_name[np.maximum(p, 0)], None)
+                country[need] = _pick(self.ctry_iso, c)
+            pid = _pick(self.prov_id, p)
+            pname = _pick(self.prov_name, p)
             if self.changes is not None:
                 ch = self._cover(shapely.STRtree(self.changes["geoms"]), self.changes["geoms"], xi, yi)
                 hit = ch >= 0
@@ -493,7 +497,11 @@ def _spread(n: int, idx: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
 
 
 def _pick(values: np.ndarray, feat: np.ndarray) -> np.ndarray:
-    return np.where(feat >= 0, values[np.maximum(feat, 0)], None)
+    """``values[feat]`` as objects, None where ``feat`` is -1."""
+    out = np.full(len(feat), None, dtype=object)
+    found = feat >= 0
+    out[found] = values[feat[found]]
+    return out
 
 
 @lru_cache(maxsize=4)
