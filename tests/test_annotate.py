@@ -386,3 +386,9 @@ def test_worked_example_annotates_and_summarises(built):
     by_segment, by_gate = example.summarise(events)
     assert set(by_segment["border_segment"]) >= {"Amur", "Yalu", "Tumen", "land"}
     assert by_gate["events_within_25km"].sum() > 100 and len(by_gate) == 7
+
+
+def test_empty_input_keeps_the_column_types(built):
+    out = annotate(pd.DataFrame({"lon": [], "lat": []}), gpkg=built)
+    full = annotate(pd.DataFrame({"lon": [130.0], "lat": [45.0]}), gpkg=built)
+    assert len(out) == 0 and (out.dtypes == full.dtypes).all()

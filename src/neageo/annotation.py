@@ -231,7 +231,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
             parts = list(pool.map(run, starts))
     else:
         parts = [run(s) for s in starts]
-    result = {c: np.concatenate([p[c] for p in parts]) if parts else np.empty(0) for c in output_columns(groups)}
+    result = {c: np.concatenate([p[c] for p in parts]) for c in output_columns(groups)} if parts else {}
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():
         if c == "outside":
