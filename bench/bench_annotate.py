@@ -43,6 +43,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) this process has used: comparable across machine loads, unlike wall time."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _emit(result: dict) -> None:
     print(json.dumps(result))
 
@@ -55,10 +61,11 @@ def bench_inmem(points: int, workers: int) -> dict:
     t0 = time.perf_counter()
     layer_index()
     t_index = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     out = neageo.annotate(frame, workers=workers)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     return {"what": "inmem", "points": points, "workers": workers, "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
             "index_seconds": round(t_index, 2), "us_per_point": round(seconds / points * 1e6, 2),
             "peak_mb": round(_peak_mb()), "outside": int(out["outside"].sum())}
 
@@ -96,12 +103,12 @@ def bench_geopandas(points: int) -> dict:
     import neageo
 
     frame = _points(points)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     ref = _geopandas_route(frame)
-    seconds = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     ours = neageo.annotate(frame, columns=["province", "gate", "border", "river"], workers=1)
-    ours_seconds = time.perf_counter() - t0
+    ours_seconds, ours_cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     agree = {"province_id": float(np.mean(pd.Series(ref["province_id"]).fillna("-").to_numpy()
                                            == ours["province_id"].fillna("-").to_numpy()))}
     diffs = {}
@@ -115,7 +122,8 @@ def bench_geopandas(points: int) -> dict:
                             ((ref[f"{group}_km"] - ours[f"{group}_km"].to_numpy()) * 1000)[same].min()), 3)}
     return {"what": "geopandas", "points": points, "geopandas_seconds": round(seconds, 2),
             "neageo_same_columns_1_thread_seconds": round(ours_seconds, 2),
-            "speedup": round(seconds / ours_seconds, 2), "same_feature_share": agree, "distance_diff": diffs,
+            "speedup": round(seconds / ours_seconds, 2), "geopandas_cpu_seconds": round(cpu, 2),
+            "neageo_cpu_seconds": round(ours_cpu, 2), "speedup_cpu": round(cpu / ours_cpu, 2), "same_feature_share": agree, "distance_diff": diffs,
             "peak_mb": round(_peak_mb())}
 
 
@@ -151,6 +159,7 @@ def bench_cli(rows: int, chunk_rows: int) -> dict:
         return {"what": "cli", "rows": rows, "chunk_rows": chunk_rows, "csv_mb": round(src.stat().st_size / 1e6),
                 "out_mb": round(out.stat().st_size / 1e6), "write_csv_seconds": round(t_write, 1),
                 "seconds": round(seconds, 1), "us_per_row": round(seconds / rows * 1e6, 2),
+                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
                 "peak_mb": round(usage.ru_maxrss / 1024), "stdout": stdout.strip()}
 
 

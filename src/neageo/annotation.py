@@ -3,25 +3,9 @@
 :func:`annotate` takes a GeoDataFrame (any CRS) or a DataFrame with lon/lat
 columns and returns the same rows, in the same order and with the same index,
 with columns added (see :data:`COLUMNS`).  Everything is vectorised over the
-rows: shapely 2 STRtrees and prepared polygons for point-in-polygon, then a
-nearest-feature search that is exact on the WGS84 ellipsoid:
-
-1. **candidates** in the regional projection (:data:`neageo.settings.REGIONAL_CRS`):
-   the projected-nearest piece of each layer gives an *upper bound* ``d0``
-   (the geodesic distance to a point that lies on the feature);
-2. **rigorous envelope**: every point within geodesic distance ``d0`` lies in
-   a latitude band of half-width ``d0 / 6335 km``; the Albers scale factor
-   depends on latitude only, so with ``k`` its largest value over that band,
-   the true nearest feature is within projected distance ``k * d0``. All
-   pieces within that distance are candidates;
-3. **geodesic refinement**: for each candidate, the nearest point on the
-   piece is found by Newton steps on the geodesic distance (pyproj.Geod,
-   Karney's algorithm), starting from the projected foot; the minimum wins.
-
-Lines are taken as drawn in the GeoPackage's lon/lat (straight in degrees
-between vertices) and densified to ~1 km before projecting, so the edge
-interpretation changes distances by millimetres.  Distances agree with a
-brute-force geodesic search to well within 10 m (see ``tests/test_annotate.py``).
+rows: prepared polygons for point-in-polygon, and for the nearest border,
+river, gate and place the certified geodesic search of :mod:`neageo._nearest`
+(k-d tree candidates in Earth-centred coordinates, exact pyproj distances).
 
 Rules
 -----
@@ -35,6 +19,9 @@ Rules
   included; on a shared boundary the first in layer order).  ``country`` is
   that province's country, else the country polygon covering the point (null
   at sea or outside neageo's countries).
+- Lines are taken as drawn in the GeoPackage (straight in lon/lat between
+  vertices).  Ties (a tripoint, a point equidistant from two gates) go to the
+  feature first in layer order.
 - ``year=Y``: borders in force in year Y (``valid_from``/``valid_to``) and, for
   land in the ``territory_changes`` layer that changed hands after Y, the
   country and province it belonged to then.
@@ -332,7 +319,7 @@ def _geometry_coordinates(geoms) -> tuple[np.ndarray, np.ndarray]:
     bad = (~np.isnan(x)) & ((np.abs(x) > 180) | (np.abs(y) > 90) | ~np.isfinite(x) | ~np.isfinite(y))
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
-        raise QueryError(f"row {geoms.index[pos]}: ({x[pos]!r}, {y[pos]!r}) is not a lon/lat position after "
+        raise QueryError(f"row {geoms.index[pos]}: ({x[pos]:g}, {y[pos]:g}) is not a lon/lat position after "
                          "transforming to EPSG:4326; check the data's CRS")
     return x.astype(float), y.astype(float)
 
@@ -355,10 +342,10 @@ def _in_force(frame, year: int | None):
 
 
 class LayerIndex:
-    """neageo's layers prepared for annotation: polygons for lookup, projected pieces for nearest search.
+    """neageo's layers prepared for annotation: polygons for lookup, k-d trees for the nearest searches.
 
-    Picklable (shapely geometries and STRtrees pickle), so one copy can be
-    shipped to Dask workers.
+    Picklable (shapely geometries and scipy k-d trees pickle), so one copy can
+    be shipped to Dask workers; polygons are prepared again on arrival.
     """
 
     def __init__(self, frames: dict, *, year: int | None = None):
@@ -398,6 +385,15 @@ class LayerIndex:
                                    _attrs(frame, {"name": "name_en"}))
         w, s, e, n = STUDY_BBOX
         self.bbox = (w, s, e, n)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        shapely.prepare(self.prov_geoms)
+        shapely.prepare(self.ctry_geoms)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._prepare()
 
     @classmethod
     def from_gpkg(cls, path: Path, *, year: int | None = None) -> LayerIndex:
@@ -415,8 +411,6 @@ class LayerIndex:
     def annotate_xy(self, x: np.ndarray, y: np.ndarray, groups) -> dict[str, np.ndarray]:
         """Added columns (without prefix) for lon/lat arrays; NaN coordinates give nulls."""
         n = len(x)
-        shapely.prepare(self.prov_geoms)
-        shapely.prepare(self.ctry_geoms)
         valid = ~(np.isnan(x) | np.isnan(y))
         prov = np.full(n, -1)
         iv = np.flatnonzero(valid)
