@@ -9,7 +9,9 @@ ellipsoid brackets their geodesic distance ``g`` tightly, with ``R_min`` and
 
 (the upper bound is Schur's comparison theorem for a curve whose curvature is
 at most 1/R_min; the lower one is the same comparison from the other side, which
-holds for the nearly circular geodesics of an ellipsoid this flat).  The bracket
+holds for the nearly circular geodesics of an ellipsoid this flat: checked on
+400,000 random geodesics up to 4,000 km, both bounds hold to a few nanometres
+and are padded by a centimetre and a millimetre).  The bracket
 is a few metres wide at 600 km, unlike a map projection whose scale varies by
 1-2 % over the region.  Lines are densified to ~2 km (straight in lon/lat, as
 drawn in the GeoPackage); for each point the segments touching its ``k``
@@ -55,7 +57,7 @@ def ecef(lon, lat) -> np.ndarray:
 
 def _upper(c):
     """Largest geodesic distance compatible with chord ``c``."""
-    return 2.0 * R_MIN * np.arcsin(np.clip(c / (2.0 * R_MIN), 0.0, 1.0))
+    return 2.0 * R_MIN * np.arcsin(np.clip(c / (2.0 * R_MIN), 0.0, 1.0)) * (1.0 + 1e-9) + 0.001
 
 
 def _lower(c):
