@@ -294,8 +294,13 @@ def test_dask_on_a_local_cluster_of_two_processes(built):
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         lazy = annotate(dd.from_pandas(frame, npartitions=6, sort=False), gpkg=built)
         got = lazy.compute()
-        # the layers went to the workers once, as one scattered object
-        assert sum(len(v) for v in client.has_what().values()) >= 1
+        # the layers go to every worker once, as one scattered (broadcast) object
+        from neageo.annotation import layer_index
+        from neageo.annotation_dask import _ship
+
+        shipped = _ship(layer_index(gpkg=built))
+        assert isinstance(shipped, distributed.Future)
+        assert len(client.who_has([shipped])[shipped.key]) == 2
     pd.testing.assert_frame_equal(got, ref)
 
 
@@ -392,3 +397,16 @@ def test_empty_input_keeps_the_column_types(built):
     out = annotate(pd.DataFrame({"lon": [], "lat": []}), gpkg=built)
     full = annotate(pd.DataFrame({"lon": [130.0], "lat": [45.0]}), gpkg=built)
     assert len(out) == 0 and (out.dtypes == full.dtypes).all()
+
+
+def test_chord_bounds_bracket_the_geodesic():
+    from neageo._nearest import GEOD, _lower, _upper, ecef
+
+    rng = np.random.default_rng(4)
+    n = 20_000
+    lon, lat = rng.uniform(-180, 180, n), rng.uniform(-89, 89, n)
+    dist = 10 ** rng.uniform(0, 6.6, n)  # 1 m to 4,000 km
+    lon2, lat2, _ = GEOD.fwd(lon, lat, rng.uniform(0, 360, n), dist)
+    chord = np.linalg.norm(ecef(lon, lat) - ecef(lon2, lat2), axis=1)
+    assert (_lower(chord) <= dist).all() and (dist <= _upper(chord)).all()
+    assert np.median(_upper(chord) - _lower(chord)) < 1.0  # tight: under a metre for most distances
