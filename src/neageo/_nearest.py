@@ -13,8 +13,10 @@ holds for the nearly circular geodesics of an ellipsoid this flat: checked on
 400,000 random geodesics up to 4,000 km, both bounds hold to a few nanometres
 and are padded by a centimetre and a millimetre).  The bracket
 is a few metres wide at 600 km, unlike a map projection whose scale varies by
-1-2 % over the region.  Lines are densified to ~2 km (straight in lon/lat, as
-drawn in the GeoPackage); for each point the segments touching its ``k``
+1-2 % over the region.  A line's edges are geodesics, as in neageo's lengths
+(:func:`neageo.geodesy.length_km`); they are densified along the geodesic to
+at most 2 km, where a geodesic and a straight lon/lat step differ by
+centimetres.  For each point the segments touching its ``k``
 nearest vertices are bounded by their chord distances, the survivors are
 measured exactly with :class:`pyproj.Geod` (Karney's algorithm) and a
 Newton step along the segment, and the answer is *certified*: no segment
@@ -37,8 +39,8 @@ _E2 = GEOD.es
 #: Smallest and largest radii of curvature of the ellipsoid, m.
 R_MIN = _B * _B / _A
 R_MAX = _A * _A / _B
-#: Lines are densified to this spacing in degrees.
-DENSIFY_DEG = 0.02
+#: Lines are densified along their geodesic edges to at most this spacing, m.
+DENSIFY_M = 2000.0
 #: Nearest vertices looked at first; more for points that cannot be certified.
 K_FIRST = 4
 #: Newton steps along a segment.
@@ -77,6 +79,27 @@ def _first_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray
     order = np.lexsort((*keys, rows))
     r = rows[order]
     return order[np.r_[True, r[1:] != r[:-1]]]
+
+
+def _densify(lon: np.ndarray, lat: np.ndarray, part: np.ndarray):
+    """Insert points along each geodesic edge so that no step exceeds :data:`DENSIFY_M`."""
+    same = part[1:] == part[:-1]
+    az, _, length = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    length = np.where(same, np.asarray(length, dtype=float), 0.0)
+    steps = np.maximum(np.ceil(length / DENSIFY_M).astype(np.int64), 1)  # pieces per edge
+    extra = steps - 1  # points inserted after each vertex
+    count = np.r_[extra, 0] + 1  # each vertex, then its inserted points
+    start = np.repeat(np.arange(len(lon)), count)
+    k = np.arange(len(start)) - np.repeat(np.cumsum(count) - count, count)  # 0 for the vertex itself
+    inserted = k > 0
+    edge = start[inserted]
+    flon, flat, _ = GEOD.fwd(lon[edge], lat[edge], np.asarray(az)[edge],
+                             length[edge] * k[inserted] / steps[edge])
+    out_lon, out_lat = lon[start].copy(), lat[start].copy()
+    out_lon[inserted], out_lat[inserted] = flon, flat
+    # keep longitudes continuous with the edge's start (no jump at the antimeridian)
+    out_lon[inserted] = lon[edge] + (out_lon[inserted] - lon[edge] + 180.0) % 360.0 - 180.0
+    return out_lon, out_lat, part[start]
 
 
 class NearestPoints:
@@ -126,9 +149,8 @@ class NearestLines:
         from scipy.spatial import cKDTree
 
         parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-        parts = shapely.segmentize(parts, DENSIFY_DEG)
         coords, which = shapely.get_coordinates(parts, return_index=True)
-        self.lon, self.lat = coords[:, 0].copy(), coords[:, 1].copy()
+        self.lon, self.lat, which = _densify(coords[:, 0], coords[:, 1], which)
         self.xyz = ecef(self.lon, self.lat)
         #: segment v runs from vertex v to v + 1 when both are in the same part
         self.seg_ok = np.r_[which[1:] == which[:-1], False]
@@ -143,8 +165,8 @@ class NearestLines:
         self.seg_ab2[self.seg_ab2 == 0] = 1.0
         chord = np.sqrt(self.seg_ab2) * self.seg_ok
         self.max_chord = float(chord[self.seg_ok].max()) if self.seg_ok.any() else 0.0
-        # how far a lon/lat-straight segment can stray from its chord: sagitta plus the bend of a
-        # line of constant lon/lat slope, both ~L^2/8R; doubled and padded
+        # how far a densified step can stray from its chord: the sagitta, plus the bend between a
+        # geodesic and a straight lon/lat step, both ~L^2/8R; doubled and padded
         self.sag = 2.0 * self.max_chord ** 2 / (8 * R_MIN) * 2.5 + 0.01
         self.tree = cKDTree(self.xyz, leafsize=_LEAFSIZE)
 
@@ -192,7 +214,7 @@ class NearestLines:
         return np.clip(t, 0.0, 1.0)
 
     def _refine(self, lon, lat, t, seg) -> np.ndarray:
-        """Exact geodesic distance from each point to its segment (straight in lon/lat), from chord foot ``t``."""
+        """Exact geodesic distance from each point to its (densified, <= 2 km) segment, from chord foot ``t``."""
         lon_a, lat_a = self.lon[seg], self.lat[seg]
         dlon, dlat = self.lon[seg + 1] - lon_a, self.lat[seg + 1] - lat_a
         az, length = self.seg_az[seg], self.seg_len[seg]

@@ -19,8 +19,7 @@ Rules
   included; on a shared boundary the first in layer order).  ``country`` is
   that province's country, else the country polygon covering the point (null
   at sea or outside neageo's countries).
-- Lines are taken as drawn in the GeoPackage (straight in lon/lat between
-  vertices).  Ties (a tripoint, a point equidistant from two gates) go to the
+- A line's edges are geodesics between its vertices, as in neageo's lengths.  Ties (a tripoint, a point equidistant from two gates) go to the
   feature first in layer order.
 - ``year=Y``: borders in force in year Y (``valid_from``/``valid_to``) and, for
   land in the ``territory_changes`` layer that changed hands after Y, the

@@ -3,7 +3,7 @@
 Nearest features are found by measuring the geodesic distance from the point to
 *every* vertex and, for every segment that could hold the minimum (an end within
 best-vertex-distance + segment length), to points sampled every few metres along
-the segment (straight in lon/lat, as the GeoPackage draws it), then refined by
+the segment (a geodesic, as neageo measures lengths), then refined by
 golden-section search.  No projection, no spatial index.
 """
 
@@ -35,33 +35,34 @@ def nearest_line(lon, lat, segments, step_m=5.0):
     """(feature, metres) of the line nearest to (lon, lat), by brute force."""
     ax, ay, bx, by, feat = segments
     da, db = _dist(lon, lat, ax, ay), _dist(lon, lat, bx, by)
-    seg_len = _dist_pairs(ax, ay, bx, by)
+    az, _, seg_len = GEOD.inv(ax, ay, bx, by)
+    seg_len = np.asarray(seg_len, dtype=float)
     best = min(da.min(), db.min())
     cand = np.flatnonzero(np.minimum(da, db) <= best + seg_len + 1.0)
     best_d, best_f = np.inf, -1
+
+    def along(i, t):  # points at fractions t of segment i, along its geodesic
+        t = np.atleast_1d(t)
+        x, y, _ = GEOD.fwd(np.full(len(t), ax[i]), np.full(len(t), ay[i]), np.full(len(t), az[i]), t * seg_len[i])
+        return _dist(lon, lat, np.asarray(x), np.asarray(y))
+
     for i in cand:
         n = max(int(seg_len[i] / step_m), 1)
         t = np.linspace(0.0, 1.0, n + 1)
-        d = _dist(lon, lat, ax[i] + t * (bx[i] - ax[i]), ay[i] + t * (by[i] - ay[i]))
+        d = along(i, t)
         j = int(np.argmin(d))
         lo, hi = t[max(j - 1, 0)], t[min(j + 1, n)]
         for _ in range(40):  # golden-section search around the best sample
             m1, m2 = lo + (hi - lo) * 0.382, lo + (hi - lo) * 0.618
-            d1, d2 = _dist(lon, lat, np.array([ax[i] + m1 * (bx[i] - ax[i]), ax[i] + m2 * (bx[i] - ax[i])]),
-                           np.array([ay[i] + m1 * (by[i] - ay[i]), ay[i] + m2 * (by[i] - ay[i])]))
+            d1, d2 = along(i, np.array([m1, m2]))
             if d1 < d2:
                 hi = m2
             else:
                 lo = m1
-        dmin = min(d.min(), _dist(lon, lat, np.array([ax[i] + lo * (bx[i] - ax[i])]),
-                                  np.array([ay[i] + lo * (by[i] - ay[i])]))[0])
+        dmin = min(d.min(), along(i, lo)[0])
         if dmin < best_d:
             best_d, best_f = dmin, feat[i]
     return best_f, best_d
-
-
-def _dist_pairs(ax, ay, bx, by):
-    return np.asarray(GEOD.inv(ax, ay, bx, by)[2], dtype=float)
 
 
 def nearest_point(lon, lat, plon, plat):
