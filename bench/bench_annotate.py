@@ -65,7 +65,7 @@ def bench_inmem(points: int, workers: int) -> dict:
     out = neageo.annotate(frame, workers=workers)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     return {"what": "inmem", "points": points, "workers": workers, "seconds": round(seconds, 2),
-            "cpu_seconds": round(cpu, 2),
+            "cpu_seconds": round(cpu, 2), "cpu_us_per_point": round(cpu / points * 1e6, 2),
             "index_seconds": round(t_index, 2), "us_per_point": round(seconds / points * 1e6, 2),
             "peak_mb": round(_peak_mb()), "outside": int(out["outside"].sum())}
 
@@ -174,11 +174,15 @@ def bench_dask(points: int, partitions: int) -> dict:
                       dashboard_address=None, memory_limit="3GB") as cluster, Client(cluster):
         ddf = dd.from_pandas(frame, npartitions=partitions, sort=False)
         ddf = ddf.persist()  # the input lives on the workers, as it would on a real cluster
+        client = Client.current()
+        cpu0 = sum(client.run(_cpu_seconds).values())
         t0 = time.perf_counter()
         out = neageo.annotate(ddf)
         n_outside = int(out["outside"].sum().compute())
         seconds = time.perf_counter() - t0
+        cpu = sum(client.run(_cpu_seconds).values()) - cpu0
     return {"what": "dask", "points": points, "partitions": partitions, "workers": 2, "seconds": round(seconds, 2),
+            "worker_cpu_seconds": round(cpu, 2), "cpu_us_per_point": round(cpu / points * 1e6, 2),
             "us_per_point": round(seconds / points * 1e6, 2), "outside": n_outside}
 
 
