@@ -10,6 +10,7 @@ stays fast; every public name below is importable from the package itself.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from ._errors import (
     BuildError,
@@ -23,11 +24,15 @@ from ._errors import (
     SourceError,
 )
 
-__version__ = "0.1.0"
+#: The code version, the single source of the package version (pyproject.toml reads it).
+#: The data have their own version: :func:`data_version`.
+__version__ = "0.2.0"
 
 #: Public functions, loaded from their modules on first use (PEP 562).
 _LAZY = {
     "build": "neageo.builder.pipeline",
+    "data_version": "neageo.about",
+    "about": "neageo.about",
     "layers": "neageo.io",
     "read": "neageo.io",
     "find": "neageo.gazetteer",
@@ -37,6 +42,7 @@ _LAZY = {
     "river_path": "neageo.query",
     "border_length_km": "neageo.query",
     "annotate": "neageo.annotation",
+    "border_segments_km": "neageo.query",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
     "export": "neageo.exports",
@@ -45,7 +51,21 @@ _LAZY = {
 
 __all__ = [
     "__version__",
-    *_LAZY,
+    "build",
+    "layers",
+    "read",
+    "find",
+    "near",
+    "distance_km",
+    "within",
+    "river_path",
+    "border_length_km",
+    "border_segments_km",
+    "annotate",
+    "render_maps",
+    "render_all",
+    "export",
+    "export_postgis",
     "NeageoError",
     "SourceError",
     "BuildError",
@@ -56,6 +76,15 @@ __all__ = [
     "NotDownstream",
     "ExportError",
 ]
+
+if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time
+    from .annotation import annotate
+    from .builder.pipeline import build
+    from .exports import export, export_postgis
+    from .gazetteer import find
+    from .io import layers, read
+    from .maps import render_all, render_maps
+    from .query import border_length_km, border_segments_km, distance_km, near, river_path, within
 
 
 def __getattr__(name: str):
