@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from helpers import geodesic_bruteforce as brute
 from shapely.geometry import LineString, Point, Polygon
 
 import neageo
+from helpers import geodesic_bruteforce as brute
 from neageo import QueryError
 from neageo.annotation import COLUMNS, annotate
 from neageo.cli import main as cli_main
@@ -250,7 +250,37 @@ def test_year_uses_the_border_in_force(dated_gpkg):
     before, after = (annotate(frame.tail(1), year=yr, gpkg=path).iloc[0] for yr in (2000, 2010))
     assert (before["country"], before["province"]) == ("RUS", "Khabarovsk Krai")
     today = annotate(frame.tail(1), gpkg=path).iloc[0]
-    assert (after["province"], after["country"]) == (today["province"], today["country"])
+    prov = neageo.read("provinces", gpkg=path)
+    i = _brute_cover(prov, 134.6, 48.35)
+    for res in (after, today):  # no change undone: the provinces layer decides
+        assert res["province"] == prov["name_en"].iloc[i] and res["country"] == prov["iso_a3"].iloc[i]
+
+
+def test_year_on_the_real_territory_change(built):
+    names = set(neageo.layers(gpkg=built)["name"])
+    if "territory_changes" not in names:
+        pytest.skip("this GeoPackage has no territory_changes layer yet")
+    changes = neageo.read("territory_changes", gpkg=built)
+    prov = neageo.read("provinces", gpkg=built)
+    for _, change in changes.iterrows():
+        p = change.geometry.representative_point()
+        frame = pd.DataFrame({"lon": [p.x], "lat": [p.y]})
+        before = annotate(frame, year=int(change["year"]) - 1, gpkg=built).iloc[0]
+        assert (before["country"], before["province"]) == (change["from_iso"], change["from_province"])
+        for year in (int(change["year"]), None):
+            res = annotate(frame, year=year, gpkg=built).iloc[0]
+            assert (res["country"], res["province"]) == (change["to_iso"], change["to_province"])
+            assert res["province"] == prov["name_en"].iloc[_brute_cover(prov, p.x, p.y)]
+    borders = neageo.read("borders", gpkg=built)
+    if "valid_to" in borders:
+        frame = pd.DataFrame({"lon": [134.9, 135.05, 134.2], "lat": [48.45, 48.48, 48.3]})
+        for year in (2000, None):
+            vf, vt = borders["valid_from"], borders["valid_to"]
+            rule = vt.isna() if year is None else (vf.isna() | (vf <= year)) & (vt.isna() | (vt > year))
+            segments = brute.line_segments(borders[rule.astype(bool)].geometry.values)
+            out = annotate(frame, year=year, gpkg=built)
+            for (_, row), km in zip(frame.iterrows(), out["border_km"]):
+                assert abs(km * 1000 - brute.nearest_line(row.lon, row.lat, segments)[1]) < 1.0
 
 
 def test_year_without_dated_layers_is_today(built):

@@ -358,8 +358,8 @@ class LayerIndex:
         self.ctry_geoms = np.asarray(ctry.geometry.values, dtype=object)
         self.ctry_iso = ctry["iso_a3"].to_numpy(dtype=object)
         changes = frames.get("territory_changes")
-        if changes is not None and year is not None:
-            changes = changes[changes["year"] > year]
+        if changes is not None:  # today's map needs no change; a past year undoes the later ones
+            changes = changes.iloc[:0] if year is None else changes[changes["year"] > year]
         self.changes = None
         if changes is not None and len(changes):
             by_name = dict(zip(self.prov_name, self.prov_id))
