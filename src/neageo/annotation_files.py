@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,7 +183,7 @@ class _Writer:
             col = frame.geometry.name
             wkb = frame.geometry.to_wkb()
             crs = frame.crs.to_json_dict() if frame.crs is not None else None
-            types = sorted({t for t in frame.geometry.geom_type.dropna().unique()})
+            types = sorted(set(frame.geometry.geom_type.dropna().unique()))
             geo = {"version": "1.0.0", "primary_column": col,
                    "columns": {col: {"encoding": "WKB", "geometry_types": types, "crs": crs}}}
             frame = pd.DataFrame(frame).assign(**{col: wkb})
@@ -274,6 +275,7 @@ def annotate_file(
         raise QueryError(f"chunk size must be at least 1 row, not {chunk_rows}")
     groups = resolve_columns(columns)
     index = layer_index(gpkg=gpkg, year=year)
+    threads = min(os.cpu_count() or 1, 4)  # each chunk is split between this many threads
     rows = outside = chunks = 0
     first_empty = None
     with atomic_target(out, suffix=out.suffix) as tmp:
@@ -283,7 +285,8 @@ def annotate_file(
                 chunk.index = pd.RangeIndex(rows + 1, rows + 1 + len(chunk))
                 if not hasattr(chunk, "geometry") or lon is not None:
                     chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
-                done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix)
+                done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
+                                      chunk_rows=max(-(-len(chunk) // threads), 1), workers=threads)
                 if chunks == 0 and fout == "csv":
                     _check_csv_columns(done)
                 outside += int(done[prefix + "outside"].sum())
