@@ -164,17 +164,21 @@ def bench_cli(rows: int, chunk_rows: int) -> dict:
 
 
 def bench_dask(points: int, partitions: int) -> dict:
+    import dask
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
 
     import neageo
 
     frame = _points(points)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, memory_limit="3GB") as cluster, Client(cluster):
-        ddf = dd.from_pandas(frame, npartitions=partitions, sort=False)
-        ddf = ddf.persist()  # the input lives on the workers, as it would on a real cluster
-        client = Client.current()
+    # steady state, as on a long-running cluster: no sampling profiler, workers that have imported neageo,
+    # the input already on the workers
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None, memory_limit="3GB") as cluster, Client(cluster) as client:
+        client.run(lambda: __import__("neageo.annotation"))
+        ddf = dd.from_pandas(frame, npartitions=partitions, sort=False).persist()
+        wait(ddf)
         cpu0 = sum(client.run(_cpu_seconds).values())
         t0 = time.perf_counter()
         out = neageo.annotate(ddf)
