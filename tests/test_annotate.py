@@ -17,12 +17,10 @@ from neageo import QueryError
 from neageo.annotation import COLUMNS, annotate
 from neageo.cli import main as cli_main
 
-#: Hand-picked rows: (name, lon, lat).  The tripoint is where the CHN-PRK and PRK-RUS Tumen borders meet.
+#: Hand-picked rows: (name, lon, lat).  The fixture adds a point in the Amur and the CHN-PRK-RUS tripoint.
 HAND = [
-    ("in the Amur at Heihe", 127.52, 50.23),
     ("Wihwa Island (Yalu)", 124.455, 40.125),
     ("Bolshoy Ussuriysky", 134.6, 48.37),
-    ("Tumen tripoint", 130.5307711, 42.53048),
     ("Sea of Japan offshore", 132.0, 42.0),
     ("Yellow Sea offshore", 123.0, 38.5),
     ("Seoul (outside)", 126.98, 37.57),
@@ -40,9 +38,21 @@ def _random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def sample(built):
     """Random points over (and a little beyond) the study box plus the hand-picked ones, annotated."""
     x, y = _random_points(50, seed=13)
-    names = [f"random {i}" for i in range(len(x))] + [h[0] for h in HAND]
-    frame = pd.DataFrame({"name": names, "lon": np.r_[x, [h[1] for h in HAND]],
-                          "lat": np.r_[y, [h[2] for h in HAND]]})
+    # a point in the Amur itself: on the river's line, opposite the Heihe gate
+    amur = neageo.read("rivers", where="name_en = 'Amur'", gpkg=built).geometry.iloc[0]
+    heihe = neageo.read("customs_gates", where="gate_id = 'heihe'", gpkg=built).geometry.iloc[0]
+    in_amur = amur.interpolate(amur.project(heihe))
+    # the tripoint: the end of a PRK-RUS border line that touches a CHN-PRK one
+    borders = neageo.read("borders", gpkg=built)
+    if "valid_to" in borders:
+        borders = borders[borders["valid_to"].isna()]
+    chn_prk = shapely.union_all(borders[borders["countries"] == "CHN-PRK"].geometry.values)
+    ends = [Point(c) for g in borders[borders["countries"] == "PRK-RUS"].geometry for c in (g.coords[0], g.coords[-1])]
+    tripoint = min(ends, key=chn_prk.distance)
+    hand = [*HAND, ("in the Amur at Heihe", in_amur.x, in_amur.y), ("Tumen tripoint", tripoint.x, tripoint.y)]
+    names = [f"random {i}" for i in range(len(x))] + [h[0] for h in hand]
+    frame = pd.DataFrame({"name": names, "lon": np.r_[x, [h[1] for h in hand]],
+                          "lat": np.r_[y, [h[2] for h in hand]]})
     frame.index = [f"r{i}" for i in np.random.default_rng(1).permutation(len(frame))]  # a shuffled text index
     return frame, annotate(frame, gpkg=built)
 
@@ -115,7 +125,7 @@ def test_hand_picked_cases(sample):
     by_name = out.set_index("name")
     amur = by_name.loc["in the Amur at Heihe"]
     assert (amur["border_pair"], amur["border_segment"], amur["river"]) == ("CHN-RUS", "Amur", "Amur")
-    assert amur["border_km"] < 2 and amur["river_km"] < 2
+    assert amur["river_km"] < 0.001 and amur["border_km"] < 3  # the border follows the channel, not the centreline
     island = by_name.loc["Wihwa Island (Yalu)"]
     assert island["border_segment"] == "Yalu" and island["border_km"] < 5
     assert island["country"] in ("PRK", "CHN")  # whichever polygon the island lies in, never null on land
