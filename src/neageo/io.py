@@ -1,39 +1,67 @@
-"""Reading neageo's GeoPackage: which layers it has, and any layer as a (Geo)DataFrame.
+"""Reading neageo's GeoPackage (or a PostGIS copy of it): which layers it has, and any layer as a frame.
 
 Every reader here takes ``gpkg=`` (default: ``$NEAGEO_GPKG`` or
-``geodata/neageo.gpkg``).  Errors from GDAL/pyogrio are translated at this
-boundary into :class:`neageo.DataError` / :class:`neageo.LayerNotFound` with a
-message that says what to do.
+``geodata/neageo.gpkg``).  Errors from GDAL/pyogrio, SQLite and SQLAlchemy are
+translated at this boundary into :class:`neageo.DataError` /
+:class:`neageo.LayerNotFound` / :class:`neageo.QueryError` with a message that
+says what to do.
+
+Integer columns stay integers: a column declared INTEGER in the GeoPackage
+(or PostGIS) that holds nulls comes back as pandas' nullable ``Int64``, not as
+floats (``geonames_id`` is 2037013, never 2037013.0).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import os
 import sqlite3
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from ._errors import DataError, LayerNotFound, QueryError
+from ._postgis import SAFE_NAME, check_schema, engine, redact
 from .settings import default_gpkg
 
-__all__ = ["gpkg_path", "layers", "read"]
+__all__ = ["gpkg_path", "layers", "read", "read_postgis"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 #: GeoPackage's SQLite application_id ("GPKG").
 _GPKG_APPLICATION_ID = 0x47504B47
+#: Primary-key column :func:`neageo.exports.export_postgis` adds; not part of the layer's data.
+POSTGIS_KEY = "fid"
+
+BBox = tuple[float, float, float, float]
 
 
 def gpkg_path(gpkg: str | Path | None = None) -> Path:
-    """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable."""
+    """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable.
+
+    The message names where the path came from (``gpkg=``/``--gpkg``,
+    ``$NEAGEO_GPKG`` or the default ``geodata/neageo.gpkg``) and what is wrong
+    with it: missing, a directory, or not a GeoPackage.
+    """
+    from_env = gpkg is None and bool(os.environ.get("NEAGEO_GPKG"))
     path = Path(gpkg) if gpkg is not None else default_gpkg()
+    origin = f"NEAGEO_GPKG={path}" if from_env else str(path)
+    if path.is_dir():
+        fix = "point NEAGEO_GPKG at the .gpkg file, or unset it" if from_env else "give the .gpkg file itself"
+        raise DataError(f"{origin} is a directory, not a GeoPackage file; {fix}")
     if not path.is_file():
-        hint = "run `neageo build` first" if gpkg is None else "check the path"
-        raise DataError(f"{path}: GeoPackage not found; {hint}")
+        if from_env:
+            hint = "no such file; fix NEAGEO_GPKG, or unset it to read geodata/neageo.gpkg"
+        elif gpkg is None:
+            hint = "run `neageo build` first"
+        else:
+            hint = "no such file; check the path"
+        raise DataError(f"{origin}: GeoPackage not found ({hint})")
     stat = path.stat()
     _catalogue(str(path), stat.st_mtime_ns, stat.st_size)  # validates, cached while the file is unchanged
     return path
@@ -63,6 +91,23 @@ def _catalogue(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=64)
+def _integer_columns(path: str, mtime_ns: int, layer: str) -> tuple[str, ...]:
+    """Columns declared as integers (of any width) in a GeoPackage table."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        info = con.execute(f'PRAGMA table_info("{layer}")').fetchall()
+    ints = ("INTEGER", "INT", "BIGINT", "MEDIUMINT", "SMALLINT", "TINYINT")
+    return tuple(name for _, name, decl, _, _, pk in info if not pk and str(decl).upper() in ints)
+
+
+def integers_back(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Give integer ``columns`` read as floats (because they hold nulls) back their type, as nullable ``Int64``."""
+    for col in columns:
+        if col in frame.columns and pd.api.types.is_float_dtype(frame[col].dtype):
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def layers(*, gpkg: str | Path | None = None) -> pd.DataFrame:
     """List the GeoPackage's layers and tables.
 
@@ -85,11 +130,11 @@ def layers(*, gpkg: str | Path | None = None) -> pd.DataFrame:
 def read(
     layer: str,
     *,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     where: str | None = None,
     gpkg: str | Path | None = None,
     source: str | None = None,
-):
+) -> pd.DataFrame:
     """Read one layer as a GeoDataFrame (EPSG:4326), or a table as a DataFrame.
 
     Parameters
@@ -103,18 +148,25 @@ def read(
     gpkg
         GeoPackage to read instead of the default.
     source
-        A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.exports`).
+        A ``postgresql://`` URL to read the layer from PostGIS instead (see :func:`read_postgis`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        A GeoDataFrame for a spatial layer, a DataFrame for an attribute table.
+        Integer columns with nulls are ``Int64``.
 
     Examples
     --------
     >>> rivers = neageo.read("rivers")                      # doctest: +SKIP
     >>> gates = neageo.read("customs_gates", where="border = 'CHN-RUS'")  # doctest: +SKIP
     """
+    if bbox is not None:
+        bbox = _check_bbox(bbox)
     if source is not None:
-        from .exports import read_postgis
-
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio
+    import pyogrio.errors
 
     path = gpkg_path(gpkg)
     stat = path.stat()
@@ -122,19 +174,17 @@ def read(
     if layer not in set(cat["name"]):
         names = ", ".join(cat["name"])
         raise LayerNotFound(f"{path.name} has no layer {layer!r}; it has: {names}")
-    if bbox is not None:
-        bbox = _check_bbox(bbox)
     try:
-        return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
-    except Exception as exc:  # pyogrio raises several classes; all mean the same to a user here
-        if where is not None and "where" in str(exc).lower() or "SQL" in str(exc):
-            raise QueryError(f"invalid where clause {where!r}: {exc}") from None
+        frame = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, OSError) as exc:
+        # with Arrow, GDAL reports a bad WHERE clause as an OSError naming the SQL problem
+        if where is not None and isinstance(exc, (OSError, pyogrio.errors.FeatureError)):
+            raise QueryError(f"invalid where clause {where!r}: {str(exc).splitlines()[0]}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
+    return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
 
 
-def _check_bbox(bbox) -> tuple[float, float, float, float]:
-    import math
-
+def _check_bbox(bbox: Sequence[float]) -> BBox:
     try:
         w, s, e, n = (float(v) for v in bbox)
     except (TypeError, ValueError):
@@ -142,3 +192,62 @@ def _check_bbox(bbox) -> tuple[float, float, float, float]:
     if not all(math.isfinite(v) for v in (w, s, e, n)) or w > e or s > n or s < -90 or n > 90:
         raise QueryError(f"bbox {bbox!r} is not a valid (west, south, east, north) box in degrees")
     return (w, s, e, n)
+
+
+def read_postgis(
+    layer: str,
+    url: str,
+    *,
+    bbox: Sequence[float] | None = None,
+    where: str | None = None,
+    schema: str = "public",
+) -> pd.DataFrame:
+    """Read one layer or table written by :func:`neageo.exports.export_postgis`.
+
+    The result matches :func:`read` of the same layer: the same columns (the
+    table's ``fid`` primary key is left out), integers as integers, EPSG:4326.
+    """
+    schema = check_schema(schema)
+    if not SAFE_NAME.match(layer):
+        raise LayerNotFound(f"no layer {layer!r}")
+    box = _check_bbox(bbox) if bbox is not None else None
+    eng = engine(url)
+    import geoalchemy2  # noqa: F401  (teaches SQLAlchemy the geometry type)
+    import geopandas as gpd
+    import sqlalchemy
+    import sqlalchemy.exc
+
+    try:
+        insp = sqlalchemy.inspect(eng)
+        if layer not in insp.get_table_names(schema=schema):
+            raise LayerNotFound(f"{redact(url)} has no table {schema}.{layer}")
+        columns = insp.get_columns(layer, schema=schema)
+        names = [c["name"] for c in columns if c["name"] != POSTGIS_KEY]
+        ints = [c["name"] for c in columns if isinstance(c["type"], sqlalchemy.Integer)]
+        select = ", ".join(f'"{n}"' for n in names)
+        sql = f'SELECT {select} FROM "{schema}"."{layer}"'
+        clauses, params = [], {}
+        if box is not None:
+            clauses.append("geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
+            params.update(zip("wsen", box))
+        if where:
+            clauses.append(f"({where})")
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if POSTGIS_KEY in {c["name"] for c in columns}:
+            sql += f' ORDER BY "{POSTGIS_KEY}"'
+        frame: pd.DataFrame
+        if "geom" in names:
+            frame = gpd.read_postgis(sql, eng, geom_col="geom", params=params or None)
+            frame = frame.rename_geometry("geometry")
+        else:
+            frame = pd.read_sql(sql, eng, params=params or None)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if where:
+            raise QueryError(f"cannot read {schema}.{layer} with where clause {where!r}: {first}") from None
+        raise DataError(f"cannot read {schema}.{layer} from {redact(url)} ({first})") from None
+    finally:
+        eng.dispose()
+    return integers_back(frame, ints)
+

@@ -40,6 +40,14 @@ PROJECT_GROUPS = [
 #: Layers shown when the project opens (the others are in the tree, switched off).
 VISIBLE = {"customs_gates", "places", "projects", "borders", "rivers", "lakes", "provinces", "countries"}
 
+#: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
+LAYER_STYLES_DDL = (
+    "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+    "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
+    "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+    "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
+)
+
 _KIND = {"Point": "marker", "MultiPoint": "marker", "LineString": "line", "MultiLineString": "line",
          "Polygon": "fill", "MultiPolygon": "fill"}
 
@@ -189,12 +197,7 @@ def write_qgis_support(path: Path, layers, sources: list[dict]) -> None:
     licence_of = {s["source"]: s["licence"] for s in sources}
     attribution_of = {s["source"]: s["attribution"] for s in sources}
     with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
-            "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-            "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
-        )
+        con.execute(LAYER_STYLES_DDL)
         con.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
                     "SELECT 'layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
                     "(SELECT MAX(last_change) FROM gpkg_contents)")
