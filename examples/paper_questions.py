@@ -49,8 +49,10 @@ def answers(gpkg=None) -> dict:
         if shared > 1:
             touching[r.name_en] = round(shared, 1)
     out["china_russia_border_provinces_km"] = dict(sorted(touching.items(), key=lambda kv: -kv[1]))
-    covered = shapely.union_all(provinces.geometry.boundary.values)
-    out["china_russia_border_outside_layer_km"] = round(length_km(border.difference(covered.buffer(1e-6))), 1)
+    # The border outside every province: a line minus the (closed) province areas needs no
+    # tolerance, because the provinces are conflated to the border (shared vertices).
+    outside = border.difference(shapely.union_all(provinces.geometry.values))
+    out["china_russia_border_outside_layer_km"] = round(length_km(outside), 1)
 
     # 5. Places within 50 km of the Tumen's mouth (the downstream end of the traced river).
     tumen = neageo.read("rivers", where="name_en = 'Tumen'", gpkg=gpkg).geometry.iloc[0]

@@ -4,6 +4,11 @@ Names are compared after normalisation: Unicode compatibility decomposition,
 diacritics dropped, case folded, and everything but letters and digits
 removed, so ``"P'yŏngan-bukto"``, ``"pyongan bukto"`` and ``"PYONGANBUKTO"``
 are the same key; Chinese, Russian and Korean names match as written.
+
+A name may start with a layer, ``"customs_gates:Hunchun"``, to pick the
+feature of that layer when several layers have one of that name; the query
+functions warn (:class:`AmbiguousName`) when a bare name matches several
+features and say which one they used.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ._errors import PlaceNotFound, QueryError
+from ._errors import DataError, PlaceNotFound, QueryError
 from .io import gpkg_path, read
 
-__all__ = ["normalise", "find", "SEARCHED_LAYERS"]
+__all__ = ["normalise", "find", "split_layer", "AmbiguousName", "SEARCHED_LAYERS"]
+
+
+class AmbiguousName(UserWarning):
+    """A bare name matched several features; the first (places first, then gates, ...) was used."""
 
 #: Layer -> (identifier column, name columns searched).
 SEARCHED_LAYERS = {
@@ -52,15 +61,32 @@ def _names(value) -> list[str]:
     return [p for p in out if p]
 
 
+def split_layer(name: str) -> tuple[str | None, str]:
+    """``"customs_gates:Hunchun"`` -> ``("customs_gates", "Hunchun")``; a name without a known layer prefix -> ``(None, name)``."""
+    head, sep, tail = name.partition(":")
+    if sep and head.strip() in SEARCHED_LAYERS and tail.strip():
+        return head.strip(), tail.strip()
+    return None, name
+
+
+Index = tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], str], dict[str, str], dict[str, gpd.GeoDataFrame]]
+
+
 @lru_cache(maxsize=4)
-def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict, dict]:
+def _index(path: str, mtime_ns: int) -> Index:
     """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling, layer -> frame."""
     keys: dict[str, list[tuple[str, str]]] = {}
     display: dict[tuple[str, str], str] = {}
     spelling: dict[str, str] = {}
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer, (id_col, cols) in SEARCHED_LAYERS.items():
-        frame = frames[layer] = read(layer, gpkg=path)
+        frame = read(layer, gpkg=path)
+        missing = [c for c in (id_col, *cols) if c not in frame.columns]
+        if missing or not isinstance(frame, gpd.GeoDataFrame):
+            what = f"has no column(s) {', '.join(missing)}" if missing else "has no geometry"
+            raise DataError(f"{Path(path).name}: layer {layer!r} {what}; is it a neageo GeoPackage? "
+                            "Point --gpkg at one built by `neageo build`")
+        frames[layer] = frame
         for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
             fid = str(rec[id_col])
             display[(layer, fid)] = str(rec.get("name_en") or rec.get("title") or fid)
@@ -105,6 +131,11 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
     """
     if not isinstance(name, str):
         raise QueryError(f"a name must be text, not {type(name).__name__}")
+    prefix, name = split_layer(name)
+    if prefix is not None:
+        if layers and prefix not in layers:
+            raise QueryError(f"{prefix!r} is not among the layers searched here ({', '.join(layers)})")
+        layers = [prefix]
     key = normalise(name)
     if not key:
         raise QueryError("the name is empty (or only punctuation); give a place, river, province or country")

@@ -5,12 +5,20 @@ points of the two geometries (found in the regional projection, then measured
 with :class:`pyproj.Geod`); nothing is measured in degrees.  Functions take a
 name (anything :func:`neageo.find` resolves), a ``(lon, lat)`` pair, or a
 shapely geometry in lon/lat.
+
+A name that several features share (Hunchun is a place and a customs gate)
+resolves to the first match - places, then customs gates, provinces,
+countries, rivers, projects, events - with an :class:`~neageo.gazetteer.AmbiguousName`
+warning saying which was used; prefix the layer to choose:
+``"customs_gates:Hunchun"``.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,11 +26,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
-from .gazetteer import find
+from .gazetteer import SEARCHED_LAYERS, AmbiguousName, find
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
@@ -37,6 +46,7 @@ MAX_KM = 20_037.5
 RIVER_SNAP_KM = 25.0
 
 Target = str | tuple[float, float] | BaseGeometry
+_KIND_WORD = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
 def _check_lonlat(lon, lat) -> Point:
@@ -51,20 +61,43 @@ def _check_lonlat(lon, lat) -> Point:
     return Point(lon, lat)
 
 
-def resolve(target: Target, *, gpkg: str | Path | None = None, layers=None) -> tuple[BaseGeometry, str]:
-    """The geometry and a display label of a name, ``(lon, lat)`` or geometry."""
+@dataclass(frozen=True)
+class Resolved:
+    """A query's target: its geometry, a label for messages, and the feature it is (layer, id), if any."""
+
+    geometry: BaseGeometry
+    label: str
+    feature: tuple[str, str] | None = None
+
+
+def _resolve(target: Target, *, gpkg: str | Path | None = None,
+             layers: list[str] | tuple[str, ...] | None = None) -> Resolved:
     if isinstance(target, BaseGeometry):
         if target.is_empty:
             raise QueryError("the geometry is empty")
-        return target, target.geom_type
+        return Resolved(target, target.geom_type)
     if isinstance(target, str):
         hits = find(target, gpkg=gpkg, layers=layers)
         row = hits.iloc[0]
-        return row.geometry, f"{row['name_en']} ({row['layer']})"
+        label = f"{row['name_en']} ({row['layer']})"
+        if len(hits) > 1:
+            others = ", ".join(f"{r['layer']}:{r['name_en']}" for _, r in hits.iloc[1:].iterrows())
+            warnings.warn(
+                f"{target!r} names {len(hits)} features; using {row['layer']}:{row['name_en']} "
+                f"(also {others}); write e.g. '{hits.iloc[1]['layer']}:{target}' to choose",
+                AmbiguousName, stacklevel=3)
+        return Resolved(row.geometry, label, (str(row["layer"]), str(row["id"])))
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
-        return p, f"({p.x:g}, {p.y:g})"
+        return Resolved(p, f"({p.x:g}, {p.y:g})")
     raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
+
+
+def resolve(target: Target, *, gpkg: str | Path | None = None,
+            layers: list[str] | tuple[str, ...] | None = None) -> tuple[BaseGeometry, str]:
+    """The geometry and a display label of a name (``"layer:name"`` to choose a layer), ``(lon, lat)`` or geometry."""
+    found = _resolve(target, gpkg=gpkg, layers=layers)
+    return found.geometry, found.label
 
 
 def _check_km(km) -> float:
@@ -115,8 +148,8 @@ def distance_km(a: Target, b: Target, *, gpkg: str | Path | None = None) -> floa
     >>> round(neageo.distance_km("Sinuiju", "Dandong"), 1)   # doctest: +SKIP
     3.2
     """
-    ga, _ = resolve(a, gpkg=gpkg)
-    gb, _ = resolve(b, gpkg=gpkg)
+    ga = _resolve(a, gpkg=gpkg).geometry
+    gb = _resolve(b, gpkg=gpkg).geometry
     gb_m = to_regional(np.array([gb], dtype=object))
     return float(_geodesic_distance_km(ga, gb_m, [gb])[0])
 
@@ -158,9 +191,9 @@ def near(
     >>> neageo.near((130.7, 42.3), km=50, layers=["places"])   # doctest: +SKIP
     """
     km = _check_km(km)
-    geom, _ = resolve(target, gpkg=gpkg)
-    found_layer, found_name, found_dist, found_geom = _near_arrays(geom, km, tuple(layers) if layers else NEAR_LAYERS,
-                                                                   gpkg_path(gpkg))
+    found = _resolve(target, gpkg=gpkg)
+    found_layer, found_name, found_dist, found_geom = _near_arrays(
+        found.geometry, km, tuple(layers) if layers else NEAR_LAYERS, gpkg_path(gpkg), exclude=found.feature)
     if not found_layer:
         return gpd.GeoDataFrame({"layer": [], "name": [], "distance_km": []}, geometry=[], crs=4326)
     name = np.concatenate(found_name)
@@ -172,45 +205,46 @@ def near(
 
 
 @lru_cache(maxsize=1)
-def _wgs84():
-    from pyproj import CRS
-
+def _wgs84() -> CRS:
     return CRS.from_epsg(4326)
 
 
-def _result_frame(columns: dict, geoms) -> gpd.GeoDataFrame:
-    """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries, built cheaply.
+def _result_frame(columns: dict[str, np.ndarray], geoms: np.ndarray) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries.
 
-    GeoDataFrame's constructor re-derives the CRS several times (about 1 ms per
-    call, most of a ``near()`` query); the frame is therefore assembled as a
-    DataFrame with a GeometryArray column and promoted.  If a future GeoPandas
-    changes the internals this relies on, the ordinary constructor is used.
+    The geometry column is built as a GeometryArray that already carries the
+    (cached) CRS object, so the constructor does not derive it again.
     """
     from geopandas.array import GeometryArray
 
-    frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=_wgs84())})
-    try:
-        frame.__class__ = gpd.GeoDataFrame
-        frame._geometry_column_name = "geometry"
-        if frame.crs is not None and frame.geometry.name == "geometry":
-            return frame
-    except Exception:  # pragma: no cover - depends on GeoPandas internals
-        pass
-    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=np.asarray(geoms, dtype=object), crs=4326)
+    crs = _wgs84()
+    frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=crs)})
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
 
 
-def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path):
-    """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out)."""
+def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path, *,
+                 exclude: tuple[str, str] | None = None
+                 ) -> tuple[list[str], list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out).
+
+    ``exclude`` is the target feature (layer, id): only it is left out, not
+    other features at the same position (a market in the town it is named after).
+    """
     box = shapely.box(*_degree_box(geom, km))
-    found_layer, found_name, found_dist, found_geom = [], [], [], []
+    found_layer: list[str] = []
+    found_name: list[np.ndarray] = []
+    found_dist: list[np.ndarray] = []
+    found_geom: list[np.ndarray] = []
     for layer in wanted:
-        names, geoms, tree = _layer_index(str(path), path.stat().st_mtime_ns, layer)
+        names, ids, geoms, tree = _layer_index(str(path), path.stat().st_mtime_ns, layer)
         idx = np.sort(tree.query(box))
         if len(idx) == 0:
             continue
         cand = geoms[idx]
         dist = _geodesic_distance_km(geom, None, cand)
-        keep = (dist <= km) & ~shapely.equals_exact(cand, geom, tolerance=1e-12)  # leave the target itself out
+        keep = dist <= km
+        if exclude is not None and exclude[0] == layer and ids is not None:
+            keep &= ids[idx] != exclude[1]
         found_layer += [layer] * int(keep.sum())
         found_name.append(names[idx][keep])
         found_dist.append(dist[keep])
@@ -228,12 +262,7 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
     --------
     >>> neageo.within("Primorsky Krai", "places")   # doctest: +SKIP
     """
-    if isinstance(area, str):
-        geom, _ = resolve(area, gpkg=gpkg, layers=["provinces", "countries"])
-    else:
-        geom, _ = resolve(area, gpkg=gpkg)
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise QueryError(f"{area!r} is not an area (it is a {geom.geom_type})")
+    geom = _area(area, gpkg)
     frame = read(layer, bbox=geom.bounds, gpkg=gpkg)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise QueryError(f"layer {layer!r} has no geometry")
@@ -255,16 +284,45 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
     return sel[sel["share_inside"] > 0].reset_index(drop=True)
 
 
+def _area(area: Target, gpkg: str | Path | None) -> BaseGeometry:
+    """The polygon ``within`` searches: a province or country by name (or ``layer:name``), or a polygon."""
+    areas = ["provinces", "countries"]
+    if isinstance(area, str):
+        from .gazetteer import split_layer
+
+        prefix, _ = split_layer(area)
+        try:
+            found = _resolve(area, gpkg=gpkg, layers=None if prefix else areas)
+        except PlaceNotFound:
+            try:  # a name that exists, but is not a province or country: say so
+                other = find(area, gpkg=gpkg).iloc[0]
+            except PlaceNotFound:
+                raise PlaceNotFound(f"no province or country is called {area!r}") from None
+            raise QueryError(
+                f"{other['name_en']} is not an area: it is a {_KIND_WORD.get(other.geometry.geom_type, 'feature')} in {other['layer']}; "
+                "within() takes a province, a country or a polygon") from None
+    else:
+        found = _resolve(area, gpkg=gpkg)
+    geom = found.geometry
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise QueryError(f"{found.label if isinstance(area, str) else repr(area)} is not an area "
+                         f"(it is a {geom.geom_type}); within() takes a province, a country or a polygon")
+    return geom
+
+
 @lru_cache(maxsize=16)
-def _layer_index(path: str, mtime_ns: int, layer: str):
-    """Names, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
+def _layer_index(path: str, mtime_ns: int, layer: str
+                 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, shapely.STRtree]:
+    """Names, feature ids, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
     frame = read(layer, gpkg=path)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise QueryError(f"layer {layer!r} has no geometry to search")
     col = next((c for c in ("name_en", "title", "countries") if c in frame), None)
     names = frame[col].astype(str).to_numpy(dtype=object) if col else frame.index.astype(str).to_numpy(dtype=object)
+    id_col = SEARCHED_LAYERS.get(layer, (None,))[0]
+    ids = frame[id_col].astype(str).to_numpy(dtype=object) if id_col in frame else None
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    return names, geoms, shapely.STRtree(geoms)
+    return names, ids, geoms, shapely.STRtree(geoms)
 
 
 @lru_cache(maxsize=2)
