@@ -450,8 +450,12 @@ def _write_shapefile(frame: gpd.GeoDataFrame, out: Path, name: str) -> list[Path
 # -- PostGIS --------------------------------------------------------------------------------------
 
 def _literal(text: str) -> str:
-    """An SQL string literal (standard-conforming strings) for COMMENT, which takes no parameters."""
-    return "'" + text.replace("'", "''") + "'"
+    """An SQL string literal for COMMENT (which takes no bind parameters).
+
+    Standard-conforming strings double ``'``; ``%`` is doubled too because the
+    driver reads ``%`` as a placeholder in every statement it is given.
+    """
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def export_postgis(

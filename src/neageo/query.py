@@ -80,7 +80,7 @@ def _resolve(target: Target, *, gpkg: str | Path | None = None,
         hits = find(target, gpkg=gpkg, layers=layers)
         row = hits.iloc[0]
         label = f"{row['name_en']} ({row['layer']})"
-        if len(hits) > 1:
+        if _ambiguous(target, hits):
             others = ", ".join(f"{r['layer']}:{r['name_en']}" for _, r in hits.iloc[1:].iterrows())
             warnings.warn(
                 f"{target!r} names {len(hits)} features; using {row['layer']}:{row['name_en']} "
@@ -91,6 +91,21 @@ def _resolve(target: Target, *, gpkg: str | Path | None = None,
         p = _check_lonlat(*target)
         return Resolved(p, f"({p.x:g}, {p.y:g})")
     raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
+
+
+def _ambiguous(target: str, hits: gpd.GeoDataFrame) -> bool:
+    """Whether a name really is shared: by two features' own names (Hunchun, the town and the gate).
+
+    A name that is one feature's own name and another's alias (Khabarovsk, the
+    city; "Khabarovsk" for Khabarovsk Krai) resolves to the first without fuss.
+    """
+    if len(hits) < 2:
+        return False
+    from .gazetteer import normalise, split_layer
+
+    key = normalise(split_layer(target)[1])
+    own = sum(normalise(str(n)) == key or normalise(str(i)) == key for n, i in zip(hits["name_en"], hits["id"]))
+    return own != 1
 
 
 def resolve(target: Target, *, gpkg: str | Path | None = None,
