@@ -26,25 +26,53 @@ def test_layer_styles_are_stored_the_way_qgis_reads_them(built):
         spatial = {t for (t,) in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
         meta = con.execute("SELECT r.table_name, m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
                            "ON r.md_file_id = m.id WHERE m.md_standard_uri = 'http://mrcc.com/qgis.dtd'").fetchall()
-    defaults = {t for s, t, g, d, q in rows if d == 1}
-    assert defaults == spatial  # every spatial layer has exactly one default style
+    defaults = [t for s, t, g, d, q in rows if d == 1]
+    assert sorted(defaults) == sorted(spatial)  # every spatial layer has exactly one default style
     assert all(s == "" and g == "geom" for s, t, g, d, q in rows)
     qml = {t: q for s, t, g, d, q in rows if d == 1}
     assert 'attr="segment"' in qml["borders"] and "categorizedSymbol" in qml["borders"]
     assert 'fieldName="name_en"' in qml["places"] and 'labelsEnabled="1"' in qml["customs_gates"]
     assert "255,217,47" in qml["customs_gates"]  # the web maps' gate yellow, #ffd92f
+    for mixed in ("projects", "events"):  # one rule per geometry kind, each with a symbol of that kind
+        assert 'type="RuleRenderer"' in qml[mixed]
+        for kind, geometry in (("marker", "Point"), ("line", "Line"), ("fill", "Polygon")):
+            assert f"geometry_type($geometry) = &apos;{geometry}&apos;" in qml[mixed].replace("'", "&apos;")
+            assert f'type="{kind}"' in qml[mixed]
     assert {t for t, _ in meta} == spatial
     assert all("<license>" in m and "<title>" in m for _, m in meta)
 
 
-def test_project_uses_relative_paths(built):
-    qgz = built.with_suffix(".qgz")
-    with zipfile.ZipFile(qgz) as z:
+def _project(built) -> str:
+    with zipfile.ZipFile(built.with_suffix(".qgz")) as z:
         (name,) = z.namelist()
-        xml = z.read(name).decode("utf-8")
+        return z.read(name).decode("utf-8")
+
+
+def test_project_uses_relative_paths(built):
+    xml = _project(built)
     assert "./neageo.gpkg|layername=places" in xml
     assert str(built.parent) not in xml  # nothing absolute
     assert '<Absolute type="bool">false</Absolute>' in xml
+
+
+def test_project_labels_are_not_duplicated_or_repeated(built):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(_project(built).split("'SYSTEM'>", 1)[1])
+    layers = {m.findtext("id"): m for m in root.iter("maplayer")}
+    places = layers["neageo_places"].find(".//text-style")
+    # a place named like a customs gate is labelled by the gate only
+    assert places.get("isExpression") == "1"
+    for name in ("Hunchun", "Heihe", "Hulin", "Suifenhe", "Tongjiang", "Manzhouli", "Dandong", "Sinuiju"):
+        assert f"'{name}'" in places.get("fieldName"), name
+    assert "'Harbin'" not in places.get("fieldName")
+    # a long line (the Dalian-Vanino sea route) is named once
+    for lid in ("neageo_projects_linestring", "neageo_events_linestring"):
+        assert layers[lid].find(".//placement").get("repeatDistance") == "0"
+    # areas of projects and events are drawn below the borders and rivers
+    order = [e.get("id") for e in root.find("layerorder")]
+    assert order.index("neageo_borders") < order.index("neageo_projects_polygon")
+    assert order.index("neageo_rivers") < order.index("neageo_events_polygon")
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +86,12 @@ def qgis_python():
     return QGIS_PYTHON
 
 
-def probe(qgis_python, qgz: Path, gpkg: Path, png: Path) -> dict:
+def probe(qgis_python, qgz: Path, gpkg: Path, png: Path, *others: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["HOME"] = str(png.parent)  # QGIS writes its profile there, not into the user's home
-    result = subprocess.run([qgis_python, str(PROBE), str(qgz), str(gpkg), str(png)], capture_output=True,
+    result = subprocess.run([qgis_python, str(PROBE), str(qgz), str(gpkg), str(png), *map(str, others)],
+                            capture_output=True,
                             text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -89,8 +118,14 @@ def test_project_opens_styled_in_qgis_from_a_moved_folder(qgis_python, built, tm
         if "geometrytype" not in info["source"]:
             assert info["features"] == counts[table], lid
         style = STYLES[table]
+        assert info["crs"] == "EPSG:4326", lid
+        assert info["pixels"] > 0, f"{lid} draws nothing"
+        assert info["metadata_title"] and info["metadata_licences"], lid  # the layer's metadata, in the project
+        assert info["aliases"], lid  # field aliases, in the project
         # the renderer is neageo's, not a random default
-        if style.by and style.categories:
+        if style.kind == "any":
+            assert info["renderer"] == "RuleRenderer", lid
+        elif style.by and style.categories:
             assert info["renderer"] == "categorizedSymbol" and info["attr"] == style.by, lid
         else:
             assert info["renderer"] == "singleSymbol", lid
@@ -98,6 +133,14 @@ def test_project_opens_styled_in_qgis_from_a_moved_folder(qgis_python, built, tm
             assert info["colours"][0].lower() == expected.lower(), (lid, info["colours"])
         if table in ("places", "customs_gates", "rivers", "provinces"):
             assert info["labels"], f"{lid} should be labelled"
+    assert layers["neageo_places"]["aliases"]["name_en"] == "Name (English)"
+    assert layers["neageo_places"]["metadata_title"] == "Places named in the paper"
+    crs = out["crs"]  # the regional equal-area projection, measuring in metres on WGS84
+    assert crs["valid"] and not crs["geographic"] and crs["units"] == "meters", crs
+    assert "+proj=aea" in crs["proj"] and "+lat_1=40" in crs["proj"] and "+lon_0=128" in crs["proj"]
+    assert crs["description"].startswith("neageo") and crs["ellipsoid"] == "EPSG:7030"
+    w, s, e, n = out["view_extent"]
+    assert -2e6 < w < 0 < e < 2e6 and -1e6 < s < 0 < n < 2e6  # metres around 128E 45N, not degrees
     order = out["tree_order"]
     assert order.index("neageo_customs_gates") < order.index("neageo_countries")  # points above the basemap
     assert out["png_saved"] and out["png_colours"] > 30, "the rendered PNG looks empty"
@@ -109,9 +152,39 @@ def test_geopackage_layers_open_with_their_default_style_in_qgis(qgis_python, bu
     out = probe(qgis_python, built.with_suffix(".qgz"), built, tmp_path / "x.png")
     direct = out["direct"]
     for name, info in direct.items():
+        if "|" in name:  # per-geometry sub-layers, checked below
+            continue
         assert info["valid"] and info["style_loaded"], name
         assert info["metadata_title"], name
         assert info["metadata_licences"], name
     assert direct["borders"]["renderer"] == "categorizedSymbol"
     assert direct["customs_gates"]["colour"] == "#ffd92f" and direct["customs_gates"]["labels"]
     assert direct["places"]["alias_name_en"] == "Name (English)"
+    # a mixed table opened as the per-geometry sub-layers QGIS offers: each draws its features
+    for layer in ("projects", "events"):
+        for gtype in ("Point", "LineString", "Polygon"):
+            sub = direct[f"{layer}|{gtype}"]
+            assert sub["valid"] and sub["features"] > 0 and sub["renderer"] == "RuleRenderer", (layer, gtype)
+            assert sub["pixels"] > 50, f"{layer} {gtype} sub-layer draws nothing"
+
+
+@pytest.mark.qgis
+def test_exported_geopackage_opens_styled_in_qgis(qgis_python, built, tmp_path):
+    import neageo
+
+    neageo.export(fmt="gpkg", out=tmp_path / "export", layers=["places", "customs_gates", "borders", "projects"],
+                  gpkg=built)
+    exported = tmp_path / "export" / "neageo.gpkg"
+    out = probe(qgis_python, built.with_suffix(".qgz"), built, tmp_path / "x.png", exported)
+    direct = out["others"][str(exported)]
+    for name in ("places", "customs_gates", "borders", "projects"):
+        info = direct[name]
+        assert info["valid"] and info["style_loaded"] and info["pixels"] > 0, name
+        assert info["metadata_title"] and info["metadata_licences"], name
+    assert direct["customs_gates"]["colour"] == "#ffd92f" and direct["customs_gates"]["labels"]
+    assert direct["borders"]["renderer"] == "categorizedSymbol"
+    assert direct["places"]["alias_name_en"] == "Name (English)"
+    assert {"geonames_id", "population"} <= set(direct["places"]["integer_fields"])
+    assert {"start_year", "end_year"} <= set(direct["projects"]["integer_fields"])
+    assert direct["projects|LineString"]["pixels"] > 50
+    assert not direct["rivers"]["valid"]  # not exported
