@@ -262,7 +262,9 @@ def test_postgis_tables_have_a_key_one_gist_index_comments_and_integers(built, p
             "SELECT tablename, count(*) FROM pg_indexes WHERE schemaname = 'neageo_pk' "
             "AND indexdef ILIKE '%%USING gist%%' GROUP BY tablename").fetchall())
         spatial = {r[0] for r in con.exec_driver_sql(
-            "SELECT f_table_name FROM geometry_columns WHERE f_table_schema = 'neageo_pk'")}
+            "SELECT f_table_name FROM geometry_columns g JOIN information_schema.tables t ON "
+            "t.table_schema = g.f_table_schema AND t.table_name = g.f_table_name "
+            "WHERE f_table_schema = 'neageo_pk' AND t.table_type = 'BASE TABLE'")}
         table_comment = con.exec_driver_sql("SELECT obj_description('neageo_pk.places'::regclass, 'pg_class')").scalar()
         column_comment = con.exec_driver_sql(
             "SELECT col_description('neageo_pk.places'::regclass, attnum) FROM pg_attribute "
@@ -282,7 +284,17 @@ def test_postgis_tables_have_a_key_one_gist_index_comments_and_integers(built, p
     assert str(places["geonames_id"].dtype) == "Int64"
     a = neageo.read("places", gpkg=built)
     assert places["geonames_id"].equals(a["geonames_id"])
-    # append adds rows under the same key, and still one index
+    with engine.connect() as con:
+        views = dict(con.exec_driver_sql(
+            "SELECT f_table_name, type FROM geometry_columns WHERE f_table_schema = 'neageo_pk' "
+            "AND f_table_name LIKE 'projects_%%'").fetchall())
+        per_kind = sum(con.exec_driver_sql(f'SELECT count(*) FROM neageo_pk."{v}"').scalar() for v in views)
+    engine.dispose()
+    assert views == {"projects_point": "MULTIPOINT", "projects_line": "MULTILINESTRING",
+                     "projects_polygon": "MULTIPOLYGON"}
+    assert per_kind == counts["projects"]
+    # replacing works although views depend on the table; append adds rows under the same key, and one index
+    neageo.export_postgis(pg_url, schema="neageo_pk", if_exists="replace", layers=["projects"], gpkg=built)
     neageo.export_postgis(pg_url, schema="neageo_pk", if_exists="append", layers=["customs_gates"], gpkg=built)
     assert len(read_postgis("customs_gates", pg_url, schema="neageo_pk")) == 2 * counts["customs_gates"]
 

@@ -188,3 +188,34 @@ def test_exported_geopackage_opens_styled_in_qgis(qgis_python, built, tmp_path):
     assert {"start_year", "end_year"} <= set(direct["projects"]["integer_fields"])
     assert direct["projects|LineString"]["pixels"] > 50
     assert not direct["rivers"]["valid"]  # not exported
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    url = os.environ.get("NEAGEO_TEST_PG")
+    if not url:
+        pytest.skip("no PostgreSQL + PostGIS test server (scripts/test.sh starts one and sets NEAGEO_TEST_PG)")
+    return url
+
+
+@pytest.mark.qgis
+@pytest.mark.postgis
+def test_postgis_export_opens_editable_in_qgis(qgis_python, pg_url, built, tmp_path):
+    import neageo
+
+    counts = neageo.export_postgis(pg_url, schema="neageo_qgis", if_exists="replace",
+                                   layers=["places", "projects", "paper_tables"], gpkg=built)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    specs = ["places", "paper_tables:none", "projects_point", "projects_line", "projects_polygon"]
+    result = subprocess.run([qgis_python, str(PROBE.with_name("qgis_postgis_probe.py")), pg_url, "neageo_qgis",
+                             *specs], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["places"] == {"valid": True, "features": counts["places"], "add": True, "change": True,
+                             "geometry_type": 0}  # the primary key makes it editable
+    assert out["paper_tables:none"]["valid"] and out["paper_tables:none"]["change"]
+    # the mixed table, one typed view per kind: each opens without a type filter, together every feature
+    views = [out[f"projects_{k}"] for k in ("point", "line", "polygon")]
+    assert all(v["valid"] for v in views) and [v["geometry_type"] for v in views] == [0, 1, 2]
+    assert sum(v["features"] for v in views) == counts["projects"]

@@ -52,7 +52,7 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in recomposed if ch.isalnum())
 
 
-def _names(value) -> list[str]:
+def _names(value: object) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     out = []

@@ -226,7 +226,8 @@ def read_postgis(
         ints = [c["name"] for c in columns if isinstance(c["type"], sqlalchemy.Integer)]
         select = ", ".join(f'"{n}"' for n in names)
         sql = f'SELECT {select} FROM "{schema}"."{layer}"'
-        clauses, params = [], {}
+        clauses: list[str] = []
+        params: dict[str, float] = {}
         if box is not None:
             clauses.append("geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
             params.update(zip("wsen", box))

@@ -20,6 +20,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -49,16 +50,16 @@ Target = str | tuple[float, float] | BaseGeometry
 _KIND_WORD = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
-def _check_lonlat(lon, lat) -> Point:
+def _check_lonlat(lon: object, lat: object) -> Point:
     try:
-        lon, lat = float(lon), float(lat)
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise QueryError(f"coordinates must be numbers, not ({lon!r}, {lat!r})") from None
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise QueryError(f"coordinates must be finite numbers, not ({lon}, {lat})")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise QueryError(f"({lon}, {lat}) is not a lon/lat position (lon -180..180, lat -90..90)")
-    return Point(lon, lat)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise QueryError(f"coordinates must be finite numbers, not ({x}, {y})")
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise QueryError(f"({x}, {y}) is not a lon/lat position (lon -180..180, lat -90..90)")
+    return Point(x, y)
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,11 @@ def resolve(target: Target, *, gpkg: str | Path | None = None,
     return found.geometry, found.label
 
 
-def _check_km(km) -> float:
+def _check_km(value: object) -> float:
     try:
-        km = float(km)
+        km = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise QueryError(f"km must be a number, not {km!r}") from None
+        raise QueryError(f"km must be a number, not {value!r}") from None
     if not math.isfinite(km) or km < 0:
         raise QueryError(f"km must be a finite number >= 0, not {km}")
     if km > MAX_KM:
@@ -127,14 +128,15 @@ def _check_km(km) -> float:
     return km
 
 
-def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
+def _geodesic_distance_km(a: BaseGeometry, b_m: np.ndarray | None, b_geoms: Sequence[BaseGeometry] | np.ndarray
+                          ) -> np.ndarray:
     """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected).
 
     ``b_m`` may be None when every geometry is a point and ``a`` is a point:
     then the distance is simply the geodesic between them.
     """
     b_geoms = np.asarray(b_geoms, dtype=object)
-    if a.geom_type == "Point" and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
+    if isinstance(a, Point) and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
         n = len(b_geoms)
         _, _, d = GEOD.inv(np.full(n, a.x), np.full(n, a.y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
         return np.asarray(d, dtype=float) / 1000.0
@@ -149,10 +151,10 @@ def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
     return d
 
 
-def _nearest_pairs(a_m, b_m):
+def _nearest_pairs(a_m: BaseGeometry, b_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lines = shapely.shortest_line(a_m, b_m)
     coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    return shapely.points(coords[:, 0]), shapely.points(coords[:, 1])
+    return np.asarray(shapely.points(coords[:, 0])), np.asarray(shapely.points(coords[:, 1]))
 
 
 def distance_km(a: Target, b: Target, *, gpkg: str | Path | None = None) -> float:
