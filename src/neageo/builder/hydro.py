@@ -15,7 +15,7 @@ import shapely
 from .._errors import SourceError
 from ..geodesy import area_km2, from_regional, length_km, to_regional
 from ..network import RiverNetwork
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
 __all__ = ["HydroResult", "build_hydro", "LINK_TOL_M", "SNAP_MAX_M"]
@@ -119,68 +119,10 @@ def build_hydro(src: Sources) -> HydroResult:
         geometry=coast_src.geometry.values, crs=4326,
     )
     layers = [
-        Layer(
-            name="rivers",
-            frame=rivers,
-            title="Named rivers",
-            description=(
-                "Songhua, Amur, Ussuri, Argun, Yalu and Tumen, each one continuous line oriented from "
-                "upstream to downstream, traced along World Data Bank II between ordered waypoints. "
-                "Through lakes, reservoirs and double-lined stretches the course follows the water "
-                "body's medial axis; gaps of up to 2 km in the source are bridged with straight links."
-            ),
-            sources=("gshhg-full", "names"),
-            columns={
-                "name_en": "English name",
-                "name_zh": "Chinese name",
-                "name_ru": "Russian name",
-                "name_ko": "Korean name",
-                "aliases": "Other names and spellings, separated by |",
-                "length_km": "Geodesic length of the traced course, km",
-                "centreline_km": "Part of the length that runs along a lake or double-lined river's medial axis, km",
-                "linked_km": "Part of the length made of straight links across gaps in the source, km",
-                "waypoints": "Number of waypoints the course was traced through",
-                "note": "Where the course starts and ends, and what it includes",
-            },
-        ),
-        Layer(
-            name="waterways",
-            frame=waterways,
-            title="Waterways (river network)",
-            description=(
-                "The regional river network the named rivers are traced on: World Data Bank II rivers "
-                "(levels 1-4) noded at confluences and oriented downstream, plus medial-axis centrelines "
-                "through lakes and double-lined rivers and short straight links across gaps. "
-                "from_node/to_node give the flow direction."
-            ),
-            sources=("gshhg-full",),
-            columns={
-                "edge_id": "Edge number",
-                "kind": "river (as digitised), centreline (through a lake or double-lined river) or link (straight join across a gap)",
-                "level": "World Data Bank II river level for river edges (1 = permanent major river ... 4 = minor river)",
-                "level_name": "Meaning of the level",
-                "from_node": "Upstream node number",
-                "to_node": "Downstream node number",
-                "river": "Named river this edge belongs to, if any",
-                "length_km": "Geodesic length, km",
-            },
-        ),
-        Layer(
-            name="lakes",
-            frame=lakes,
-            title="Lakes, reservoirs and double-lined rivers",
-            description="GSHHG 2.3.7 lake polygons (shoreline level 2, full resolution), including reservoirs and the wide lower Amur and Songhua.",
-            sources=("gshhg-full",),
-            columns={"lake_id": "Lake number", "area_km2": "Geodesic area, km²"},
-        ),
-        Layer(
-            name="coastline",
-            frame=coastline,
-            title="Sea coast",
-            description="GSHHG 2.3.7 sea shoreline (level 1, high resolution) for the hydrography box 110-145E, 38-56N.",
-            sources=("gshhg-high",),
-            columns={"length_km": "Geodesic length, km"},
-        ),
+        described("rivers", rivers, link_km=LINK_TOL_M / 1000),
+        described("waterways", waterways),
+        described("lakes", lakes),
+        described("coastline", coastline),
     ]
     return HydroResult(layers, net, rivers)
 
