@@ -119,6 +119,16 @@ def test_gpkg_export_keeps_styles_metadata_and_descriptions(built, tmp_path):
     assert all(about[t] == src_about[t] for t in ("places", "projects", "paper_tables"))
     assert geometry == {"places": "geom", "projects": "geom"}
     assert {n for n, _ in pyogrio.list_layers(out)} == {"places", "projects", "paper_tables", "layer_styles"}
+    import importlib.util
+
+    spec = importlib.util.find_spec("osgeo_utils")
+    if spec is None:
+        pytest.skip("GDAL's validate_gpkg.py (pip install gdal-utils) is needed to check conformance")
+    from pathlib import Path
+
+    script = Path(spec.submodule_search_locations[0]) / "samples" / "validate_gpkg.py"
+    result = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr  # still a conformant GeoPackage
 
 
 def test_kml_placemarks_have_names_and_neageo_styles(built, tmp_path):

@@ -220,7 +220,10 @@ def _copy_descriptions(target: Path, source: Path, names: list[str]) -> None:
         con.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro",))
         src_tables = {r[0] for r in con.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
         if "gpkg_data_columns" in src_tables:
-            con.execute("CREATE TABLE IF NOT EXISTS gpkg_data_columns AS SELECT * FROM src.gpkg_data_columns WHERE 0")
+            for ddl_table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+                row = con.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (ddl_table,)).fetchone()
+                if row:  # the source's own DDL keeps the keys and constraints the schema extension asks for
+                    con.execute(row[0].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
             con.execute(f"INSERT OR REPLACE INTO gpkg_data_columns SELECT * FROM src.gpkg_data_columns "
                         f"WHERE table_name IN ({marks})", names)
         if "layer_styles" in src_tables:
