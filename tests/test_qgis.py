@@ -143,6 +143,21 @@ def test_project_opens_styled_in_qgis_from_a_moved_folder(qgis_python, built, tm
     assert -2e6 < w < 0 < e < 2e6 and -1e6 < s < 0 < n < 2e6  # metres around 128E 45N, not degrees
     order = out["tree_order"]
     assert order.index("neageo_customs_gates") < order.index("neageo_countries")  # points above the basemap
+    # labels as placed by QGIS in the rendered view: each town or gate named once, a route once,
+    # and no two labels of points overlap (the crowded Tumen corner included)
+    from collections import Counter
+
+    labels = out["labels"]
+    count = Counter(lab["text"] for lab in labels)
+    assert count["Hunchun"] == 1 and count["Heihe"] == 1 and count["Hulin"] == 1, count
+    assert count["Dalian–Vanino sea route"] <= 1
+    points = [lab for lab in labels if lab["layer"] in
+              ("neageo_places", "neageo_customs_gates", "neageo_projects_point", "neageo_events_point")]
+    assert len(points) > 20
+    for i, a in enumerate(points):
+        for b in points[i + 1:]:
+            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a["box"], b["box"]
+            assert not (ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1), (a["text"], b["text"])
     assert out["png_saved"] and out["png_colours"] > 30, "the rendered PNG looks empty"
     assert png.stat().st_size > 50_000
 

@@ -117,6 +117,13 @@ job = QgsMapRendererSequentialJob(settings)
 job.start()
 job.waitForFinished()
 image = job.renderedImage()
+# every label QGIS placed: text, layer and box in map units (the project CRS, metres)
+results = job.takeLabelingResults()
+out["labels"] = [{"text": p.labelText, "layer": p.layerID,
+                  "box": [p.labelRect.xMinimum(), p.labelRect.yMinimum(), p.labelRect.xMaximum(),
+                          p.labelRect.yMaximum()]}
+                 for p in results.labelsWithinRect(settings.visibleExtent())
+                 if not getattr(p, "isUnplaced", False)]
 out["png_saved"] = image.save(png, "png")
 out["png_size"] = [image.width(), image.height()]
 extent = settings.visibleExtent()
