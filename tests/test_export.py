@@ -134,9 +134,10 @@ def test_gpkg_export_keeps_styles_metadata_and_descriptions(built, tmp_path):
 def test_kml_placemarks_have_names_and_neageo_styles(built, tmp_path):
     import xml.etree.ElementTree as ET
 
-    neageo.export(fmt="kml", out=tmp_path, layers=["customs_gates", "borders", "projects"], gpkg=built)
+    layers = ["customs_gates", "borders", "projects", "lakes", "waterways", "trade_flows", "events"]
+    neageo.export(fmt="kml", out=tmp_path, layers=layers, gpkg=built)
     k = "{http://www.opengis.net/kml/2.2}"
-    for layer in ("customs_gates", "borders", "projects"):
+    for layer in layers:
         root = ET.parse(tmp_path / f"{layer}.kml").getroot()
         styles = {s.get("id"): s for s in root.iter(f"{k}Style")}
         placemarks = list(root.iter(f"{k}Placemark"))
@@ -152,6 +153,9 @@ def test_kml_placemarks_have_names_and_neageo_styles(built, tmp_path):
     line_colours = {s.findtext(f"{k}LineStyle/{k}color") for s in root.iter(f"{k}Style")}
     assert "ff2b18b2" in line_colours  # land border #b2182b
     assert "ff0000ff" not in line_colours
+    assert "CHN-RUS border on the Amur" in {pm.findtext(f"{k}name") for pm in root.iter(f"{k}Placemark")}
+    names = {pm.findtext(f"{k}name") for pm in ET.parse(tmp_path / "waterways.kml").getroot().iter(f"{k}Placemark")}
+    assert {"Amur", "Songhua"} <= names
 
 
 def test_unwritable_output_folder_is_an_export_error(built, tmp_path):

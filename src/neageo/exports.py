@@ -71,8 +71,8 @@ _PARTS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiL
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 #: Tables that describe the others; never exported as layers of their own.
 _DESCRIPTIVE = ("layer_styles",)
-#: Column giving a KML placemark its name, by layer (else the first of these present).
-_NAME_FIELDS = ("name_en", "title", "segment", "countries", "name")
+#: Columns naming a feature, in order of preference (a KML placemark's ``<name>``).
+_NAME_FIELDS = ("name_en", "title", "region", "river")
 
 
 def _inside(out: Path, name: str, suffix: str) -> Path:
@@ -305,6 +305,23 @@ def _kml_style(style_id: str, lk: Look) -> ET.Element:
     return style
 
 
+def _placemark_names(layer: str, frame: pd.DataFrame, title: str) -> pd.Series:
+    """A name for every feature: its own name, else one made from what identifies it."""
+    n = pd.Series([f"{title} {i + 1}" for i in range(len(frame))], index=frame.index, dtype=object)
+    if layer == "borders" and {"countries", "segment"} <= set(frame.columns):
+        seg = frame["segment"].astype(str)
+        made = frame["countries"].astype(str) + seg.map(lambda v: " land border" if v == "land" else f" border on the {v}")
+        n = made.where(frame["segment"].notna(), n)
+    elif {"reporter", "partner", "year"} <= set(frame.columns):
+        n = frame["reporter"].astype(str) + " – " + frame["partner"].astype(str) + ", " + frame["year"].astype(str)
+    elif {"reporter", "year"} <= set(frame.columns):
+        n = frame["reporter"].astype(str) + ", " + frame["year"].astype(str)
+    for col in reversed(_NAME_FIELDS):
+        if col in frame.columns:
+            n = frame[col].astype(object).where(frame[col].notna() & (frame[col].astype(str) != ""), n)
+    return n
+
+
 def _style_kml(path: Path, name: str, frame: gpd.GeoDataFrame) -> None:
     """Give each placemark of the KML GDAL wrote a ``<styleUrl>`` to one of neageo's looks for ``name``."""
     from .style import STYLES
@@ -387,8 +404,8 @@ def export(
             if fmt == "geojson":
                 options["layer_options"] = {"RFC7946": "YES", "WRITE_NAME": "YES"}
             if fmt == "kml":
-                label = next((c for c in _NAME_FIELDS if c in frame), None)
-                options["dataset_options"] = {"NameField": label or "Name", "DescriptionField": "description"}
+                frame = frame.assign(kml_name=_placemark_names(name, frame, about.get(name, (name, ""))[0]))
+                options["dataset_options"] = {"NameField": "kml_name", "DescriptionField": "description"}
             path = _inside(folder, name, suffix)
             files = _write(frame, path, driver, **options)
             if fmt == "kml":
