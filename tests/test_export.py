@@ -74,7 +74,7 @@ def test_export_returns_every_file_it_writes_and_the_cli_counts_them(built, tmp_
     for fmt in ("shp", "geojson"):
         out = tmp_path / fmt
         written = neageo.export(fmt=fmt, out=out, gpkg=built)
-        on_disk = {p for p in out.iterdir()}
+        on_disk = set(out.iterdir())
         assert set(written) == on_disk and len(written) == len(on_disk)
     assert {"places.shp", "places.shx", "places.dbf", "places.prj", "places.cpg", "places.qml",
             "places.fieldmap.csv", "codebook.csv"} <= {p.name for p in (tmp_path / "shp").iterdir()}
@@ -165,8 +165,8 @@ def test_unwritable_output_folder_is_an_export_error(built, tmp_path):
                         "--out", "/proc/forbidden"], capture_output=True, text=True)
     assert r.returncode == 7 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
-        "neageo: error: cannot create the output folder /proc/forbidden (No such file or directory); "
-        "choose a folder you can write to"]
+        ("neageo: error: cannot create the output folder /proc/forbidden (No such file or directory); "
+         "choose a folder you can write to")]
     afile = tmp_path / "file"
     afile.write_text("x")
     with pytest.raises(ExportError, match="not a folder"):
@@ -288,7 +288,7 @@ def test_postgis_tables_have_a_key_one_gist_index_comments_and_integers(built, p
             "AND table_name = 'projects'").fetchall())
     engine.dispose()
     assert set(keys) == set(counts) and set(keys.values()) == {"fid"}  # every table, spatial or not
-    assert spatial and gist == {t: 1 for t in spatial}  # exactly one GiST index per spatial table
+    assert spatial and gist == dict.fromkeys(spatial, 1)  # exactly one GiST index per spatial table
     assert table_comment.startswith("Places named in the paper") and "GeoNames" in column_comment
     assert types["start_year"] == "bigint" and types["geom"] == "USER-DEFINED"
     back = read_postgis("projects", pg_url, schema="neageo_pk")

@@ -168,8 +168,8 @@ def test_a_name_shared_by_a_place_and_a_gate_warns_and_can_be_chosen(built):
     r = run_cli("distance", "Hunchun", "Vladivostok", "--gpkg", str(built))
     assert r.returncode == 0
     assert r.stderr.strip().splitlines() == [
-        "neageo: note: 'Hunchun' names 2 features; using places:Hunchun (also customs_gates:Hunchun); "
-        "write e.g. 'customs_gates:Hunchun' to choose"]
+        ("neageo: note: 'Hunchun' names 2 features; using places:Hunchun (also customs_gates:Hunchun); "
+         "write e.g. 'customs_gates:Hunchun' to choose")]
     r = run_cli("near", "customs_gates:Hunchun", "--km", "20", "--layer", "places", "--gpkg", str(built),
                 "--format", "csv")
     assert r.returncode == 0 and r.stderr == "" and "Hunchun" in r.stdout
@@ -217,8 +217,8 @@ def test_cli_within_and_border(built):
     assert r.returncode == 0 and "Vladivostok" in r.stdout and "Harbin" not in r.stdout
     r = run_cli("within", "Hunchun", "places", "--gpkg", str(built))
     assert r.returncode == 2 and r.stderr.strip().splitlines() == [
-        "neageo: error: Hunchun is not an area: it is a point in places; "
-        "within() takes a province, a country or a polygon"]
+        ("neageo: error: Hunchun is not an area: it is a point in places; "
+         "within() takes a province, a country or a polygon")]
     r = run_cli("border", "China", "North Korea", "--format", "json", "--gpkg", str(built))
     total = neageo.border_length_km("China", "North Korea", gpkg=built)
     assert r.returncode == 0 and json.loads(r.stdout)[0]["length_km"] == total

@@ -347,7 +347,7 @@ def maps(gpkg: Path | None, out_dir: Path | None) -> None:
     _render_maps(gpkg, out_dir)
 
 
-def _note(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
     """Show a warning as one ``neageo: note:`` line (no file name or source line)."""
     print(f"neageo: note: {message}", file=sys.stderr)
 

@@ -122,9 +122,10 @@ def _rule_renderer_xml(layer: str) -> str:
     it, one rule per category plus an ELSE rule.
     """
     style = STYLES[layer]
-    rules, syms = [], []
+    rules: list[str] = []
+    syms: list[str] = []
     for kind in ("marker", "line", "fill"):
-        children = []
+        children: list[str] = []
         looks = list(style.categories.items()) if style.by and style.categories else []
         for value, look in looks:
             children.append(f'<rule key="{layer}-{kind}-{len(children)}" symbol="{len(syms)}" label={quoteattr(look.label)} '

@@ -46,7 +46,7 @@ def direct(path):
         if not lyr.isValid():
             out[name] = {"valid": False}
             continue
-        msg, ok = lyr.loadDefaultStyle()
+        _, ok = lyr.loadDefaultStyle()
         r = lyr.renderer()
         fields = lyr.fields()
         out[name] = {"valid": True, "style_loaded": ok, "renderer": r.type() if r else None,
