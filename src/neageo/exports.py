@@ -1,7 +1,7 @@
 """Exports: the GeoPackage's layers to other file formats and to PostGIS, without losing what describes them.
 
 File formats (files in ``--out``): GeoPackage, GeoJSON (RFC 7946), FlatGeobuf,
-Shapefile, KML and CSV.
+Shapefile, KML, CSV and GeoParquet 1.1 (with a ``bbox`` covering column).
 
 * **GeoPackage** (one ``neageo.gpkg``): every selected layer with its title and
   description, its QGIS default style (``layer_styles``), its QGIS metadata and
@@ -65,6 +65,7 @@ FORMATS = {
     "shp": ("ESRI Shapefile", ".shp"),
     "kml": ("KML", ".kml"),
     "csv": ("CSV", ".csv"),
+    "parquet": ("Parquet", ".parquet"),  # GeoParquet 1.1, see _write_geoparquet
 }
 _PARTS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
           "Polygon": "polygon", "MultiPolygon": "polygon"}
@@ -364,7 +365,7 @@ def export(
     gpkg: str | Path | None = None,
     csv_geometry: str = "wkt",
 ) -> list[Path]:
-    """Write layers to ``out`` in ``fmt`` (gpkg, geojson, fgb, shp, kml, csv); return every file written.
+    """Write layers to ``out`` in ``fmt`` (gpkg, geojson, fgb, shp, kml, csv, parquet); return every file written.
 
     Raises
     ------
@@ -392,6 +393,9 @@ def export(
     for name in names:
         frame = read(name, gpkg=source)
         dtypes[name] = frame.dtypes
+        if fmt == "parquet":
+            written.append(_write_geoparquet(frame, _inside(folder, name, suffix)))
+            continue
         if fmt == "csv" or not isinstance(frame, gpd.GeoDataFrame):
             path = _inside(folder, name, ".csv")
             _to_csv(frame, path, geometry=csv_geometry)
@@ -441,6 +445,21 @@ def _write_codebook(folder: Path, dtypes: dict[str, pd.Series], about: dict[str,
         w = csv.DictWriter(fh, fieldnames=["layer", "column", "type", "alias", "description"], lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+    return path
+
+
+def _write_geoparquet(frame: pd.DataFrame, path: Path) -> Path:
+    """One layer as GeoParquet 1.1 (WKB geometry, CRS as PROJJSON, a ``bbox`` covering column), or a table
+    as plain Parquet; readable by geopandas, DuckDB, GDAL and QGIS.  Written atomically; returns ``path``."""
+    try:
+        with atomic_target(path, suffix=".tmp.parquet") as tmp:
+            if isinstance(frame, gpd.GeoDataFrame):
+                frame.to_parquet(tmp, index=False, compression="zstd", schema_version="1.1.0",
+                                 write_covering_bbox=True)
+            else:
+                frame.to_parquet(tmp, index=False, compression="zstd")
+    except (ImportError, ValueError, OSError) as exc:  # pyarrow missing or refusing a column
+        raise ExportError(f"could not write {path.name} ({exc})") from None
     return path
 
 

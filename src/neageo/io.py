@@ -1,8 +1,9 @@
 """Reading neageo's GeoPackage (or a PostGIS copy of it): which layers it has, and any layer as a frame.
 
-Every reader here takes ``gpkg=`` (default: ``$NEAGEO_GPKG`` or
-``geodata/neageo.gpkg``).  Errors from GDAL/pyogrio, SQLite and SQLAlchemy are
-translated at this boundary into :class:`neageo.DataError` /
+Every reader here takes ``gpkg=`` (default, in order: ``$NEAGEO_GPKG``, the
+checkout's ``geodata/neageo.gpkg``, the copy packaged with neageo; see
+:func:`neageo.settings.gpkg_choice`).  Errors from GDAL/pyogrio, SQLite and
+SQLAlchemy are translated at this boundary into :class:`neageo.DataError` /
 :class:`neageo.LayerNotFound` / :class:`neageo.QueryError` with a message that
 says what to do.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import os
 import sqlite3
 from collections.abc import Sequence
 from functools import lru_cache
@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._errors import DataError, LayerNotFound, QueryError
 from ._postgis import SAFE_NAME, check_schema, engine, redact
-from .settings import default_gpkg
+from .settings import gpkg_choice
 
 __all__ = ["gpkg_path", "layers", "read", "read_postgis"]
 
@@ -45,22 +45,23 @@ def gpkg_path(gpkg: str | Path | None = None) -> Path:
     """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable.
 
     The message names where the path came from (``gpkg=``/``--gpkg``,
-    ``$NEAGEO_GPKG`` or the default ``geodata/neageo.gpkg``) and what is wrong
-    with it: missing, a directory, or not a GeoPackage.
+    ``$NEAGEO_GPKG``, the checkout or the packaged copy) and what is wrong with
+    it: missing, a directory, or not a GeoPackage.
     """
-    from_env = gpkg is None and bool(os.environ.get("NEAGEO_GPKG"))
-    path = Path(gpkg) if gpkg is not None else default_gpkg()
+    path, chosen_by = (Path(gpkg), "gpkg=") if gpkg is not None else gpkg_choice()
+    from_env = chosen_by == "NEAGEO_GPKG"
     origin = f"NEAGEO_GPKG={path}" if from_env else str(path)
     if path.is_dir():
         fix = "point NEAGEO_GPKG at the .gpkg file, or unset it" if from_env else "give the .gpkg file itself"
         raise DataError(f"{origin} is a directory, not a GeoPackage file; {fix}")
     if not path.is_file():
-        if from_env:
-            hint = "no such file; fix NEAGEO_GPKG, or unset it to read geodata/neageo.gpkg"
-        elif gpkg is None:
-            hint = "run `neageo build` first"
-        else:
-            hint = "no such file; check the path"
+        hints = {
+            "gpkg=": "no such file; check the path",
+            "NEAGEO_GPKG": "no such file; point NEAGEO_GPKG at an existing neageo.gpkg, or unset it to use the "
+                           "packaged data",
+        }
+        hint = hints.get(chosen_by, "this installation lacks its packaged data: reinstall neageo from a wheel "
+                                    "(which includes it), or set NEAGEO_GPKG to a neageo.gpkg")
         raise DataError(f"{origin}: GeoPackage not found ({hint})")
     stat = path.stat()
     _catalogue(str(path), stat.st_mtime_ns, stat.st_size)  # validates, cached while the file is unchanged

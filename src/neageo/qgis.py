@@ -37,7 +37,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ._atomic import atomic_target
-from .metadata import column_alias, read_written
+from .metadata import column_alias, read_written, table_catalogue
 from .settings import REGIONAL_CRS, STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
@@ -278,9 +278,10 @@ def write_qgis_support(path: Path) -> None:
     meta = read_written(path)
     with contextlib.closing(sqlite3.connect(path)) as con, con:
         con.execute(LAYER_STYLES_DDL)
+        styles_info = table_catalogue()["layer_styles"]
         con.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                    "SELECT 'layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
-                    "(SELECT MAX(last_change) FROM gpkg_contents)")
+                    "SELECT 'layer_styles', 'attributes', ?, ?, (SELECT MAX(last_change) FROM gpkg_contents)",
+                    (styles_info.title, styles_info.description))
         stamp = con.execute("SELECT MAX(last_change) FROM gpkg_contents").fetchone()[0]
         spatial = {r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
         for layer in meta.layers.values():
@@ -304,6 +305,9 @@ def write_qgis_support(path: Path) -> None:
             con.execute(
                 "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
                 "timestamp, md_file_id) VALUES ('table', ?, NULL, NULL, ?, ?)", (layer.name, stamp, cur.lastrowid))
+    from .builder.writer import write_data_columns
+
+    write_data_columns(path, [styles_info])
 
 
 # -- the project ----------------------------------------------------------------------------------
