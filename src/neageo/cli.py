@@ -124,7 +124,7 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
             click.echo(title)
         width = max(len(str(c)) for c in plain.columns)
         for col, value in plain.iloc[0].items():
-            click.echo(f"  {str(col):<{width}}  {'' if value is None else value}")
+            click.echo(f"  {col!s:<{width}}  {'' if value is None else value}")
         return
     from rich.table import Table
 
@@ -229,18 +229,20 @@ def within(area: str, layer: str, gpkg: Path | None, fmt: str) -> None:
 @app.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--by-segment", is_flag=True, help="One row per segment (river or land) with the river alongside.")
+@click.option("--year", type=int, default=None, help="The border in force in that year (default: today's).")
+@click.option("--by-segment", is_flag=True, help="One row per segment (river or land).")
 @gpkg_option
 @format_option
-def border(a: str, b: str, by_segment: bool, gpkg: Path | None, fmt: str) -> None:
-    """Geodesic length of the border between countries A and B (names or ISO codes)."""
+def border(a: str, b: str, year: int | None, by_segment: bool, gpkg: Path | None, fmt: str) -> None:
+    """Length in km of the border between two countries (e.g. China 'North Korea' --year 2005)."""
     import pandas as pd
 
     from .query import border_length_km
 
-    result = border_length_km(a, b, by_segment=by_segment, gpkg=gpkg)
-    frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame([{"a": a, "b": b, "length_km": result}])
-    _emit(frame, fmt, title=f"border between {a} and {b}")
+    out = border_length_km(a, b, year=year, by_segment=by_segment, gpkg=gpkg)
+    if not by_segment:
+        out = pd.DataFrame([{"a": a, "b": b, "year": year if year is not None else "today", "length_km": out}])
+    _emit(out, fmt, title=f"border {a} - {b}" + (f" in {year}" if year is not None else ""))
 
 
 @app.command()
@@ -275,7 +277,8 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
 
     import pandas as pd
 
-    from .io import gpkg_path, layers as _layers, read
+    from .io import gpkg_path, read
+    from .io import layers as _layers
 
     if layer is None:
         from .about import about
@@ -302,7 +305,7 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
         except sqlite3.OperationalError:
             desc = {}
     cols = pd.DataFrame({
-        "column": [c for c in frame.columns],
+        "column": list(frame.columns),
         "type": [str(t) for t in frame.dtypes],
         "description": [desc.get(c, "") for c in frame.columns],
     })

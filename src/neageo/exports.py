@@ -502,7 +502,7 @@ def export_postgis(
     url: str,
     *,
     schema: str = "public",
-    if_exists: str = "fail",
+    if_exists: Literal["fail", "replace", "append"] = "fail",
     layers: Sequence[str] | None = None,
     gpkg: str | Path | None = None,
 ) -> dict[str, int]:

@@ -17,14 +17,16 @@ import difflib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from ._errors import DataError, PlaceNotFound, QueryError
 from .io import gpkg_path, read
 
-__all__ = ["normalise", "find", "split_layer", "AmbiguousName", "SEARCHED_LAYERS"]
+__all__ = ["normalise", "find", "matches", "first_match", "split_layer", "Match", "AmbiguousName", "SEARCHED_LAYERS"]
 
 
 class AmbiguousName(UserWarning):
@@ -52,7 +54,7 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in recomposed if ch.isalnum())
 
 
-def _names(value: object) -> list[str]:
+def _names(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     out = []
@@ -170,3 +172,66 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
         sel["matched"] = spelling[key]
         parts.append(sel[["layer", "id", "name_en", "matched", "geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@lru_cache(maxsize=16)
+def _positions(path: str, mtime_ns: int, layer: str) -> dict[str, list[int]]:
+    """Identifier -> row positions in the layer's frame (frame order), while the file is unchanged."""
+    frame = _index(path, mtime_ns)[3][layer]
+    out: dict[str, list[int]] = {}
+    for i, fid in enumerate(frame[SEARCHED_LAYERS[layer][0]].astype(str)):
+        out.setdefault(fid, []).append(i)
+    return out
+
+
+class Match(NamedTuple):
+    """One feature a name matches: its layer, identifier, English name (or title) and geometry."""
+
+    layer: str
+    id: str
+    name: str
+    geometry: BaseGeometry
+
+
+def matches(
+    name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
+) -> list[Match]:
+    """Every feature :func:`find` returns, in its order, without building its frame.
+
+    Queries use this (and :func:`first_match`): they need the best match, and
+    whether the name is shared.  It raises exactly what :func:`find` raises.
+    """
+    if isinstance(name, str):
+        prefix, bare = split_layer(name)
+        wanted = [prefix] if prefix else (list(layers) if layers else list(SEARCHED_LAYERS))
+        key = normalise(bare)
+        if key and all(lyr in SEARCHED_LAYERS for lyr in wanted) and (prefix is None or not layers or prefix in layers):
+            path = gpkg_path(gpkg)
+            mtime = path.stat().st_mtime_ns
+            keys, _, _, frames = _index(str(path), mtime)
+            hits = [h for h in keys.get(key, []) if h[0] in wanted]
+            if hits:
+                out: list[Match] = []
+                for layer in sorted({h[0] for h in hits}, key=_PRIORITY.index):
+                    rows = _positions(str(path), mtime, layer)
+                    frame = frames[layer]
+                    id_col = SEARCHED_LAYERS[layer][0]
+                    label_col = next((c for c in ("name_en", "title") if c in frame.columns), id_col)
+                    for i in sorted(pos for fid in {h[1] for h in hits if h[0] == layer} for pos in rows[fid]):
+                        out.append(Match(layer, str(frame[id_col].iloc[i]), str(frame[label_col].iloc[i]),
+                                         frame.geometry.values[i]))
+                return out
+    found = find(name, layers=layers, gpkg=gpkg)  # raises the errors find() raises
+    return [Match(str(r["layer"]), str(r["id"]), str(r["name_en"]), r["geometry"]) for _, r in found.iterrows()]
+
+
+def first_match(
+    name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
+) -> tuple[BaseGeometry, str, str]:
+    """The geometry, English name and layer of the first row :func:`find` returns, without building its frame.
+
+    Queries that only need the best match (``river_path("Harbin", ...)``) use
+    this; it raises exactly what :func:`find` raises when nothing matches.
+    """
+    best = matches(name, layers=layers, gpkg=gpkg)[0]
+    return best.geometry, best.name, best.layer

@@ -21,8 +21,12 @@ import sqlite3
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from ._errors import DataError, LayerNotFound, QueryError
 from ._postgis import SAFE_NAME, check_schema, engine, redact
@@ -39,6 +43,7 @@ _GPKG_APPLICATION_ID = 0x47504B47
 POSTGIS_KEY = "fid"
 
 BBox = tuple[float, float, float, float]
+F = TypeVar("F", bound=pd.DataFrame)
 
 
 def gpkg_path(gpkg: str | Path | None = None) -> Path:
@@ -101,7 +106,7 @@ def _integer_columns(path: str, mtime_ns: int, layer: str) -> tuple[str, ...]:
     return tuple(name for _, name, decl, _, _, pk in info if not pk and str(decl).upper() in ints)
 
 
-def integers_back(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+def integers_back(frame: F, columns: Sequence[str]) -> F:
     """Give integer ``columns`` read as floats (because they hold nulls) back their type, as nullable ``Int64``."""
     for col in columns:
         if col in frame.columns and pd.api.types.is_float_dtype(frame[col].dtype):
@@ -135,7 +140,8 @@ def read(
     where: str | None = None,
     gpkg: str | Path | None = None,
     source: str | None = None,
-) -> pd.DataFrame:
+    year: int | None = None,
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer as a GeoDataFrame (EPSG:4326), or a table as a DataFrame.
 
     Parameters
@@ -150,20 +156,30 @@ def read(
         GeoPackage to read instead of the default.
     source
         A ``postgresql://`` URL to read the layer from PostGIS instead (see :func:`read_postgis`).
+    year
+        Only features in force in that year, for layers with ``valid_from`` / ``valid_to``
+        columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
+        > year.  Without it, every version is returned (the borders layer then holds the
+        Heixiazi / Bolshoy Ussuriysky stretch twice: before and after 2008).
 
     Returns
     -------
     geopandas.GeoDataFrame or pandas.DataFrame
-        A GeoDataFrame for a spatial layer, a DataFrame for an attribute table.
+        A GeoDataFrame for a layer with geometry, a DataFrame for a table
+        without (``paper_tables``, ``paper_checks``, ...).  Narrow it with
+        ``isinstance(frame, geopandas.GeoDataFrame)`` where the kind matters.
         Integer columns with nulls are ``Int64``.
 
     Examples
     --------
     >>> rivers = neageo.read("rivers")                      # doctest: +SKIP
     >>> gates = neageo.read("customs_gates", where="border = 'CHN-RUS'")  # doctest: +SKIP
+    >>> borders_2005 = neageo.read("borders", year=2005)    # doctest: +SKIP
     """
     if bbox is not None:
         bbox = _check_bbox(bbox)
+    if year is not None:
+        where = _year_where(layer, year, where)
     if source is not None:
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio
@@ -176,13 +192,35 @@ def read(
         names = ", ".join(cat["name"])
         raise LayerNotFound(f"{path.name} has no layer {layer!r}; it has: {names}")
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
+        frame: gpd.GeoDataFrame | pd.DataFrame = pyogrio.read_dataframe(
+            path, layer=layer, bbox=bbox, where=where, use_arrow=True
+        )
     except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, OSError) as exc:
         # with Arrow, GDAL reports a bad WHERE clause as an OSError naming the SQL problem
         if where is not None and isinstance(exc, (OSError, pyogrio.errors.FeatureError)):
             raise QueryError(f"invalid where clause {where!r}: {str(exc).splitlines()[0]}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
     return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
+
+
+#: Layers whose features carry validity years.
+DATED_LAYERS = ("borders",)
+
+
+def _year_where(layer: str, year: Any, where: str | None) -> str:
+    """SQL for "in force in ``year``", combined with the caller's ``where``."""
+    if layer not in DATED_LAYERS:
+        raise QueryError(f"layer {layer!r} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
+    import operator
+
+    try:
+        if isinstance(year, bool):
+            raise TypeError
+        y = operator.index(year)
+    except TypeError:
+        raise QueryError(f"year must be a whole number such as 2005, not {year!r}") from None
+    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
+    return clause if where is None else f"({where}) AND {clause}"
 
 
 def _check_bbox(bbox: Sequence[float]) -> BBox:
@@ -202,7 +240,7 @@ def read_postgis(
     bbox: Sequence[float] | None = None,
     where: str | None = None,
     schema: str = "public",
-) -> pd.DataFrame:
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer or table written by :func:`neageo.exports.export_postgis`.
 
     The result matches :func:`read` of the same layer: the same columns (the
@@ -238,7 +276,7 @@ def read_postgis(
             sql += " WHERE " + " AND ".join(clauses)
         if POSTGIS_KEY in {c["name"] for c in columns}:
             sql += f' ORDER BY "{POSTGIS_KEY}"'
-        frame: pd.DataFrame
+        frame: gpd.GeoDataFrame | pd.DataFrame
         if "geom" in names:
             frame = gpd.read_postgis(sql, eng, geom_col="geom", params=params or None)
             frame = frame.rename_geometry("geometry")

@@ -15,13 +15,13 @@ warning saying which was used; prefix the layer to choose:
 
 from __future__ import annotations
 
-import copy
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, TypeAlias, overload
 
 import geopandas as gpd
 import numpy as np
@@ -32,21 +32,22 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
-from .gazetteer import SEARCHED_LAYERS, AmbiguousName, find
+from .gazetteer import SEARCHED_LAYERS, AmbiguousName, Match, find, matches
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
+from .settings import RIVER_SNAP_KM
 
-__all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "resolve", "NEAR_LAYERS"]
+__all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "border_segments_km", "resolve",
+           "NEAR_LAYERS"]
 
 #: Layers :func:`near` searches by default.
 NEAR_LAYERS = ("places", "customs_gates", "projects")
 #: Largest radius :func:`near` accepts, km (half the Earth's circumference).
 MAX_KM = 20_037.5
-#: How far a place may be from the river for :func:`river_path`, km.
-RIVER_SNAP_KM = 25.0
 
-Target = str | tuple[float, float] | BaseGeometry
+#: Anything a query can locate: a name, a ``(lon, lat)`` pair or a shapely geometry in lon/lat.
+Target: TypeAlias = str | tuple[float, float] | BaseGeometry
 _KIND_WORD = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
@@ -78,23 +79,22 @@ def _resolve(target: Target, *, gpkg: str | Path | None = None,
             raise QueryError("the geometry is empty")
         return Resolved(target, target.geom_type)
     if isinstance(target, str):
-        hits = find(target, gpkg=gpkg, layers=layers)
-        row = hits.iloc[0]
-        label = f"{row['name_en']} ({row['layer']})"
+        hits = matches(target, gpkg=gpkg, layers=layers)
+        best = hits[0]
         if _ambiguous(target, hits):
-            others = ", ".join(f"{r['layer']}:{r['name_en']}" for _, r in hits.iloc[1:].iterrows())
+            others = ", ".join(f"{h.layer}:{h.name}" for h in hits[1:])
             warnings.warn(
-                f"{target!r} names {len(hits)} features; using {row['layer']}:{row['name_en']} "
-                f"(also {others}); write e.g. '{hits.iloc[1]['layer']}:{target}' to choose",
+                f"{target!r} names {len(hits)} features; using {best.layer}:{best.name} "
+                f"(also {others}); write e.g. '{hits[1].layer}:{target}' to choose",
                 AmbiguousName, stacklevel=3)
-        return Resolved(row.geometry, label, (str(row["layer"]), str(row["id"])))
+        return Resolved(best.geometry, f"{best.name} ({best.layer})", (best.layer, best.id))
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
         return Resolved(p, f"({p.x:g}, {p.y:g})")
     raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
 
 
-def _ambiguous(target: str, hits: gpd.GeoDataFrame) -> bool:
+def _ambiguous(target: str, hits: list[Match]) -> bool:
     """Whether a name really is shared: by two features' own names (Hunchun, the town and the gate).
 
     A name that is one feature's own name and another's alias (Khabarovsk, the
@@ -105,7 +105,7 @@ def _ambiguous(target: str, hits: gpd.GeoDataFrame) -> bool:
     from .gazetteer import normalise, split_layer
 
     key = normalise(split_layer(target)[1])
-    own = sum(normalise(str(n)) == key or normalise(str(i)) == key for n, i in zip(hits["name_en"], hits["id"]))
+    own = sum(normalise(h.name) == key or normalise(h.id) == key for h in hits)
     return own != 1
 
 
@@ -125,7 +125,7 @@ def _check_km(value: object) -> float:
         raise QueryError(f"km must be a finite number >= 0, not {km}")
     if km > MAX_KM:
         raise QueryError(f"km must be at most {MAX_KM:g} (half the Earth's circumference), not {km:g}")
-    return km
+    return float(km)
 
 
 def _geodesic_distance_km(a: BaseGeometry, b_m: np.ndarray | None, b_geoms: Sequence[BaseGeometry] | np.ndarray
@@ -138,7 +138,8 @@ def _geodesic_distance_km(a: BaseGeometry, b_m: np.ndarray | None, b_geoms: Sequ
     b_geoms = np.asarray(b_geoms, dtype=object)
     if isinstance(a, Point) and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
         n = len(b_geoms)
-        _, _, d = GEOD.inv(np.full(n, a.x), np.full(n, a.y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
+        x, y = shapely.get_x(a), shapely.get_y(a)
+        _, _, d = GEOD.inv(np.full(n, x), np.full(n, y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
         return np.asarray(d, dtype=float) / 1000.0
     if b_m is None:
         b_m = to_regional(b_geoms)
@@ -354,7 +355,7 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     """The downstream path along the river network from ``start`` to ``end``.
 
     Each end snaps to the river: ``start`` to the nearest river, ``end`` to the
-    nearest water downstream of it (within 25 km).
+    nearest water downstream of it (within :data:`neageo.settings.RIVER_SNAP_KM`, 25 km).
 
     Returns
     -------
@@ -375,10 +376,10 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     a, a_label = resolve(start, gpkg=gpkg)
     b, b_label = resolve(end, gpkg=gpkg)
     path = gpkg_path(gpkg)
-    net = copy.deepcopy(_network(str(path), path.stat().st_mtime_ns))
+    net = _network(str(path), path.stat().st_mtime_ns)  # shared: route() never modifies it
     pa, pb = to_regional(a.representative_point()), to_regional(b.representative_point())
     try:
-        trace = net.path_between(pa, pb, max_m=RIVER_SNAP_KM * 1000)
+        trace = net.route(pa, pb, max_m=RIVER_SNAP_KM * 1000)
     except NotDownstream as exc:
         raise NotDownstream(f"{b_label} is not downstream of {a_label}: {exc}") from None
     except QueryError as exc:
@@ -405,7 +406,7 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     )
 
 
-def _country(name: str, gpkg) -> str:
+def _country(name: str, gpkg: str | Path | None) -> str:
     if isinstance(name, str) and len(name) == 3 and name.isalpha() and name.isupper():
         return name
     try:
@@ -415,27 +416,76 @@ def _country(name: str, gpkg) -> str:
     return str(hits.iloc[0]["id"])
 
 
-def border_length_km(a: str, b: str, *, by_segment: bool = False, gpkg: str | Path | None = None):
-    """Geodesic length of the border between two countries (names or ISO codes).
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[False] = False, gpkg: str | Path | None = None
+) -> float: ...
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[True], gpkg: str | Path | None = None
+) -> pd.DataFrame: ...
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool, gpkg: str | Path | None = None
+) -> float | pd.DataFrame: ...
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool = False, gpkg: str | Path | None = None
+) -> float | pd.DataFrame:
+    """Geodesic length of the border between two countries (names or ISO codes), km.
 
-    With ``by_segment=True``, a DataFrame of segment (river or land), length_km
-    and, for river segments, the length of the river alongside.
+    Parameters
+    ----------
+    a, b
+        Countries, by name or ISO 3166-1 alpha-3 code.
+    year
+        The border in force in that year (None: today's).  China-Russia differs
+        before 2008, when the Heixiazi / Bolshoy Ussuriysky settlement took effect.
+    by_segment
+        Kept for existing code: returns what :func:`border_segments_km` returns;
+        new code should call that (its return type does not depend on a flag).
+
+    Returns
+    -------
+    float
+        Kilometres, measured on the WGS84 ellipsoid.
 
     Examples
     --------
     >>> neageo.border_length_km("China", "North Korea")   # doctest: +SKIP
-    1004.92
+    1359.16
+    >>> neageo.border_length_km("CHN", "RUS", year=2005)  # doctest: +SKIP
+    4283.13
     """
     pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
-    borders = read("borders", where=f"countries = '{pair}'", gpkg=gpkg)
+    borders: pd.DataFrame = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
+    if year is None:
+        borders = borders[borders["valid_to"].isna()]
     if borders.empty:
         raise QueryError(f"neageo has no border between {pair.replace('-', ' and ')}")
     lengths = np.array([length_km(g) for g in borders.geometry])
     if not by_segment:
         return round(float(lengths.sum()), 2)
-    frame = pd.DataFrame({"segment": borders["segment"], "length_km": lengths,
-                          "along_river_km": borders["along_river_km"]})
+    frame = pd.DataFrame({"segment": borders["segment"].to_numpy(), "length_km": lengths,
+                          "along_river_km": borders["along_river_km"].to_numpy()})
     out = frame.groupby("segment", sort=False).agg(length_km=("length_km", "sum"),
                                                    along_river_km=("along_river_km", "sum"), parts=("length_km", "size"))
     out["along_river_km"] = out["along_river_km"].where(out.index != "land")
     return out.round(2).reset_index()
+
+
+def border_segments_km(
+    a: str, b: str, *, year: int | None = None, gpkg: str | Path | None = None
+) -> pd.DataFrame:
+    """The border between two countries by segment: one row per river (or ``land``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment``, ``length_km`` (geodesic), ``along_river_km`` (the length of
+        the river alongside; null for land) and ``parts`` (pieces of border).
+
+    Examples
+    --------
+    >>> neageo.border_segments_km("China", "Russia")   # doctest: +SKIP
+    """
+    return border_length_km(a, b, year=year, by_segment=True, gpkg=gpkg)

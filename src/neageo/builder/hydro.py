@@ -15,10 +15,11 @@ import shapely
 from .._errors import SourceError
 from ..geodesy import area_km2, from_regional, length_km, to_regional
 from ..network import RiverNetwork
+from ..settings import HYDRO_BBOX
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
-__all__ = ["HydroResult", "build_hydro", "LINK_TOL_M", "SNAP_MAX_M"]
+__all__ = ["HydroResult", "HydroInputs", "read_hydro_inputs", "build_hydro", "LINK_TOL_M", "SNAP_MAX_M"]
 
 #: How far a river end may stop short of the line (or lake) it flows into and
 #: still be joined to it.  The largest gap bridged on the six named rivers is
@@ -44,7 +45,12 @@ class HydroResult:
         self.rivers = rivers
 
 
-def _read_inputs(src: Sources):
+#: The hydrography sources, read and checked: rivers, lakes, coast, river names, waypoints.
+HydroInputs = tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def read_hydro_inputs(src: Sources) -> HydroInputs:
+    """Read and check every hydrography source (cheap; no network is built)."""
     rivers = read_vector(src, "hydro", "wdbii_rivers.geojson", geom_types=("LineString",), columns=("level",))
     lakes = read_vector(src, "hydro", "gshhg_lakes.geojson", geom_types=("Polygon",))
     coast = read_vector(src, "hydro", "gshhg_coastline.geojson", geom_types=("LineString",))
@@ -61,7 +67,7 @@ def _read_inputs(src: Sources):
     )
     shown = "geodata/sources/hydro/river_courses.csv"
     for lineno, lon, lat in zip(waypoints["_row"], waypoints["lon"], waypoints["lat"]):
-        check_lonlat(shown, lineno, lon, lat, (110.0, 38.0, 145.0, 56.0))
+        check_lonlat(shown, lineno, lon, lat, HYDRO_BBOX)
     unknown = sorted(set(waypoints["river"]) - set(names["name_en"]))
     if unknown:
         raise SourceError(f"{shown}: river(s) {', '.join(unknown)} have no row in rivers.csv")
@@ -71,15 +77,17 @@ def _read_inputs(src: Sources):
     return rivers, lakes, coast, names, waypoints
 
 
-def build_hydro(src: Sources) -> HydroResult:
-    rivers_src, lakes_src, coast_src, names, waypoints = _read_inputs(src)
+def build_hydro(src: Sources, *, inputs: HydroInputs | None = None) -> HydroResult:
+    """The river network and the hydrography layers; ``inputs`` as :func:`read_hydro_inputs` returns them."""
+    rivers_src, lakes_src, coast_src, names, waypoints = inputs if inputs is not None else read_hydro_inputs(src)
     single = rivers_src[rivers_src["level"] > 0]  # level 0: banks of double-lined rivers
     lines_m = to_regional(single.geometry.values)
     lakes_m = to_regional(lakes_src.geometry.values)
     coast_m = shapely.union_all(to_regional(coast_src.geometry.values))
     net = RiverNetwork.from_lines(lines_m, link_tol_m=LINK_TOL_M, lakes=lakes_m, coast=coast_m)
 
-    named_rows, named_edges = [], {}
+    named_rows: list[dict] = []
+    named_edges: dict[int, str] = {}
     for name in names["name_en"]:
         wp = waypoints[waypoints["river"] == name].sort_values("seq")
         if wp.empty:

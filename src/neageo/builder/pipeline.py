@@ -5,6 +5,10 @@ returns :class:`~neageo.builder.layer.Layer` objects; :func:`build` runs them in
 order, reports progress through an optional callback, and hands the layers to
 :func:`~neageo.builder.writer.write_gpkg`, which replaces the GeoPackage
 atomically.  Nothing here prints: the CLI renders progress.
+
+The first step, ``sources``, reads and checks *every* committed file (tables,
+vector files, geometry specifications, provenance) in a couple of seconds, so
+a broken source is reported before the heavy hydrography and border steps run.
 """
 
 from __future__ import annotations
@@ -22,17 +26,18 @@ from ..codebook import write_datapackage
 from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
-from .borders import build_borders
-from .boundaries import build_countries, build_provinces
-from .gates import build_gates
+from .borders import build_borders, in_force
+from .boundaries import build_boundaries
+from .fidelity import boundary_checks, write_fidelity
+from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
-from .hydro import build_hydro
-from .joins import build_joins
+from .hydro import build_hydro, read_hydro_inputs
+from .joins import build_joins, read_capitals
 from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks, write_report
 from .places import build_places
-from .projects import build_events, build_projects
+from .projects import build_events, build_projects, read_events, read_projects
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
@@ -41,7 +46,7 @@ __all__ = ["STEPS", "BuildReport", "build"]
 log = logging.getLogger(__name__)
 
 #: Step names in order, for progress displays.
-STEPS = ("boundaries", "hydrography", "borders", "paper", "places", "projects", "write")
+STEPS = ("sources", "hydrography", "borders", "paper", "places", "projects", "write")
 
 @dataclass
 class BuildReport:
@@ -132,41 +137,56 @@ def build(
     def done(name: str):
         seconds[name] = round(time.perf_counter() - seconds[name], 3)
 
-    layers: list[Layer] = []
-    step("boundaries")
-    countries = build_countries(src)
-    provinces = build_provinces(src)
-    layers += [countries, provinces]
-    done("boundaries")
+    # Every source is read and checked first (boundaries and places, cheap and
+    # needed to check the rest, are built on the way); only then the heavy steps
+    # run.  The layers keep their order in the GeoPackage.
+    step("sources")
+    bounds = build_boundaries(src)
+    countries, provinces = bounds.countries, bounds.provinces
+    hydro_inputs = read_hydro_inputs(src)
+    tables = read_paper_tables(src)
+    places = build_places(src, provinces.frame)
+    gate_inputs = read_gates(src, places.frame)
+    precheck = GeometryResolver(places=places.frame, provinces=provinces.frame)
+    project_rows = read_projects(src, precheck)
+    event_rows = read_events(src, precheck)
+    capitals = read_capitals(src, tables)
+    registry = _registry_sources(src)
+    done("sources")
 
+    layers: list[Layer] = [countries, provinces, bounds.territory_changes]
     step("hydrography")
-    hydro = build_hydro(src)
+    hydro = build_hydro(src, inputs=hydro_inputs)
     layers += hydro.layers
     done("hydrography")
 
     step("borders")
-    borders = build_borders(countries.frame, hydro.rivers)
+    borders = build_borders(countries.frame, hydro.rivers, bounds.changes)
     layers.append(borders)
+    current_borders = in_force(borders.frame, None)
     done("borders")
 
     step("paper")
-    tables = read_paper_tables(src)
     checks = run_checks(tables)
     layers += [paper_layer(tables), _checks_layer(checks)]
     done("paper")
 
     step("places")
-    places = build_places(src, provinces.frame)
-    layers += [places, build_gates(src, places.frame, borders.frame, tables)]
+    layers += [places, build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)]
     done("places")
 
     step("projects")
     resolver = GeometryResolver(
-        places=places.frame, provinces=provinces.frame, borders=borders.frame, network=hydro.network
+        places=places.frame, provinces=provinces.frame, borders=current_borders, network=hydro.network
     )
-    layers += [build_projects(src, resolver), build_events(src, resolver)]
-    layers += build_joins(src, tables, places.frame, provinces.frame)
+    layers += [build_projects(src, resolver, rows=project_rows), build_events(src, resolver, rows=event_rows)]
+    layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
+
+    fidelity = boundary_checks(
+        src, countries=countries.frame, provinces=provinces.frame, borders=borders.frame,
+        territory_changes=bounds.territory_changes.frame, places=places.frame,
+    )
 
     for layer in layers:
         layer.check_columns()
@@ -183,11 +203,12 @@ def build(
                    for lyr in layers},
     }
     with build_lock(target):
-        write_gpkg(target, layers, sources=_registry_sources(src) + own_sources(), metadata=metadata,
+        write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
                    finish=(write_qgis_support,))
         write_project(target)
         write_datapackage(target)
         write_report(checks, target.parent)
+        write_fidelity(fidelity, target.parent)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)
