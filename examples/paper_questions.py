@@ -41,7 +41,7 @@ def answers(gpkg=None) -> dict:
     out["benzene_rivers"] = path["rivers"]
 
     # 4. Provinces and federal subjects touching the China-Russia border.
-    border = shapely.union_all(neageo.read("borders", where="countries = 'CHN-RUS'", gpkg=gpkg).geometry.values)
+    border = shapely.union_all(neageo.read("borders", where="countries = 'CHN-RUS' AND valid_to IS NULL", gpkg=gpkg).geometry.values)
     provinces = neageo.read("provinces", gpkg=gpkg)
     touching = {}
     for r in provinces.itertuples():
@@ -63,7 +63,7 @@ def answers(gpkg=None) -> dict:
 
     # 6. The Northeast Frontier Railway against the border (China with North Korea and Russia).
     rail = neageo.read("projects", where="project_id = 'ne_frontier_railway'", gpkg=gpkg).geometry.iloc[0]
-    borders = neageo.read("borders", gpkg=gpkg)
+    borders = neageo.read("borders", where="valid_to IS NULL", gpkg=gpkg)  # the border in force today
     frontier = shapely.union_all(borders[borders["countries"].isin(["CHN-PRK", "CHN-RUS"])].geometry.values)
     rail_m, frontier_m = to_regional(rail), to_regional(frontier)
     samples = shapely.points(shapely.get_coordinates(shapely.segmentize(rail_m, 5_000)))

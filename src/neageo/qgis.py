@@ -47,13 +47,14 @@ __all__ = ["write_qgis_support", "qml", "project_xml", "PROJECT_GROUPS", "write_
 PROJECT_GROUPS = [
     ("The paper", [("customs_gates", None), ("places", None), ("events", "Point"), ("projects", "Point"),
                    ("projects", "LineString"), ("events", "LineString"), ("trade_flows", None)]),
-    ("Borders and rivers", [("borders", None), ("rivers", None), ("waterways", None)]),
+    ("Borders and rivers", [("borders", None), ("territory_changes", None), ("rivers", None), ("waterways", None)]),
     ("Project and event areas", [("projects", "Polygon"), ("events", "Polygon")]),
     ("Joins", [("province_trade", None), ("regions_population", None)]),
     ("Basemap", [("coastline", None), ("lakes", None), ("provinces", None), ("countries", None)]),
 ]
 #: Layers shown when the project opens (the others are in the tree, switched off).
-VISIBLE = {"customs_gates", "places", "projects", "borders", "rivers", "lakes", "provinces", "countries"}
+VISIBLE = {"customs_gates", "places", "projects", "borders", "territory_changes", "rivers", "lakes", "provinces",
+           "countries"}
 #: Line layers whose labels are placed once per feature (a long sea route is named once, not every 80 mm).
 LABEL_ONCE = {"projects", "events", "trade_flows"}
 #: Scale denominator below which (zoomed in) project and event points are labelled.
