@@ -352,6 +352,7 @@ class LayerInfo:
     geometry_type: str
     metadata: str = ""  # inner XML of the QGIS metadata document
     aliases: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
 
 def _metadata_inner(doc: str) -> str:
@@ -395,9 +396,27 @@ def _read_layers(gpkg: Path) -> tuple[dict[str, LayerInfo], frozenset[str]]:
             skip = {str(n) for (n,) in con.execute("SELECT name_en FROM places")
                     if n and (str(n).casefold() in gates or str(n).casefold() in parts)}
     info = {t: LayerInfo(g, metadata.get(t, ""), {c: aliases.get(t, {})[c] for c in columns[t]
-                                                  if c in aliases.get(t, {})})
+                                                  if c in aliases.get(t, {})}, tuple(columns[t]))
             for t, g in available.items()}
     return info, frozenset(skip)
+
+
+def _maplayer(lid: str, source: str, title: str, layer: str, kind: str, meta: LayerInfo,
+              skip: frozenset[str]) -> str:
+    """One ``<maplayer>``: data source, CRS, metadata, renderer, labels and aliases."""
+    geometry = {"marker": "Point", "line": "Line", "fill": "Polygon"}[kind]
+    labels = labeling_xml(layer, kind, skip=skip)
+    resource = f"<resourceMetadata>{meta.metadata}</resourceMetadata>" if meta.metadata else ""
+    return (
+        f'<maplayer type="vector" geometry="{geometry}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0" '
+        f'labelsEnabled="{1 if labels else 0}" readOnly="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">'
+        f"<id>{lid}</id><datasource>{escape(source)}</datasource>"
+        f"<layername>{escape(title)}</layername><srs>{_WGS84_SRS}</srs>{resource}"
+        '<provider encoding="UTF-8">ogr</provider>'
+        f"{renderer_xml(layer, kind)}{labels}{_aliases(list(meta.aliases), meta.aliases)}"
+        "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode><layerOpacity>1</layerOpacity>"
+        "</maplayer>"
+    )
 
 
 def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo],
@@ -427,22 +446,17 @@ def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo]
             part = {"Point": "points", "LineString": "lines", "Polygon": "areas"}.get(gsub or "", "")
             title = STYLES[layer].title + (f" ({part})" if mixed else "")
             checked = "Qt::Checked" if layer in VISIBLE else "Qt::Unchecked"
-            items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
-                         f'providerKey="ogr" checked="{checked}" expanded="0"><customproperties/></layer-tree-layer>')
-            geometry = {"marker": "Point", "line": "Line", "fill": "Polygon"}[kind]
-            labels = labeling_xml(layer, kind, skip=skip_labels if layer == "places" else frozenset())
-            resource = f"<resourceMetadata>{meta.metadata}</resourceMetadata>" if meta.metadata else ""
-            maplayers.append(
-                f'<maplayer type="vector" geometry="{geometry}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0" '
-                f'labelsEnabled="{1 if labels else 0}" readOnly="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">'
-                f"<id>{lid}</id><datasource>{escape(source)}</datasource>"
-                f"<layername>{escape(title)}</layername><srs>{_WGS84_SRS}</srs>{resource}"
-                '<provider encoding="UTF-8">ogr</provider>'
-                f"{renderer_xml(layer, kind)}{labels}{_aliases(list(meta.aliases), meta.aliases)}"
-                "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode><layerOpacity>1</layerOpacity>"
-                "</maplayer>"
-            )
-            order.append(lid)
+            variants = [(lid, source, title, checked)]
+            if "valid_to" in meta.columns:  # dated features: today's on, the superseded ones in their own layer, off
+                variants = [(lid, f"{source}|subset=\"valid_to\" IS NULL", title, checked),
+                            (f"{lid}_superseded", f"{source}|subset=\"valid_to\" IS NOT NULL",
+                             f"{title} no longer in force", "Qt::Unchecked")]
+            for lid, source, title, checked in variants:
+                items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
+                             f'providerKey="ogr" checked="{checked}" expanded="0"><customproperties/></layer-tree-layer>')
+                maplayers.append(_maplayer(lid, source, title, layer, kind, meta,
+                                           skip_labels if layer == "places" else frozenset()))
+                order.append(lid)
         if items:
             tree.append(f'<layer-tree-group name={quoteattr(group)} checked="Qt::Checked" expanded="1">'
                         f'<customproperties/>{"".join(items)}</layer-tree-group>')

@@ -113,7 +113,8 @@ for other in others:
 
 # the project as it opens: its CRS, its default view, the visible layers
 settings = QgsMapSettings()
-settings.setLayers([project.mapLayer(i) for i in order if project.layerTreeRoot().findLayer(i).isVisible()])
+out["visible"] = [i for i in order if project.layerTreeRoot().findLayer(i).isVisible()]
+settings.setLayers([project.mapLayer(i) for i in out["visible"]])
 settings.setDestinationCrs(crs)
 settings.setExtent(project.viewSettings().defaultViewExtent())
 settings.setOutputSize(QSize(1200, 900))
