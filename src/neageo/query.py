@@ -70,6 +70,8 @@ def resolve(
 
 
 def _check_km(km: Any) -> float:
+    if isinstance(km, (bool, str, bytes)):  # float("5") would pass: a radius is a number, not text
+        raise QueryError(f"km must be a number, not {km!r}")
     try:
         km = float(km)
     except (TypeError, ValueError):
