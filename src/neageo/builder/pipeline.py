@@ -26,8 +26,9 @@ from ..codebook import write_datapackage
 from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
-from .borders import build_borders
-from .boundaries import build_countries, build_provinces
+from .borders import build_borders, in_force
+from .boundaries import build_boundaries
+from .fidelity import boundary_checks, write_fidelity
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
 from .hydro import build_hydro, read_hydro_inputs
@@ -140,8 +141,8 @@ def build(
     # needed to check the rest, are built on the way); only then the heavy steps
     # run.  The layers keep their order in the GeoPackage.
     step("sources")
-    countries = build_countries(src)
-    provinces = build_provinces(src)
+    bounds = build_boundaries(src)
+    countries, provinces = bounds.countries, bounds.provinces
     hydro_inputs = read_hydro_inputs(src)
     tables = read_paper_tables(src)
     places = build_places(src, provinces.frame)
@@ -153,15 +154,16 @@ def build(
     registry = _registry_sources(src)
     done("sources")
 
-    layers: list[Layer] = [countries, provinces]
+    layers: list[Layer] = [countries, provinces, bounds.territory_changes]
     step("hydrography")
     hydro = build_hydro(src, inputs=hydro_inputs)
     layers += hydro.layers
     done("hydrography")
 
     step("borders")
-    borders = build_borders(countries.frame, hydro.rivers)
+    borders = build_borders(countries.frame, hydro.rivers, bounds.changes)
     layers.append(borders)
+    current_borders = in_force(borders.frame, None)
     done("borders")
 
     step("paper")
@@ -170,16 +172,21 @@ def build(
     done("paper")
 
     step("places")
-    layers += [places, build_gates(src, places.frame, borders.frame, tables, inputs=gate_inputs)]
+    layers += [places, build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)]
     done("places")
 
     step("projects")
     resolver = GeometryResolver(
-        places=places.frame, provinces=provinces.frame, borders=borders.frame, network=hydro.network
+        places=places.frame, provinces=provinces.frame, borders=current_borders, network=hydro.network
     )
     layers += [build_projects(src, resolver, rows=project_rows), build_events(src, resolver, rows=event_rows)]
     layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
+
+    fidelity = boundary_checks(
+        src, countries=countries.frame, provinces=provinces.frame, borders=borders.frame,
+        territory_changes=bounds.territory_changes.frame, places=places.frame,
+    )
 
     for layer in layers:
         layer.check_columns()
@@ -201,6 +208,7 @@ def build(
         write_project(target)
         write_datapackage(target)
         write_report(checks, target.parent)
+        write_fidelity(fidelity, target.parent)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)
