@@ -117,6 +117,8 @@ def resolve(target: Target, *, gpkg: str | Path | None = None,
 
 
 def _check_km(value: object) -> float:
+    if isinstance(value, (bool, str, bytes)):  # float("5") would pass: a radius is a number, not text
+        raise QueryError(f"km must be a number, not {value!r}")
     try:
         km = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
