@@ -24,7 +24,7 @@ from .borders import build_borders
 from .boundaries import build_countries, build_provinces
 from .gates import build_gates
 from .geomspec import GeometryResolver
-from .hydro import build_hydro
+from .hydro import build_hydro, read_osm_borders, shared_border_lines
 from .joins import build_joins
 from .layer import Layer
 from .paper import paper_layer, read_paper_tables
@@ -161,7 +161,7 @@ def build(
     done("boundaries")
 
     step("hydrography")
-    hydro = build_hydro(src)
+    hydro = build_hydro(src, borders=shared_border_lines(read_osm_borders(src)))
     layers += hydro.layers
     done("hydrography")
 
