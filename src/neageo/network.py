@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import pairwise
 
 import networkx as nx
 import numpy as np
@@ -449,7 +450,7 @@ class RiverNetwork:
         if any(k in taken for k in new):
             raise BuildError("a redrawn node would land on another node of the network")
         on_path = set()
-        for (u, v), s0, s1, a, b in zip(zip(nodes[:-1], nodes[1:]), pos[:-1], pos[1:], new[:-1], new[1:]):
+        for (u, v), (s0, s1), (a, b) in zip(pairwise(nodes), pairwise(pos), pairwise(new)):
             eid = self.graph[u][v]["id"]
             coords = list(substring(guide, s0, s1).coords)
             coords[0], coords[-1] = a, b

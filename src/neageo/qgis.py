@@ -23,6 +23,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ._atomic import atomic_target
+from .metadata import column_alias, read_written
 from .settings import STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
@@ -127,8 +128,6 @@ def aliases_xml(columns: dict[str, str] | None) -> str:
     """Field aliases (QGIS shows them as column headers), from the layer's column list."""
     if not columns:
         return ""
-    from .builder.writer import column_alias
-
     items = "".join(f'<alias field={quoteattr(c)} index="{i + 1}" name={quoteattr(column_alias(c))}/>'
                     for i, c in enumerate(columns))
     return f"<aliases>{items}</aliases>"
@@ -184,10 +183,13 @@ def _guess_kind(gtype: str) -> str:
     return "marker" if "POINT" in g else "line" if "LINE" in g else "fill"
 
 
-def write_qgis_support(path: Path, layers, sources: list[dict]) -> None:
-    """Write ``layer_styles`` and QGIS metadata for every spatial layer into the GeoPackage at ``path``."""
-    licence_of = {s["source"]: s["licence"] for s in sources}
-    attribution_of = {s["source"]: s["attribution"] for s in sources}
+def write_qgis_support(path: Path) -> None:
+    """Write ``layer_styles`` and QGIS metadata for every spatial layer into the GeoPackage at ``path``.
+
+    Runs on a written GeoPackage: titles, descriptions, column descriptions and
+    licences are read back from it (:func:`neageo.metadata.read_written`).
+    """
+    meta = read_written(path)
     with contextlib.closing(sqlite3.connect(path)) as con, con:
         con.execute(
             "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
@@ -199,8 +201,9 @@ def write_qgis_support(path: Path, layers, sources: list[dict]) -> None:
                     "SELECT 'layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
                     "(SELECT MAX(last_change) FROM gpkg_contents)")
         stamp = con.execute("SELECT MAX(last_change) FROM gpkg_contents").fetchone()[0]
-        for layer in layers:
-            if not layer.spatial or layer.name not in STYLES:
+        spatial = {r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
+        for layer in meta.layers.values():
+            if layer.name not in spatial or layer.name not in STYLES:
                 continue
             kinds = _geometry_kinds(con, layer.name)
             for i, kind in enumerate(kinds):
@@ -212,9 +215,7 @@ def write_qgis_support(path: Path, layers, sources: list[dict]) -> None:
                      1 if i == 0 else 0, f"neageo default style ({kind} symbols), same look as the web maps", stamp),
                 )
             doc = metadata_xml(
-                layer.name, layer.title, layer.description,
-                sorted({licence_of[s] for s in layer.sources if s in licence_of}),
-                sorted({attribution_of[s] for s in layer.sources if s in attribution_of}),
+                layer.name, layer.title, layer.description, meta.licences(layer.name), meta.attributions(layer.name),
             )
             cur = con.execute(
                 "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES "

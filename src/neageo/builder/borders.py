@@ -24,7 +24,7 @@ from .._errors import BuildError
 from ..geodesy import GEOD, from_regional, length_km, to_regional
 from .boundaries import ODBL
 from .conflate import GRID, reverse_transfer
-from .layer import Layer
+from .layer import Layer, described
 
 __all__ = ["BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM", "build_borders", "in_force"]
 
@@ -187,34 +187,4 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, changes
     for col in ("valid_from", "valid_to"):
         frame[col] = frame[col].astype("Int64")
     frame.insert(0, "border_id", range(1, len(frame) + 1))
-    return Layer(
-        name="borders",
-        frame=frame,
-        title="International borders by segment",
-        description=(
-            "China-Russia, China-North Korea and Russia-North Korea boundaries (and China-Mongolia, "
-            "Mongolia-Russia for context): the shared edges of the countries layer (OpenStreetMap, "
-            "10 m simplification; river borders follow the main channel), split into segments by the "
-            "named river they follow (Argun, Amur, Ussuri, Yalu, Tumen) or 'land'. A piece follows a "
-            "river when the traced river passes within 3 km; runs under 15 km are merged into their "
-            "neighbour. Dated: the Bolshoy Ussuriysky (Heixiazi) / Tarabarov stretch exists as drawn "
-            "before the 2008 handover (valid_to = 2008, from the territory_changes layer) and as today "
-            "(valid_from = 2008); a segment is in force in year Y when (valid_from is null or "
-            "valid_from <= Y) and (valid_to is null or Y < valid_to). neageo.read('borders', year=Y) "
-            "applies that rule. " + ODBL
-        ),
-        sources=("osm-borders", "gshhg-full"),
-        columns={
-            "border_id": "Segment number",
-            "countries": "ISO codes of the two countries, in alphabetical order",
-            "segment": "The river this stretch follows, or 'land'",
-            "part": "Which connected piece of the pair's boundary the segment lies on",
-            "length_km": "Geodesic length, km",
-            "river_within_2km_pct": "Share of the segment's length within 2 km of its river's traced course, %",
-            "along_river_km": (
-                "Length of the river's traced course (World Data Bank II) alongside the segment, km"
-            ),
-            "valid_from": "First year the segment is in force (null: in force before any recorded change)",
-            "valid_to": "Year from which the segment is no longer in force (null: in force today)",
-        },
-    )
+    return described("borders", frame, follow_km=FOLLOW_M / 1000, min_run_km=MIN_RUN_KM, near_km=NEAR_M / 1000, odbl=ODBL)

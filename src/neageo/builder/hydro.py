@@ -18,10 +18,10 @@ from shapely.ops import substring
 from .._errors import BuildError, SourceError
 from ..geodesy import area_km2, distance_km_lonlat, from_regional, length_km, to_regional
 from ..network import RiverNetwork
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
-__all__ = ["HydroResult", "build_hydro", "read_osm_borders", "shared_border_lines", "LINK_TOL_M", "SNAP_MAX_M", "GUIDE_MARGIN_M"]
+__all__ = ["GUIDE_MARGIN_M", "LINK_TOL_M", "SNAP_MAX_M", "HydroResult", "build_hydro", "read_osm_borders", "shared_border_lines"]
 
 #: How far a river end may stop short of the line (or lake) it flows into and
 #: still be joined to it.  The largest gap bridged on the six named rivers is
@@ -222,10 +222,12 @@ def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
         trace = net._trace(nodes)
         for eid in trace.edges:
             named_edges.setdefault(eid, name)
-        kinds = [net.kinds[e] for e in trace.edges]
+        by_kind: dict[str, float] = {}
+        for e in trace.edges:
+            by_kind[net.kinds[e]] = by_kind.get(net.kinds[e], 0.0) + net.edges[e].length
 
-        def km(kind):
-            return round(sum(net.edges[e].length for e, k in zip(trace.edges, kinds) if k == kind) / 1000, 2)
+        def km(kind, by_kind=by_kind):
+            return round(by_kind.get(kind, 0.0) / 1000, 2)
 
         geom = from_regional(trace.line)
         row = names[names["name_en"] == name].iloc[0]
@@ -271,92 +273,10 @@ def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
         geometry=coast_src.geometry.values, crs=4326,
     )
     layers = [
-        Layer(
-            name="rivers",
-            frame=rivers,
-            title="Named rivers, source to mouth",
-            description=(
-                "Songhua, Amur, Ussuri, Argun (with the Hailar), Yalu and Tumen, each one continuous line "
-                "oriented from its source to its mouth, traced along World Data Bank II between ordered "
-                "waypoints. Where a river is an international border the course is the OpenStreetMap border "
-                "line, which follows the main channel with its meanders; through lakes, reservoirs and "
-                "double-lined stretches it follows the water body's medial axis; gaps of up to 2 km in the "
-                "source are bridged with straight links; below Nikolayevsk the Amur crosses its estuary in a "
-                "straight line. Each river carries its definition, a published length with its source and "
-                "cited source and mouth coordinates."
-            ),
-            sources=("gshhg-full", "names", "osm-borders"),
-            columns={
-                "name_en": "English name",
-                "name_zh": "Chinese name",
-                "name_ru": "Russian name",
-                "name_ko": "Korean name",
-                "aliases": "Other names and spellings, separated by |",
-                "definition": "Which course the line stands for: from which source to which mouth",
-                "length_km": "Geodesic length of the course, km",
-                "published_km": "Published length of the same course, km",
-                "published_source": "Where the published length comes from",
-                "difference_pct": "length_km against published_km, %",
-                "border_km": "Part of the length drawn along the international border line (OpenStreetMap), km",
-                "centreline_km": "Part of the length that runs along a lake or double-lined river's medial axis, km",
-                "estuary_km": "Part of the length drawn straight across an estuary through cited points, km",
-                "linked_km": "Part of the length made of straight links across gaps in the source, km",
-                "waypoints": "Number of waypoints the course was traced through",
-                "source_lon": "Longitude of the published source (or the reference point it rises at)",
-                "source_lat": "Latitude of the published source",
-                "source_ref": "Citation for the source coordinates",
-                "source_offset_km": "Geodesic distance from the line's first point to the published source, km",
-                "mouth_lon": "Longitude of the published mouth",
-                "mouth_lat": "Latitude of the published mouth",
-                "mouth_ref": "Citation for the mouth coordinates",
-                "mouth_offset_km": "Geodesic distance from the line's last point to the published mouth, km",
-                "note": "How the course is drawn",
-            },
-        ),
-        Layer(
-            name="waterways",
-            frame=waterways,
-            title="Waterways (river network)",
-            description=(
-                "The regional river network the named rivers are traced on: World Data Bank II rivers "
-                "(levels 1-4) noded at confluences and oriented downstream, plus medial-axis centrelines "
-                "through lakes and double-lined rivers and short straight links across gaps; the named rivers' "
-                "border reaches are redrawn along the OpenStreetMap border line and the Amur and Yalu carried on "
-                "to their mouths. "
-                "from_node/to_node give the flow direction."
-            ),
-            sources=("gshhg-full", "osm-borders"),
-            columns={
-                "edge_id": "Edge number",
-                "kind": (
-                    "river (as digitised), centreline (through a lake or double-lined river), link (straight join "
-                    "across a gap), channel (a border reach redrawn along the OpenStreetMap border line) or "
-                    "estuary (straight across an estuary through cited points)"
-                ),
-                "level": "World Data Bank II river level for river edges (1 = permanent major river ... 4 = minor river)",
-                "level_name": "Meaning of the level",
-                "from_node": "Upstream node number",
-                "to_node": "Downstream node number",
-                "river": "Named river this edge belongs to, if any",
-                "length_km": "Geodesic length, km",
-            },
-        ),
-        Layer(
-            name="lakes",
-            frame=lakes,
-            title="Lakes, reservoirs and double-lined rivers",
-            description="GSHHG 2.3.7 lake polygons (shoreline level 2, full resolution), including reservoirs and the wide lower Amur and Songhua.",
-            sources=("gshhg-full",),
-            columns={"lake_id": "Lake number", "area_km2": "Geodesic area, km²"},
-        ),
-        Layer(
-            name="coastline",
-            frame=coastline,
-            title="Sea coast",
-            description="GSHHG 2.3.7 sea shoreline (level 1, high resolution) for the hydrography box 110-145E, 38-56N.",
-            sources=("gshhg-high",),
-            columns={"length_km": "Geodesic length, km"},
-        ),
+        described("rivers", rivers, link_km=LINK_TOL_M / 1000),
+        described("waterways", waterways),
+        described("lakes", lakes),
+        described("coastline", coastline),
     ]
     return HydroResult(layers, net, rivers)
 

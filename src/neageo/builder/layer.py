@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["Layer"]
+from .._errors import BuildError
+from ..metadata import DATA_FILE, layer_info
+
+__all__ = ["Layer", "described"]
 
 
 @dataclass
@@ -45,4 +49,14 @@ class Layer:
         undocumented = [c for c in names if c not in self.columns]
         stale = [c for c in self.columns if c not in names]
         if undocumented or stale:
-            raise AssertionError(f"{self.name}: undocumented {undocumented}, described but absent {stale}")
+            raise BuildError(
+                f"layer {self.name!r}: columns without a description in neageo/{DATA_FILE} {undocumented}, "
+                f"described there but not built {stale}; add or remove them in [layers.{self.name}.columns]"
+            )
+
+
+def described(name: str, frame: pd.DataFrame, **values: Any) -> Layer:
+    """``frame`` as layer ``name``, described by the packaged metadata (placeholders filled from ``values``)."""
+    info = layer_info(name).format(**values)
+    return Layer(name=name, frame=frame, title=info.title, description=info.description,
+                 sources=info.sources, columns=dict(info.columns))

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from .._errors import SourceError
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, read_table
 
 __all__ = ["PARTNER_ISO", "read_paper_tables", "paper_layer", "parse_number", "decimals"]
@@ -188,31 +188,4 @@ def _format_plain(value: float) -> str:
 
 
 def paper_layer(frame: pd.DataFrame) -> Layer:
-    return Layer(
-        name="paper_tables",
-        frame=frame,
-        title="The paper's tables and figures",
-        description=(
-            "Every cell of Tables 1-7 of Kim's paper in long (tidy) form, one row per printed cell, "
-            "blank cells kept as nulls; then the figures the text states (table_no null). Values are "
-            "never corrected: see geodata/paper_check.md for where the paper contradicts itself."
-        ),
-        sources=("paper",),
-        columns={
-            "cell_id": "Row number",
-            "table_no": "Table number (1-7); null for a figure stated in the text",
-            "reporter": "Whose statistics: the province or region the table or figure is about",
-            "row_label": "The row label as printed (for text figures: the figure's id)",
-            "partner": "Trading partner, where the row is one",
-            "partner_iso": "ISO code of the partner",
-            "year": "Year of the value (for changes: the end year)",
-            "period": "Period of a change (e.g. 2002-2015)",
-            "measure": "What the value measures (exports, imports, total, exports_growth_pct, population_m, ...)",
-            "value": "The value; null where the paper's cell is empty",
-            "printed": "The value exactly as printed",
-            "unit": "Unit of the value",
-            "citation": "Where in the paper (table, section, footnote)",
-            "source_statistics": "The statistics the paper cites for the table",
-            "note": "Reading notes (assumed units, printed labels) or, for text figures, what the figure is",
-        },
-    )
+    return described("paper_tables", frame)

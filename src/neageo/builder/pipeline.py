@@ -18,55 +18,31 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import SourceError
-from ..qgis import write_project
+from ..metadata import dataset_info, own_sources
+from ..qgis import write_project, write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
 from .borders import build_borders, in_force
 from .boundaries import build_boundaries
-from .gates import build_gates
 from .fidelity import boundary_checks, write_fidelity
+from .gates import build_gates
 from .geomspec import GeometryResolver
 from .hydro import build_hydro, read_osm_borders, shared_border_lines
 from .joins import build_joins
-from .layer import Layer
+from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
-from .paper_checks import CHECK_COLUMNS, run_checks, write_report
+from .paper_checks import run_checks, write_report
 from .places import build_places
 from .projects import build_events, build_projects
 from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
-__all__ = ["build", "BuildReport", "STEPS"]
+__all__ = ["STEPS", "BuildReport", "build"]
 
 log = logging.getLogger(__name__)
 
 #: Step names in order, for progress displays.
 STEPS = ("boundaries", "hydrography", "borders", "paper", "places", "projects", "write")
-
-#: Curated tables written by the project itself (not from a registry package).
-OWN_SOURCES = [
-    {
-        "source": "names",
-        "package": "neageo (geodata/sources/*/*names*.csv, rivers.csv, river_courses.csv)",
-        "licence": "CC-BY-4.0 (neageo contributors)",
-        "attribution": "Names, aliases and river waypoints compiled by the neageo contributors.",
-        "sha256": None,
-        "note": "Hand-curated; see the CSV files for every value.",
-    },
-    {
-        "source": "paper",
-        "package": (
-            "Woo-Jun Kim, 'Cooperation and Conflict among Provinces: The Three Northeastern Provinces of China, "
-            "the Russian Far East, and Sinuiju, North Korea', Institute of International Relations, National "
-            "Chengchi University, Taipei"
-        ),
-        "licence": "Facts and figures cited from the paper; no text reproduced (descriptions are neageo's own words)",
-        "attribution": "Kim, Woo-Jun. Cooperation and Conflict among Provinces. Tables and footnotes as cited per row.",
-        "sha256": None,
-        "note": "Transcribed into geodata/sources/paper/*.csv; checked by neageo check-paper.",
-    },
-]
-
 
 @dataclass
 class BuildReport:
@@ -102,22 +78,7 @@ def _registry_sources(src: Sources) -> list[dict]:
 
 
 def _checks_layer(checks) -> Layer:
-    return Layer(
-        name="paper_checks",
-        frame=checks,
-        title="Consistency checks of the paper's numbers",
-        description=(
-            "Every check neageo check-paper runs on the paper's tables and text figures, with the cells it "
-            "uses, what they imply, what is printed, the rounding tolerance and the verdict (ok, discrepancy, "
-            "info). The same as geodata/paper_check.csv."
-        ),
-        sources=("paper",),
-        columns=dict(zip(CHECK_COLUMNS, [
-            "Identifier", "Kind of check", "ok, discrepancy or info", "Tables involved", "What is checked",
-            "The printed cells used", "What the cells imply", "What the paper prints", "Rounding tolerance",
-            "Comment",
-        ])),
-    )
+    return described("paper_checks", checks)
 
 
 def build(
@@ -205,7 +166,7 @@ def build(
 
     step("write")
     metadata = {
-        "title": "neageo: Northeast Asian provinces, borders, rivers and the paper's data",
+        "title": dataset_info()["title"],
         "neageo_version": __version__,
         "crs": STORAGE_CRS,
         "regional_crs": REGIONAL_CRS,
@@ -214,7 +175,8 @@ def build(
                    for lyr in layers},
     }
     with build_lock(target):
-        write_gpkg(target, layers, sources=_registry_sources(src) + OWN_SOURCES, metadata=metadata)
+        write_gpkg(target, layers, sources=_registry_sources(src) + own_sources(), metadata=metadata,
+                   finish=(write_qgis_support,))
         write_project(target)
         write_report(checks, target.parent)
         write_fidelity(fidelity, target.parent)

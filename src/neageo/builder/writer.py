@@ -16,17 +16,18 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 
-from .._errors import BuildError
 from .._atomic import atomic_target
-from ..qgis import write_qgis_support
+from .._errors import BuildError
+from ..metadata import METADATA_URI, column_alias
 from .layer import Layer
 
-__all__ = ["write_gpkg", "build_lock", "FIXED_TIMESTAMP"]
+__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,14 @@ def _layer_counts(path: Path):
         yield name, pyogrio.read_info(path, layer=name)["features"]
 
 
-def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metadata: dict) -> Path:
+def write_gpkg(
+    target: Path,
+    layers: list[Layer],
+    *,
+    sources: list[dict],
+    metadata: dict,
+    finish: Sequence[Callable[[Path], None]] = (),
+) -> Path:
     """Write ``layers`` to ``target`` atomically and return ``target``.
 
     Parameters
@@ -109,6 +117,9 @@ def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metada
         Rows for the ``sources`` table: source, package, licence, attribution, sha256, note.
     metadata
         Dataset-level metadata (JSON-serialisable), stored in ``gpkg_metadata``.
+    finish
+        Steps run on the complete new file before it is checked and moved into place
+        (e.g. :func:`neageo.qgis.write_qgis_support`); each reads what it needs from the file.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +135,8 @@ def write_gpkg(target: Path, layers: list[Layer], *, sources: list[dict], metada
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
             _write_data_columns(tmp, layers)
-            write_qgis_support(tmp, layers, sources)
+            for step in finish:
+                step(tmp)
             _check(tmp, layers)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
@@ -150,7 +162,7 @@ def _write_metadata(path: Path, metadata: dict) -> None:
         )
         cur = con.execute(
             "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES (?, ?, ?, ?)",
-            ("dataset", "https://neageo.invalid/metadata/v1", "application/json", doc),
+            ("dataset", METADATA_URI, "application/json", doc),
         )
         con.execute(
             "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
@@ -165,17 +177,6 @@ def _write_metadata(path: Path, metadata: dict) -> None:
             "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
             "VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
         )
-
-
-_ALIAS_WORDS = {"en": "(English)", "zh": "(Chinese)", "ru": "(Russian)", "ko": "(Korean)", "km": "km", "km2": "km²",
-                "pct": "%", "iso": "ISO", "a3": "code", "id": "id", "m": "(million)"}
-
-
-def column_alias(column: str) -> str:
-    """A short human label for a column: ``name_en`` -> ``Name (English)``, ``length_km`` -> ``Length km``."""
-    words = [_ALIAS_WORDS.get(w, w) for w in column.split("_")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
 
 
 def _write_data_columns(path: Path, layers: list[Layer]) -> None:
