@@ -16,6 +16,8 @@ and province checks in ``geodata/fidelity.md`` / ``.csv``:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import pandas as pd
 
@@ -84,16 +86,20 @@ def date_rows(events: pd.DataFrame, projects: pd.DataFrame) -> list[FidelityRow]
         if e["date_source"] == "paper" or pd.isna(e["date_note"]):
             continue
         paper = "" if pd.isna(e["date_paper"]) else str(e["date_paper"])
-        rows.append(match(
+        row = match(
             f"date-{e['event_id']}", "event_date", e["title"], e["date"], paper.split(" ", 1)[0] or "(not dated)",
             citation=e["date_source"], note=e["date_note"],
-        ))
+        )
+        if not paper:  # the paper gives no date to compare: the record only adds one
+            row = replace(row, verdict="info", tolerance="")
+        rows.append(row)
     for p in projects.to_dict("records"):
         note = p["date_note"]
         if pd.isna(note) or str(note).startswith("Not yet checked"):
             continue
-        rows.append(match(
+        row = match(
             f"date-{p['project_id']}", "project_date", p["name_en"], "see note", str(p["date_paper"]),
             citation=p["citation"], note=note,
-        ))
+        )
+        rows.append(replace(row, verdict="info", tolerance=""))  # a plan or proposal against what followed
     return rows
