@@ -16,6 +16,7 @@ and province checks in ``geodata/fidelity.md`` / ``.csv``:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import geopandas as gpd
@@ -86,8 +87,10 @@ def date_rows(events: pd.DataFrame, projects: pd.DataFrame) -> list[FidelityRow]
         if e["date_source"] == "paper" or pd.isna(e["date_note"]):
             continue
         paper = "" if pd.isna(e["date_paper"]) else str(e["date_paper"])
+        dated = re.match(r"\d{4}(-\d{2}){0,2}(?= |$)", paper)  # "2003-08 ('in August ...')" -> "2003-08"
         row = match(
-            f"date-{e['event_id']}", "event_date", e["title"], e["date"], paper.split(" ", 1)[0] or "(not dated)",
+            f"date-{e['event_id']}", "event_date", e["title"], e["date"],
+            (dated.group(0) if dated else paper) or "(not dated)",
             citation=e["date_source"], note=e["date_note"],
         )
         if not paper:  # the paper gives no date to compare: the record only adds one
