@@ -22,7 +22,6 @@ from shapely.ops import substring
 
 from .._errors import BuildError
 from ..geodesy import GEOD, from_regional, length_km, to_regional
-from .boundaries import ODBL
 from .conflate import GRID, reverse_transfer
 from .layer import Layer, described
 
@@ -133,7 +132,7 @@ def _one_run(runs, coords) -> list[tuple[str, int, int]]:
     for label, s, e in runs:
         if label != "land":
             by_label[label] = by_label.get(label, 0.0) + float(seg_km[s:e].sum())
-    label = max(sorted(by_label), key=by_label.get) if by_label else "land"
+    label = max(sorted(by_label), key=lambda k: by_label[k]) if by_label else "land"
     return [(label, 0, len(coords) - 1)]
 
 
@@ -187,4 +186,4 @@ def build_borders(countries: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, changes
     for col in ("valid_from", "valid_to"):
         frame[col] = frame[col].astype("Int64")
     frame.insert(0, "border_id", range(1, len(frame) + 1))
-    return described("borders", frame, follow_km=FOLLOW_M / 1000, min_run_km=MIN_RUN_KM, near_km=NEAR_M / 1000, odbl=ODBL)
+    return described("borders", frame, follow_km=FOLLOW_M / 1000, min_run_km=MIN_RUN_KM, near_km=NEAR_M / 1000)

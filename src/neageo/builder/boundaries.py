@@ -25,17 +25,11 @@ from .conflate import GRID, OSM_BBOX, conflate_provinces, hybrid_country
 from .layer import Layer, described
 from .sources import Sources, read_table, read_vector, split_aliases
 
-__all__ = ["ODBL", "Boundaries", "build_boundaries"]
+__all__ = ["Boundaries", "build_boundaries"]
 
-_BOX_TEXT = format_box(OSM_BBOX)
-
-#: Licence note carried by every layer derived from OpenStreetMap.
-ODBL = (
-    "Licence: Open Database License (ODbL 1.0); map data © OpenStreetMap contributors "
-    "(via @osm_borders/maritime_10m 1.1.0)."
-)
 #: Countries with provinces in the layer and kept whole (OSM in the box, Natural Earth beyond it).
 WHOLE = ("CHN", "RUS", "PRK", "MNG")
+_BOX_TEXT = format_box(OSM_BBOX)
 
 _POLY = ("Polygon", "MultiPolygon")
 
@@ -115,8 +109,7 @@ def _countries(src: Sources, ne: dict, osm: dict) -> tuple[Layer, dict]:
         frame[["iso_a3", "name_en", "name_zh", "name_ru", "name_ko", "aliases", "area_km2", "extent", "geometry"]],
         crs=4326,
     ).sort_values("iso_a3", ignore_index=True)
-    layer = described("countries", frame, osm_box=_BOX_TEXT, odbl=ODBL)
-    return layer, outlines
+    return described("countries", frame, osm_box=_BOX_TEXT), outlines
 
 
 def _provinces(src: Sources, outlines: dict, ne: dict) -> Layer:
@@ -146,8 +139,7 @@ def _provinces(src: Sources, outlines: dict, ne: dict) -> Layer:
             "adm1_code", "area_km2", "geometry"]
     frame = gpd.GeoDataFrame(pd.DataFrame(frame[cols]), crs=4326).sort_values(
         ["iso_a3", "name_en"], ignore_index=True)
-    return described("provinces", frame, study_box=format_box(STUDY_BBOX), odbl=ODBL)
-
+    return described("provinces", frame, study_box=format_box(STUDY_BBOX))
 
 def _anchors(cell: str, shown: str, row: int) -> list[Point]:
     points = []
@@ -160,7 +152,7 @@ def _anchors(cell: str, shown: str, row: int) -> list[Point]:
     return points
 
 
-def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: gpd.GeoDataFrame) -> tuple[Layer, list]:
+def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: pd.DataFrame) -> tuple[Layer, list]:
     """Land that changed hands: the pieces of (old owner in Natural Earth) ∩ (new owner today) at the anchors."""
     table = read_table(
         src, "borders", "territory_changes.csv",
@@ -198,7 +190,7 @@ def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: gpd.Ge
             "citation": rec["citation"], "geometry": geom,
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    layer = described("territory_changes", frame, odbl=ODBL)
+    layer = described("territory_changes", frame)
     return layer, changes
 
 

@@ -113,13 +113,15 @@ def _shared_edges(pieces: list, units: list) -> np.ndarray:
     """
     rings = [[np.asarray(r.coords) for r in (p.exterior, *p.interiors)] for p in pieces]
     verts = np.vstack([c for piece in rings for c in piece])
-    owner, seg_start, offset = [], [], 0
+    starts: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    offset = 0
     for k, piece in enumerate(rings):
         for c in piece:
-            seg_start.append(offset + np.arange(len(c) - 1))
-            owner.append(np.full(len(c) - 1, k))
+            starts.append(offset + np.arange(len(c) - 1))
+            owners.append(np.full(len(c) - 1, k))
             offset += len(c)
-    seg_start, owner = np.concatenate(seg_start), np.concatenate(owner)
+    seg_start, owner = np.concatenate(starts), np.concatenate(owners)
     a, b = verts[seg_start], verts[seg_start + 1]
     seg_m = np.asarray(GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2])
     shared = np.zeros((len(pieces), len(units)))

@@ -18,7 +18,6 @@ from shapely.ops import substring
 from .._errors import BuildError, SourceError
 from ..geodesy import area_km2, distance_km_lonlat, from_regional, length_km, to_regional
 from ..network import RiverNetwork
-from .boundaries import ODBL
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
@@ -274,8 +273,8 @@ def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
         geometry=coast_src.geometry.values, crs=4326,
     )
     layers = [
-        described("rivers", rivers, link_km=LINK_TOL_M / 1000, odbl=ODBL),
-        described("waterways", waterways, odbl=ODBL),
+        described("rivers", rivers, link_km=LINK_TOL_M / 1000),
+        described("waterways", waterways),
         described("lakes", lakes),
         described("coastline", coastline),
     ]
