@@ -20,7 +20,7 @@ if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get 
   fi
 fi
 
-"$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis]'
+"$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis,docs]'
 # GDAL's GeoPackage validator needs only sqlite3; the wheel's declared GDAL dependency is not needed.
 "$VENV_PY" -m pip install --quiet --no-deps 'gdal-utils==3.13.3.0'
 

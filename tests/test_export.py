@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import geopandas as gpd
 import pyogrio
 import pytest
 
@@ -35,6 +36,9 @@ def test_every_format_keeps_features_and_utf8_names(built, tmp_path, fmt):
         fields = dict(list(csv.reader((out / "places.fieldmap.csv").open(encoding="utf-8")))[1:])
         assert fields["province_match"] == "province_m"
         assert all(len(v) <= 10 for v in fields.values())
+    elif fmt == "parquet":  # GDAL may lack its Parquet driver; GeoParquet is read back in test_package.py too
+        back = gpd.read_parquet(out / "places.parquet")
+        assert back.crs.to_epsg() == 4326 and (out / "paper_tables.parquet").exists()
     else:
         back = pyogrio.read_dataframe(out / f"places{FORMATS[fmt][1]}")
     assert len(back) == len(places)
@@ -43,7 +47,7 @@ def test_every_format_keeps_features_and_utf8_names(built, tmp_path, fmt):
         assert set(back[zh]) == set(places["name_zh"])
     else:  # KML keeps the name element plus the attributes
         assert "신의주" in (out / "places.kml").read_text(encoding="utf-8")
-    assert (out / "paper_tables.csv").exists() or fmt == "gpkg"  # attribute tables go to CSV
+    assert (out / "paper_tables.csv").exists() or fmt in ("gpkg", "parquet")  # attribute tables go to CSV
 
 
 def test_csv_lonlat_for_points(built, tmp_path):

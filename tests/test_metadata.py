@@ -12,7 +12,6 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-import neageo
 from neageo import BuildError
 from neageo.builder.borders import FOLLOW_M, MIN_RUN_KM, NEAR_M
 from neageo.builder.layer import described
@@ -24,7 +23,7 @@ GPKG = REPO / "geodata" / "neageo.gpkg"
 
 def _template_regex(text: str) -> re.Pattern:
     parts = re.split(r"\{[^}]*\}", text)
-    return re.compile("^" + ".+?".join(re.escape(p) for p in parts) + "$", re.S)
+    return re.compile("^" + ".+?".join(re.escape(p) for p in parts) + "$", re.DOTALL)
 
 
 def test_every_layer_in_the_geopackage_is_described_by_the_data_file():

@@ -23,11 +23,15 @@ from ._errors import (
     SourceError,
 )
 
-__version__ = "0.1.0"
+#: The code version, the single source of the package version (pyproject.toml reads it).
+#: The data have their own version: :func:`data_version`.
+__version__ = "0.2.0"
 
 #: Public functions, loaded from their modules on first use (PEP 562).
 _LAZY = {
     "build": "neageo.builder.pipeline",
+    "data_version": "neageo.about",
+    "about": "neageo.about",
     "layers": "neageo.io",
     "read": "neageo.io",
     "find": "neageo.gazetteer",

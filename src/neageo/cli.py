@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from . import _errors
+from . import __version__, _errors
 
 gpkg_option = click.option(
     "--gpkg",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="GeoPackage to read (default: $NEAGEO_GPKG or geodata/neageo.gpkg).",
+    help="GeoPackage to read (default: $NEAGEO_GPKG, else a checkout's geodata/neageo.gpkg, else the packaged copy).",
 )
 
 
@@ -34,7 +34,7 @@ def _console(stderr: bool = False):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", "-v", is_flag=True, help="Log what each step does.")
-@click.version_option(package_name="neageo")
+@click.version_option(version=__version__, prog_name="neageo")
 def app(verbose: bool) -> None:
     """Build, map and query neageo's GeoPackage of Northeast Asia.
 
@@ -48,9 +48,12 @@ def app(verbose: bool) -> None:
 
 
 @app.command()
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="GeoPackage to write (default geodata/neageo.gpkg).")
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of committed sources.")
-@click.option("--maps/--no-maps", default=False, help="Also render the HTML maps into maps/.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Folder to write neageo.gpkg (and its QGIS project, codebook, report) into, or a .gpkg file "
+                   "(default: the checkout's geodata/; required for an installed package).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of committed sources (default: the checkout's geodata/sources, else the packaged copy).")
+@click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
 def build(out: Path | None, sources: Path | None, maps: bool) -> None:
     """Build the GeoPackage from the committed sources (atomically)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -76,7 +79,7 @@ def build(out: Path | None, sources: Path | None, maps: bool) -> None:
     for name, count in report.layers.items():
         out_console.print(f"  {name:<16} {count:>6} rows")
     if maps:
-        _render_maps(report.path)
+        _render_maps(report.path, report.path.parent / "maps" if out is not None else None)
 
 
 format_option = click.option(
@@ -132,7 +135,8 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
 
 @app.command("check-paper")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of committed sources.")
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to write the report (default geodata/).")
+@click.option("--out", "--out-dir", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the report (default: the checkout's geodata/; required for an installed package).")
 def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
     from .builder.paper import read_paper_tables
@@ -226,16 +230,30 @@ def layers_cmd(gpkg: Path | None, fmt: str) -> None:
 
 
 @app.command()
-@click.argument("layer")
+@click.argument("layer", required=False)
 @gpkg_option
 @format_option
-def info(layer: str, gpkg: Path | None, fmt: str) -> None:
-    """Describe one layer: what it holds and every column."""
+def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
+    """Which GeoPackage is in use and its data version; with LAYER, what the layer holds and every column."""
     import sqlite3
 
     import pandas as pd
 
     from .io import gpkg_path, layers as _layers, read
+
+    if layer is None:
+        from .about import about
+
+        facts = about(gpkg=gpkg)
+        if fmt == "table":
+            click.echo(f"GeoPackage    {facts['gpkg']} ({facts['size_mb']} MB, {facts['layers']} tables)")
+            click.echo(f"chosen by     {facts['chosen_by']}")
+            click.echo(f"data version  {facts['data_version'] or 'none recorded (rebuild with neageo build)'}"
+                       f" (built with neageo {facts['built_with'] or '?'})")
+            click.echo(f"neageo        {facts['neageo_version']}")
+            return
+        _emit(pd.DataFrame([facts]), fmt)
+        return
 
     cat = _layers(gpkg=gpkg).set_index("name")
     frame = read(layer, gpkg=gpkg)  # raises LayerNotFound with the list of layers
@@ -261,7 +279,7 @@ def info(layer: str, gpkg: Path | None, fmt: str) -> None:
 
 @app.command("export")
 @gpkg_option
-@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "fgb", "shp", "kml", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "fgb", "shp", "kml", "csv", "parquet"]),
               help="File format (one file per layer in --out).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder for file formats.")
 @click.option("--to", "url", help="postgresql://user:password@host:port/database to write to PostGIS instead.")
@@ -296,7 +314,8 @@ def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
 
 @app.command()
 @gpkg_option
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder for the HTML (default maps/).")
+@click.option("--out", "--out-dir", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the HTML (default: the checkout's maps/; required for an installed package).")
 def maps(gpkg: Path | None, out_dir: Path | None) -> None:
     """Render the themed web maps and their index from the GeoPackage."""
     from .io import gpkg_path

@@ -1,7 +1,7 @@
 """Exports: the GeoPackage's layers to other file formats and to PostGIS.
 
 File formats (one file per layer in ``--out``): GeoPackage, GeoJSON (RFC 7946),
-FlatGeobuf, Shapefile, KML and CSV.  Names in Chinese, Russian and Korean stay
+FlatGeobuf, Shapefile, KML, CSV and GeoParquet 1.1 (with a ``bbox`` covering column).  Names in Chinese, Russian and Korean stay
 UTF-8 everywhere.  Shapefiles: field names longer than ten characters are
 mapped predictably (truncated, then numbered if two collide) and the mapping is
 written beside them; a ``.cpg`` says UTF-8; layers of mixed geometry are split
@@ -43,6 +43,7 @@ FORMATS = {
     "shp": ("ESRI Shapefile", ".shp"),
     "kml": ("KML", ".kml"),
     "csv": ("CSV", ".csv"),
+    "parquet": ("Parquet", ".parquet"),  # GeoParquet 1.1, see _write_geoparquet
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$")
 _PARTS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
@@ -145,7 +146,7 @@ def export(
     gpkg: str | Path | None = None,
     csv_geometry: str = "wkt",
 ) -> list[Path]:
-    """Write layers to ``out`` in ``fmt`` (gpkg, geojson, fgb, shp, kml, csv); return the files written.
+    """Write layers to ``out`` in ``fmt`` (gpkg, geojson, fgb, shp, kml, csv, parquet); return the files written.
 
     Examples
     --------
@@ -176,6 +177,9 @@ def export(
         return [target]
     for name in names:
         frame = read(name, gpkg=gpkg)
+        if fmt == "parquet":
+            written.append(_write_geoparquet(frame, _inside(out, name, suffix)))
+            continue
         spatial = isinstance(frame, gpd.GeoDataFrame)
         if fmt == "csv" or not spatial:
             path = _inside(out, name, ".csv")
@@ -192,6 +196,22 @@ def export(
         _write(frame, path, driver, **options)
         written.append(path)
     return written
+
+
+def _write_geoparquet(frame: pd.DataFrame, path: Path) -> Path:
+    """One layer as GeoParquet 1.1 (WKB geometry, CRS as PROJJSON, a ``bbox`` covering column), or a table
+    as plain Parquet; readable by geopandas, DuckDB, GDAL and QGIS.  Written atomically; returns ``path``."""
+    frame = _integers_back(frame)
+    try:
+        with atomic_target(path, suffix=".tmp.parquet") as tmp:
+            if isinstance(frame, gpd.GeoDataFrame):
+                frame.to_parquet(tmp, index=False, compression="zstd", schema_version="1.1.0",
+                                 write_covering_bbox=True)
+            else:
+                frame.to_parquet(tmp, index=False, compression="zstd")
+    except (ImportError, ValueError, OSError) as exc:  # pyarrow missing or refusing a column
+        raise ExportError(f"could not write {path.name} ({exc})") from None
+    return path
 
 
 def _write_shapefile(frame: gpd.GeoDataFrame, out: Path, name: str) -> list[Path]:

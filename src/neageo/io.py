@@ -1,7 +1,8 @@
 """Reading neageo's GeoPackage: which layers it has, and any layer as a (Geo)DataFrame.
 
-Every reader here takes ``gpkg=`` (default: ``$NEAGEO_GPKG`` or
-``geodata/neageo.gpkg``).  Errors from GDAL/pyogrio are translated at this
+Every reader here takes ``gpkg=`` (default, in order: ``$NEAGEO_GPKG``, the
+checkout's ``geodata/neageo.gpkg``, the copy packaged with neageo; see
+:func:`neageo.settings.gpkg_choice`).  Errors from GDAL/pyogrio are translated at this
 boundary into :class:`neageo.DataError` / :class:`neageo.LayerNotFound` with a
 message that says what to do.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._errors import DataError, LayerNotFound, QueryError
-from .settings import default_gpkg
+from .settings import gpkg_choice
 
 __all__ = ["gpkg_path", "layers", "read"]
 
@@ -30,9 +31,14 @@ _GPKG_APPLICATION_ID = 0x47504B47
 
 def gpkg_path(gpkg: str | Path | None = None) -> Path:
     """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable."""
-    path = Path(gpkg) if gpkg is not None else default_gpkg()
+    path, chosen_by = (Path(gpkg), "gpkg=") if gpkg is not None else gpkg_choice()
     if not path.is_file():
-        hint = "run `neageo build` first" if gpkg is None else "check the path"
+        hints = {
+            "gpkg=": "check the path",
+            "NEAGEO_GPKG": "point NEAGEO_GPKG at an existing neageo.gpkg, or unset it to use the packaged data",
+        }
+        hint = hints.get(chosen_by, "this installation lacks its packaged data: reinstall neageo from a wheel "
+                                    "(which includes it), or set NEAGEO_GPKG to a neageo.gpkg")
         raise DataError(f"{path}: GeoPackage not found; {hint}")
     stat = path.stat()
     _catalogue(str(path), stat.st_mtime_ns, stat.st_size)  # validates, cached while the file is unchanged

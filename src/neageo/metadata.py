@@ -29,13 +29,16 @@ __all__ = [
     "METADATA_URI",
     "LayerInfo",
     "WrittenMetadata",
+    "check_catalogue",
     "column_alias",
+    "data_licence",
     "dataset_info",
     "format_box",
     "layer_catalogue",
     "layer_info",
     "own_sources",
     "read_written",
+    "table_catalogue",
 ]
 
 log = logging.getLogger(__name__)
@@ -122,6 +125,37 @@ def layer_catalogue() -> dict[str, LayerInfo]:
     return out
 
 
+@lru_cache(maxsize=1)
+def table_catalogue() -> dict[str, LayerInfo]:
+    """The tables the build adds beside the layers (``sources``, ``layer_sources``, ``layer_styles``)."""
+    out = {}
+    for name, entry in _document().get("tables", {}).items():
+        if set(entry) != {"title", "description", "columns"}:
+            raise BuildError(f"neageo/{DATA_FILE} [tables.{name}]: needs exactly the keys columns, description, title")
+        out[name] = LayerInfo(name=name, title=entry["title"], description=entry["description"], sources=(),
+                              columns=dict(entry["columns"]))
+    return out
+
+
+def data_licence(source: str) -> dict[str, str]:
+    """The data licence of ``source`` for the codebook: ``name`` (SPDX or Open Definition id), ``title``, ``path``."""
+    try:
+        entry = _document()["data_licences"][source]
+    except KeyError:
+        raise BuildError(
+            f"neageo/{DATA_FILE}: source {source!r} has no [data_licences.{source}] entry; add its licence there"
+        ) from None
+    return {k: entry[k] for k in ("name", "title", "path") if k in entry}
+
+
+def check_catalogue() -> None:
+    """Check the whole data file up front (cheap): every layer and table parses, every source has a licence."""
+    table_catalogue()
+    for info in layer_catalogue().values():
+        for source in info.sources:
+            data_licence(source)
+
+
 def layer_info(name: str) -> LayerInfo:
     """Metadata of layer ``name`` (placeholders unfilled); :class:`BuildError` if it has none."""
     try:
@@ -173,23 +207,27 @@ class WrittenMetadata:
         The dataset document (``title``, ``data_version``, ``neageo_version``, CRSs, study box, ...).
     layers
         Layer name -> :class:`LayerInfo` (placeholders filled), in the order the build wrote them.
+    tables
+        Every table of the GeoPackage (the layers, then ``sources``, ``layer_sources``,
+        ``layer_styles``) -> :class:`LayerInfo`, in ``gpkg_contents`` order.
     sources
         Rows of the ``sources`` table: source, package, licence, attribution, sha256, note.
     """
 
     dataset: dict[str, Any]
     layers: dict[str, LayerInfo]
+    tables: dict[str, LayerInfo]
     sources: list[dict[str, Any]]
 
     def licences(self, layer: str) -> list[str]:
         """The data licences of ``layer``: those of the sources it derives from."""
         of = {s["source"]: s["licence"] for s in self.sources}
-        return sorted({of[s] for s in self.layers[layer].sources if s in of})
+        return sorted({of[s] for s in self.tables[layer].sources if s in of})
 
     def attributions(self, layer: str) -> list[str]:
         """The attributions ``layer``'s sources require."""
         of = {s["source"]: s["attribution"] for s in self.sources}
-        return sorted({of[s] for s in self.layers[layer].sources if s in of})
+        return sorted({of[s] for s in self.tables[layer].sources if s in of})
 
 
 #: ``md_standard_uri`` of neageo's dataset document in ``gpkg_metadata``.
@@ -207,7 +245,8 @@ def read_written(gpkg: str | os.PathLike[str]) -> WrittenMetadata:
             row = con.execute(
                 "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1", (METADATA_URI,)
             ).fetchone()
-            order = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents ORDER BY rowid")]
+            contents = con.execute(
+                "SELECT table_name, identifier, description FROM gpkg_contents ORDER BY rowid").fetchall()
             columns: dict[str, dict[str, str]] = {}
             for table, column, description in con.execute(
                 "SELECT table_name, column_name, description FROM gpkg_data_columns ORDER BY rowid"
@@ -222,9 +261,14 @@ def read_written(gpkg: str | os.PathLike[str]) -> WrittenMetadata:
         raise BuildError(f"{os.fspath(gpkg)}: no neageo dataset metadata; rebuild it with `neageo build`")
     dataset = json.loads(row[0])
     described = dataset.get("layers", {})
-    layers = {
-        name: LayerInfo(name=name, title=described[name]["title"], description=described[name]["description"],
-                        sources=tuple(described[name]["sources"]), columns=columns.get(name, {}))
-        for name in order if name in described
-    }
-    return WrittenMetadata(dataset=dataset, layers=layers, sources=sources)
+    tables = {}
+    for name, identifier, description in contents:
+        if name in described:
+            entry = described[name]
+            tables[name] = LayerInfo(name=name, title=entry["title"], description=entry["description"],
+                                     sources=tuple(entry["sources"]), columns=columns.get(name, {}))
+        else:
+            tables[name] = LayerInfo(name=name, title=identifier or name, description=description or "",
+                                     sources=(), columns=columns.get(name, {}))
+    layers = {name: info for name, info in tables.items() if name in described}
+    return WrittenMetadata(dataset=dataset, layers=layers, tables=tables, sources=sources)

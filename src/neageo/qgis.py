@@ -23,7 +23,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ._atomic import atomic_target
-from .metadata import column_alias, read_written
+from .metadata import column_alias, read_written, table_catalogue
 from .settings import STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
@@ -197,9 +197,10 @@ def write_qgis_support(path: Path) -> None:
             "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
             "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
         )
+        styles_info = table_catalogue()["layer_styles"]
         con.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                    "SELECT 'layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
-                    "(SELECT MAX(last_change) FROM gpkg_contents)")
+                    "SELECT 'layer_styles', 'attributes', ?, ?, (SELECT MAX(last_change) FROM gpkg_contents)",
+                    (styles_info.title, styles_info.description))
         stamp = con.execute("SELECT MAX(last_change) FROM gpkg_contents").fetchone()[0]
         spatial = {r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
         for layer in meta.layers.values():
@@ -223,6 +224,9 @@ def write_qgis_support(path: Path) -> None:
             con.execute(
                 "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
                 "timestamp, md_file_id) VALUES ('table', ?, NULL, NULL, ?, ?)", (layer.name, stamp, cur.lastrowid))
+    from .builder.writer import write_data_columns
+
+    write_data_columns(path, [styles_info])
 
 
 # -- the project ----------------------------------------------------------------------------------

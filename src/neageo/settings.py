@@ -13,13 +13,17 @@ import os
 from pathlib import Path
 
 __all__ = [
-    "STORAGE_CRS",
     "REGIONAL_CRS",
+    "STORAGE_CRS",
     "STUDY_BBOX",
+    "build_target",
+    "checkout",
+    "default_gpkg",
+    "gpkg_choice",
+    "maps_dir",
+    "packaged_geodata",
     "repo_root",
     "sources_dir",
-    "default_gpkg",
-    "maps_dir",
 ]
 
 #: CRS of everything written to or read from the GeoPackage.
@@ -36,32 +40,74 @@ REGIONAL_CRS = (
 STUDY_BBOX = (115.0, 38.0, 145.0, 56.0)
 
 
-def repo_root() -> Path:
-    """Folder holding ``geodata/`` and ``maps/``.
+def checkout() -> Path | None:
+    """The neageo checkout in use (the folder holding ``geodata/sources``), or ``None``.
 
-    ``NEAGEO_HOME`` overrides it; otherwise the checkout this package was
-    installed from (editable install) or the current directory.
+    ``NEAGEO_HOME`` if set; otherwise the checkout this package is imported
+    from (editable install or ``PYTHONPATH=src``); otherwise the current
+    directory if it is a checkout.  An installed package used anywhere else
+    has no checkout: it reads its packaged data and writes only where told.
     """
     env = os.environ.get("NEAGEO_HOME")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parents[2]
-    if (here / "geodata" / "sources").is_dir():
-        return here
-    return Path.cwd()
+    for root in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (root / "geodata" / "sources").is_dir():
+            return root
+    return None
+
+
+def packaged_geodata() -> Path:
+    """The data shipped inside the package: ``neageo/data/geodata`` (read-only in site-packages)."""
+    return Path(__file__).resolve().parent / "data" / "geodata"
+
+
+def repo_root() -> Path:
+    """The checkout (see :func:`checkout`); :class:`~neageo.DataError` if there is none."""
+    root = checkout()
+    if root is None:
+        from ._errors import DataError
+
+        raise DataError(
+            "no neageo checkout here (an installed package writes nowhere by default): "
+            "name an output folder (--out DIR), or set NEAGEO_HOME to a checkout"
+        )
+    return root
 
 
 def sources_dir() -> Path:
-    """Committed source files the build reads."""
-    return repo_root() / "geodata" / "sources"
+    """Committed source files the build reads: the checkout's, else the packaged copy."""
+    root = checkout()
+    if root is not None and (root / "geodata" / "sources").is_dir():
+        return root / "geodata" / "sources"
+    return packaged_geodata() / "sources"
+
+
+def gpkg_choice() -> tuple[Path, str]:
+    """The GeoPackage read by default, and why it was chosen.
+
+    In order: ``$NEAGEO_GPKG``; the checkout's ``geodata/neageo.gpkg``; the
+    copy packaged with neageo.
+    """
+    env = os.environ.get("NEAGEO_GPKG")
+    if env:
+        return Path(env), "NEAGEO_GPKG"
+    root = checkout()
+    if root is not None and (root / "geodata" / "neageo.gpkg").is_file():
+        return root / "geodata" / "neageo.gpkg", f"the checkout {root}"
+    return packaged_geodata() / "neageo.gpkg", "the copy packaged with neageo"
 
 
 def default_gpkg() -> Path:
-    """GeoPackage read by queries: ``NEAGEO_GPKG`` or ``geodata/neageo.gpkg``."""
-    env = os.environ.get("NEAGEO_GPKG")
-    return Path(env) if env else repo_root() / "geodata" / "neageo.gpkg"
+    """GeoPackage read by queries (see :func:`gpkg_choice`)."""
+    return gpkg_choice()[0]
+
+
+def build_target() -> Path:
+    """Where ``neageo build`` writes by default: the checkout's ``geodata/neageo.gpkg``, never site-packages."""
+    return repo_root() / "geodata" / "neageo.gpkg"
 
 
 def maps_dir() -> Path:
-    """Folder the HTML maps are written to."""
+    """Folder the HTML maps are written to by default: the checkout's ``maps/``."""
     return repo_root() / "maps"

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import SourceError
-from ..metadata import dataset_info, own_sources
+from ..codebook import write_datapackage
+from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
-from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, default_gpkg, sources_dir
+from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
 from .borders import build_borders, in_force
 from .boundaries import build_boundaries
 from .fidelity import boundary_checks, write_fidelity
@@ -81,6 +82,16 @@ def _checks_layer(checks) -> Layer:
     return described("paper_checks", checks)
 
 
+def _target(out: Path | str | None) -> Path:
+    """The GeoPackage to write: ``out`` (a file, or a folder for ``neageo.gpkg``), else the checkout's."""
+    if out is None:
+        return build_target()
+    out = Path(out)
+    if out.is_dir() or out.suffix.lower() != ".gpkg":
+        return out / "neageo.gpkg"
+    return out
+
+
 def build(
     *,
     sources: Path | None = None,
@@ -94,7 +105,10 @@ def build(
     sources
         Folder of committed sources (default ``geodata/sources``).
     out
-        GeoPackage to (re)write (default ``geodata/neageo.gpkg``).
+        GeoPackage to (re)write, or a folder to write ``neageo.gpkg`` into (default: the
+        checkout's ``geodata/neageo.gpkg``; an installed package without a checkout
+        needs ``out``: it never writes into its own install folder).  The QGIS project,
+        ``datapackage.json`` and the paper-check report are written beside it.
     progress
         Called with each step's name as it starts.
 
@@ -103,9 +117,13 @@ def build(
     BuildReport
     """
     src = Sources(Path(sources) if sources else sources_dir())
-    target = Path(out) if out else default_gpkg()
     if not src.root.is_dir():
-        raise SourceError(f"{src.root}: sources folder not found; run from a neageo checkout or set NEAGEO_HOME")
+        raise SourceError(
+            f"{src.root}: sources folder not found; pass sources= (CLI --sources DIR) a neageo checkout's "
+            "geodata/sources, or set NEAGEO_HOME to a checkout"
+        )
+    target = _target(out)
+    check_catalogue()  # a broken metadata file stops the build before any heavy step
     seconds: dict[str, float] = {}
 
     def step(name: str):
@@ -168,6 +186,7 @@ def build(
     metadata = {
         "title": dataset_info()["title"],
         "neageo_version": __version__,
+        "data_version": dataset_info()["data_version"],
         "crs": STORAGE_CRS,
         "regional_crs": REGIONAL_CRS,
         "study_bbox": list(STUDY_BBOX),
@@ -178,6 +197,7 @@ def build(
         write_gpkg(target, layers, sources=_registry_sources(src) + own_sources(), metadata=metadata,
                    finish=(write_qgis_support,))
         write_project(target)
+        write_datapackage(target)
         write_report(checks, target.parent)
         write_fidelity(fidelity, target.parent)
     done("write")

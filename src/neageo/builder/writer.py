@@ -24,10 +24,10 @@ import pyogrio
 
 from .._atomic import atomic_target
 from .._errors import BuildError
-from ..metadata import METADATA_URI, column_alias
+from ..metadata import METADATA_URI, LayerInfo, column_alias, table_catalogue
 from .layer import Layer
 
-__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_gpkg"]
+__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_data_columns", "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +69,18 @@ def _write_layer(path: Path, layer: Layer) -> None:
 
 def _write_provenance(path: Path, layers: list[Layer], sources: list[dict]) -> None:
     """Attribution tables: ``sources`` (one row per source) and ``layer_sources``."""
-    src = pd.DataFrame(sources, columns=["source", "package", "licence", "attribution", "sha256", "note"])
-    pyogrio.write_dataframe(
-        src, path, layer="sources", driver="GPKG", append=True,
-        layer_options={"DESCRIPTION": "Sources, licences and attribution of every layer"},
-    )
+    tables = table_catalogue()
+    src = pd.DataFrame(sources, columns=list(tables["sources"].columns))
     links = pd.DataFrame(
-        [{"layer": lyr.name, "source": s} for lyr in layers for s in lyr.sources], columns=["layer", "source"]
+        [{"layer": lyr.name, "source": s} for lyr in layers for s in lyr.sources],
+        columns=list(tables["layer_sources"].columns),
     )
-    pyogrio.write_dataframe(
-        links, path, layer="layer_sources", driver="GPKG", append=True,
-        layer_options={"DESCRIPTION": "Which sources each layer derives from (join on sources.source)"},
-    )
+    for name, frame in (("sources", src), ("layer_sources", links)):
+        info = tables[name]
+        pyogrio.write_dataframe(
+            frame, path, layer=name, driver="GPKG", append=True,
+            layer_options={"DESCRIPTION": info.description, "IDENTIFIER": info.title},
+        )
 
 
 def _check(path: Path, layers: list[Layer]) -> None:
@@ -134,7 +134,7 @@ def write_gpkg(
                 _write_layer(tmp, layer)
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
-            _write_data_columns(tmp, layers)
+            write_data_columns(tmp, [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))])
             for step in finish:
                 step(tmp)
             _check(tmp, layers)
@@ -179,7 +179,7 @@ def _write_metadata(path: Path, metadata: dict) -> None:
         )
 
 
-def _write_data_columns(path: Path, layers: list[Layer]) -> None:
+def write_data_columns(path: Path, layers: Sequence[Layer | LayerInfo]) -> None:
     """Column descriptions in ``gpkg_data_columns`` (GeoPackage schema extension).
 
     GDAL reads ``name`` as a field's alternative name and ``description`` as
@@ -198,10 +198,11 @@ def _write_data_columns(path: Path, layers: list[Layer]) -> None:
             "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))"
         )
         for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
-            con.execute(
-                "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-                "VALUES (?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
-                (table,),
+            con.execute(  # NULL column_name defeats the UNIQUE constraint: insert only once
+                "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+                "SELECT ?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write' "
+                "WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = 'gpkg_schema')",
+                (table, table),
             )
         for layer in layers:
             for column, description in layer.columns.items():
