@@ -125,7 +125,15 @@ def _guide(parts_m: list, a: Point, b: Point, where: str) -> LineString:
     if sa > sb:
         part = LineString(part.coords[::-1])
         sa, sb = part.length - sa, part.length - sb
-    return substring(part, max(sa - GUIDE_MARGIN_M, 0.0), min(sb + GUIDE_MARGIN_M, part.length))
+    return _stretch(part, max(sa - GUIDE_MARGIN_M, 0.0), min(sb + GUIDE_MARGIN_M, part.length), where)
+
+
+def _stretch(line: LineString, start: float, end: float, where: str) -> LineString:
+    """The part of ``line`` between two distances along it; a line, never a point."""
+    piece = substring(line, start, end)
+    if not isinstance(piece, LineString):
+        raise BuildError(f"{where}: the reach has no length along the border; check the order of its waypoints")
+    return piece
 
 
 def _trace_named(net: RiverNetwork, names: pd.DataFrame, waypoints: pd.DataFrame, borders_m: dict) -> dict:
@@ -143,7 +151,7 @@ def _trace_named(net: RiverNetwork, names: pd.DataFrame, waypoints: pd.DataFrame
         on = wp[wp["network"] == "yes"]
         points = list(to_regional(shapely.points(on[["lon", "lat"]].to_numpy())))
         trace = net.trace_waypoints(points, snap_max_m=SNAP_MAX_M, name=name)
-        stops[name] = [trace.nodes[m] for m in trace.marks]
+        stops[name] = [trace.nodes[m] for m in (trace.marks or [])]
         follows = list(on["follow"])
         i = 0
         while i < len(follows) - 1:  # runs of legs that follow the same border
@@ -188,8 +196,9 @@ def _trace_named(net: RiverNetwork, names: pd.DataFrame, waypoints: pd.DataFrame
             last = Point(paths[name][-1])
             if follow.startswith("border:"):
                 pair = follow.split(":", 1)[1]
-                guide = _guide(borders_m[pair], last, point, f"{name} to its mouth along the {pair} border")
-                line = substring(guide, guide.project(last), guide.project(point))
+                where = f"{name} to its mouth along the {pair} border"
+                guide = _guide(borders_m[pair], last, point, where)
+                line = _stretch(guide, guide.project(last), guide.project(point), where)
                 kind = "channel"
             else:
                 line = LineString([last, point])
@@ -217,7 +226,8 @@ def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
     borders_m = {pair: list(to_regional(np.asarray(parts, dtype=object))) for pair, parts in (borders or {}).items()}
     paths = _trace_named(net, names, waypoints, borders_m)
 
-    named_rows, named_edges = [], {}
+    named_rows: list[dict] = []
+    named_edges: dict[int, str] = {}
     for name, nodes in paths.items():
         trace = net._trace(nodes)
         for eid in trace.edges:
