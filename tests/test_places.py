@@ -42,8 +42,8 @@ def test_every_place_is_located_and_cited(layer):
 
 @pytest.mark.parametrize(
     ("gate", "segment", "max_km"),
-    [("heihe", "Amur", 3), ("tongjiang", "Amur", 10), ("dandong_sinuiju", "Yalu", 3), ("suifenhe", "land", 3),
-     ("manzhouli", "land", 3), ("hunchun", "land", 20), ("hulin", "land", 40)],
+    [("heihe", "Amur", 3), ("tongjiang", "Amur", 10), ("dandong_sinuiju", "Yalu", 3), ("suifenhe", "land", 5),
+     ("manzhouli", "land", 5), ("hunchun", "land", 20), ("hulin", "land", 40)],
 )
 def test_gates_sit_on_their_border_segment(layer, gate, segment, max_km):
     gates = layer("customs_gates").set_index("gate_id")
