@@ -21,7 +21,7 @@ from ..network import RiverNetwork
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
-__all__ = ["GUIDE_MARGIN_M", "LINK_TOL_M", "SNAP_MAX_M", "HydroResult", "build_hydro", "read_osm_borders", "shared_border_lines"]
+__all__ = ["GUIDE_MARGIN_M", "GUIDE_SIMPLIFY_M", "LINK_TOL_M", "SNAP_MAX_M", "HydroResult", "build_hydro", "read_osm_borders", "shared_border_lines"]
 
 #: How far a river end may stop short of the line (or lake) it flows into and
 #: still be joined to it.  The largest gap bridged on the six named rivers is
@@ -31,6 +31,10 @@ LINK_TOL_M = 2000.0
 SNAP_MAX_M = 10000.0
 #: How far beyond a border reach's end waypoints its guide line runs, m.
 GUIDE_MARGIN_M = 5000.0
+#: Tolerance to which the border line is simplified before rivers follow it, m.  The
+#: OpenStreetMap line has a vertex every few tens of metres along meanders; 20 m keeps
+#: every bend at the scale of a river bridge and the length to within 0.1 %.
+GUIDE_SIMPLIFY_M = 20.0
 
 _RIVER_LEVELS = {
     1: "permanent major river",
@@ -223,7 +227,10 @@ def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
     lakes_m = to_regional(lakes_src.geometry.values)
     coast_m = shapely.union_all(to_regional(coast_src.geometry.values))
     net = RiverNetwork.from_lines(lines_m, link_tol_m=LINK_TOL_M, lakes=lakes_m, coast=coast_m)
-    borders_m = {pair: list(to_regional(np.asarray(parts, dtype=object))) for pair, parts in (borders or {}).items()}
+    borders_m = {
+        pair: list(shapely.simplify(to_regional(np.asarray(parts, dtype=object)), GUIDE_SIMPLIFY_M))
+        for pair, parts in (borders or {}).items()
+    }
     paths = _trace_named(net, names, waypoints, borders_m)
 
     named_rows: list[dict] = []
