@@ -9,7 +9,9 @@ Targets (issue 5):
 * ``import neageo`` at most 0.3 s;
 * ``neageo.read(layer)`` at most 1.2x a raw ``pyogrio.read_dataframe(..., use_arrow=True)``;
 * ``near()`` with the spatial index at least 50x faster than a brute-force shapely
-  loop over 10,000 random probe points, with the same answers.
+  loop over 10,000 random probe points, with the same answers;
+* ``river_path()`` at most 20 ms warm (issue 15): the cached network is queried,
+  never copied or modified.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def bench_read(gpkg: Path, repeat: int = 7) -> None:
     worst = 0.0
     for layer in ("countries", "provinces", "waterways", "places", "paper_tables", "trade_flows"):
         neageo.read(layer, gpkg=gpkg)  # warm caches alike
-        raw = _median_time(lambda: pyogrio.read_dataframe(gpkg, layer=layer, use_arrow=True), repeat)
-        ours = _median_time(lambda: neageo.read(layer, gpkg=gpkg), repeat)
+        raw = _median_time(lambda layer=layer: pyogrio.read_dataframe(gpkg, layer=layer, use_arrow=True), repeat)
+        ours = _median_time(lambda layer=layer: neageo.read(layer, gpkg=gpkg), repeat)
         worst = max(worst, ours / raw)
         print(f"  {layer:<14} raw {raw * 1000:7.1f} ms  read {ours * 1000:7.1f} ms  ratio {ours / raw:.2f}")
     print(f"  worst ratio {worst:.2f} (target <= 1.2) -> {'OK' if worst <= 1.2 else 'OVER'}")
@@ -68,7 +70,6 @@ def bench_read(gpkg: Path, repeat: int = 7) -> None:
 def bench_near(n: int = 10_000, queries: int = 50, km: float = 50.0) -> None:
     import geopandas as gpd
     import pyogrio
-
     from shapely.geometry import Point
     from shapely.ops import nearest_points
 
@@ -138,6 +139,23 @@ def bench_near(n: int = 10_000, queries: int = 50, km: float = 50.0) -> None:
           f"{t_geo / t_idx:.0f}x the indexed query)")
 
 
+#: Start and end of the river paths timed (both ends on the network, some legs long).
+RIVER_PAIRS = [("Jilin City", "Khabarovsk"), ("Jilin City", "Harbin"), ("Harbin", "Tongjiang"),
+               ("Heihe", "Khabarovsk"), ("Musan", "Tumen"), ("Hyesan", "Dandong")]
+
+
+def bench_river_path(gpkg: Path, repeat: int = 7) -> None:
+    import neageo
+
+    neageo.river_path(*RIVER_PAIRS[0], gpkg=gpkg)  # warm: the network is built once per GeoPackage
+    times = {pair: _median_time(lambda pair=pair: neageo.river_path(*pair, gpkg=gpkg), repeat) for pair in RIVER_PAIRS}
+    worst = max(times.values())
+    print(f"river_path() warm, median of {repeat}:")
+    for (a, b), t in times.items():
+        print(f"  {a} -> {b}: {t * 1000:.1f} ms")
+    print(f"  worst {worst * 1000:.1f} ms (target <= 20 ms) -> {'OK' if worst <= 0.02 else 'OVER'}")
+
+
 def main() -> None:
     gpkg = ROOT / "geodata" / "neageo.gpkg"
     if not gpkg.exists():
@@ -145,6 +163,7 @@ def main() -> None:
     bench_import()
     bench_read(gpkg)
     bench_near()
+    bench_river_path(gpkg)
 
 
 if __name__ == "__main__":

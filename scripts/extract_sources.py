@@ -58,22 +58,16 @@ from shapely.geometry import LineString, box, shape
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES_DIR = ROOT / "geodata" / "sources"
 
-#: Units (provinces, federal subjects) that intersect this box are kept whole.
-STUDY_BBOX = (115.0, 38.0, 145.0, 56.0)
-#: Context countries (Mongolia, South Korea, Japan) are clipped to this box.
-VIEW_BBOX = (95.0, 30.0, 150.0, 62.0)
-#: Hydrography is extracted for this box.
-HYDRO_BBOX = (110.0, 38.0, 145.0, 56.0)
-#: OpenStreetMap country polygons are kept inside this box: every border of
-#: China, Russia, North Korea and Mongolia with each other (the China-Mongolia
-#: and Mongolia-Russia borders reach west to 87.7E) and the seas around Korea.
-OSM_BBOX = (87.0, 30.0, 150.0, 62.0)
+# The regional boxes are defined once, in neageo.settings: import them from
+# this checkout's src/ (not from whichever neageo happens to be installed).
+sys.path.insert(0, str(ROOT / "src"))
+from neageo.settings import HYDRO_BBOX, OSM_BBOX, PLACES_BBOX, STUDY_BBOX, VIEW_BBOX  # noqa: E402
+
+#: Countries whose OSM polygons are extracted.
 OSM_COUNTRIES = ("CHN", "JPN", "KOR", "MNG", "PRK", "RUS")
 #: Neighbouring OSM polygons were simplified one by one; their shared edges are
 #: within this distance (degrees, about 30 m) of each other and are snapped.
 OSM_SNAP_DEG = 0.0003
-#: GeoNames places are kept inside this box.
-PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
 
 #: Russian Far East subjects kept whole even outside the study box (the Far
 #: Eastern Federal District as of 2002, the paper's "Russian Far East").

@@ -20,13 +20,18 @@ if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get 
   fi
 fi
 
-"$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis,docs]'
+"$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis,docs,dev]'
 # GDAL's GeoPackage validator needs only sqlite3; the wheel's declared GDAL dependency is not needed.
 "$VENV_PY" -m pip install --quiet --no-deps 'gdal-utils==3.13.3.0'
 
 # A throwaway PostgreSQL + PostGIS cluster on localhost for the export tests.
 if [ -z "${NEAGEO_TEST_PG:-}" ] && [ -f scripts/pg_test_cluster.sh ] && command -v pg_ctlcluster >/dev/null 2>&1; then
   source scripts/pg_test_cluster.sh || echo "could not start a PostgreSQL test cluster; PostGIS tests will skip" >&2
+fi
+
+# Lint and type checks first: a finding fails the run before the tests start (NEAGEO_SKIP_CHECKS=1 skips them).
+if [ "${NEAGEO_SKIP_CHECKS:-0}" != 1 ]; then
+  PYTHON="$VENV_PY" bash scripts/check.sh
 fi
 
 exec "$VENV_PY" -m pytest "$@"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SOURCES = REPO / "geodata" / "sources"
+from helpers.browser import ARGS, CHROMIUM
+from helpers.common import SOURCES
+from helpers.qgis_runner import QGIS_PYTHON, qgis_available
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +31,6 @@ def sources_copy(tmp_path) -> Path:
     return dst
 
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's) for the whole session, driven by Playwright."""
@@ -48,6 +44,15 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def qgis_python() -> str:
+    """The Python that has QGIS's bindings (skips when QGIS is missing)."""
+    reason = qgis_available()
+    if reason:
+        pytest.skip(reason)
+    return QGIS_PYTHON
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import sqlite3
@@ -14,6 +13,7 @@ import pyogrio
 import pytest
 
 import neageo
+from helpers.common import md5
 from neageo import SourceError
 
 LAYERS = ("countries", "provinces", "borders", "rivers", "waterways", "lakes", "coastline")
@@ -28,8 +28,6 @@ def _replace_first_geometry(text: str, geometry: dict) -> str:
     return json.dumps(doc)
 
 
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
 
 
 def test_every_layer_is_present_described_and_indexed(built):
@@ -38,7 +36,7 @@ def test_every_layer_is_present_described_and_indexed(built):
     with sqlite3.connect(built) as con:
         rows = dict(con.execute("SELECT table_name, description FROM gpkg_contents").fetchall())
         indexed = {t for (t,) in con.execute("SELECT table_name FROM gpkg_extensions WHERE extension_name='gpkg_rtree_index'")}
-        srs = {t: s for t, s in con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns")}
+        srs = dict(con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns"))
     for layer in LAYERS:
         assert len(rows[layer]) > 40, f"{layer} needs a human description"
         assert layer in indexed, f"{layer} has no spatial index"
@@ -126,3 +124,26 @@ def test_cli_reports_one_line_and_exit_code(sources_copy, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("neageo: error: ") and "country_names.csv" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        ("paper/events.csv", ",2005-11-13,day,", ",2005-11-31,day,", r"events.csv, row \d+: date '2005-11-31' does not match"),
+        ("paper/projects.csv", "place:musan,", "place:atlantis,", r"projects.csv, row \d+: cannot read geometry 'place:atlantis'"),
+        ("paper/events.csv", "border:CHN-RUS", "border:China-Russia", r"events.csv, row \d+: cannot read geometry 'border:China-Russia'"),
+        ("paper/events.csv", "riverpath:jilin_city;khabarovsk", "riverpath:jilin_city;atlantis", r"events.csv, row \d+: cannot read geometry"),
+        ("paper/customs_gates.csv", ",heihe,", ",atlantis,", r"customs_gates.csv, row \d+: unknown place_id 'atlantis'"),
+        ("places/geonames_capitals.csv", "PRK,", "XXX,", r"geonames_capitals.csv: no capital for partner PRK"),
+        ("provenance.json", '"licence"', '"licence_"', r"provenance.json: a record lacks"),
+    ],
+)
+def test_every_source_is_checked_before_the_hydrography(sources_copy, tmp_path, path, old, new, message):
+    target = sources_copy / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"the test's edit no longer applies to {path}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    steps: list[str] = []
+    with pytest.raises(SourceError, match=message):
+        neageo.build(sources=sources_copy, out=tmp_path / "out.gpkg", progress=steps.append)
+    assert steps == ["sources"], f"{path} was checked only after {steps[1:]}"

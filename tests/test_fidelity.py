@@ -7,6 +7,9 @@ change of source data or of the report's inputs cannot move the goalposts.
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyogrio
@@ -204,3 +207,16 @@ def test_osm_layers_carry_the_odbl(built):
     layers = neageo.layers(gpkg=built).set_index("name")
     for name in derived:
         assert "ODbL" in layers.loc[name, "description"] and "OpenStreetMap" in layers.loc[name, "description"]
+
+
+def test_cli_border_with_year(built):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "neageo.cli", *args, "--gpkg", str(built)],
+                              check=False, capture_output=True, text=True)
+
+    old = run("border", "China", "Russia", "--year", "2005", "--format", "json")
+    assert old.returncode == 0, old.stderr
+    rows = json.loads(old.stdout)
+    assert rows[0]["length_km"] == neageo.border_length_km("CHN", "RUS", year=2005, gpkg=built)
+    bad = run("border", "Japan", "Russia")
+    assert bad.returncode != 0 and "no border" in bad.stderr and "Traceback" not in bad.stderr

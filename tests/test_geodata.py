@@ -162,3 +162,20 @@ def test_border_lengths_match_published_figures(layer):
     assert lengths.loc[("CHN-PRK", "Yalu")].sum() > lengths.loc[("CHN-PRK", "Tumen")].sum()
     for value in borders["length_km"]:
         assert np.isfinite(value) and value > 0
+
+
+def test_fast_geodesic_measures_equal_pyprojs_bit_for_bit():
+    from neageo.geodesy import GEOD
+
+    ring = [(120, 40), (130, 40), (130, 50), (120, 50)]
+    hole = [(122, 42), (124, 42), (124, 44), (122, 44)]
+    shapes = [
+        shapely.Polygon(ring),
+        shapely.Polygon(ring, [hole]),
+        shapely.MultiPolygon([shapely.Polygon(ring, [hole]), shapely.Polygon([(140, 40), (141, 40), (141, 41)])]),
+    ]
+    for g in shapes:
+        assert area_km2(g) == abs(GEOD.geometry_area_perimeter(g)[0]) / 1e6
+    lines = [shapely.LineString(ring), shapely.MultiLineString([ring, hole])]
+    for g in lines:
+        assert length_km(g) == GEOD.geometry_length(g) / 1000

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
-import os
 import random
 import signal
 import sqlite3
@@ -20,19 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import neageo
+from helpers.browser import open_offline
+from helpers.common import SOURCES, cli, md5
+from helpers.qgis_runner import probe
 from neageo import NeageoError, NotDownstream, PlaceNotFound, QueryError, SourceError
 from neageo.builder.sources import Sources, read_table
 from neageo.geodesy import GEOD
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "neageo.cli", *args], capture_output=True, text=True, timeout=timeout)
 
 
 # -- bad sources: one line, file + row + problem, last good file untouched --------------------------
@@ -88,9 +81,12 @@ def test_bad_source_gives_one_line_and_keeps_the_last_good_file(built, sources_c
 # -- killed and concurrent builds ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def two_versions(tmp_path_factory):
-    """Sources for an 'old' build and the real ones for a 'new' build, and both results."""
-    from conftest import SOURCES
+def two_versions(tmp_path_factory, built):
+    """Sources for an 'old' build and the real ones for a 'new' build, and both results.
+
+    The 'new' result is the session's build of the committed sources (builds are
+    byte-identical: tests/test_build.py), copied rather than built again.
+    """
     import shutil
 
     root = tmp_path_factory.mktemp("versions")
@@ -101,7 +97,7 @@ def two_versions(tmp_path_factory):
                  encoding="utf-8")
     old, new = root / "old.gpkg", root / "new.gpkg"
     neageo.build(sources=old_src, out=old)
-    neageo.build(sources=SOURCES, out=new)
+    shutil.copyfile(built, new)
     assert md5(old) != md5(new)
     return SOURCES, old, new
 
@@ -138,7 +134,7 @@ def test_killing_the_build_never_leaves_a_broken_file(two_versions, tmp_path):
 
 @pytest.mark.slow
 def test_two_builds_at_once_do_not_corrupt(two_versions, tmp_path):
-    sources, old, new = two_versions
+    sources, _old, new = two_versions
     out = tmp_path / "neageo.gpkg"
     procs = [subprocess.Popen([sys.executable, "-m", "neageo.cli", "build", "--sources", str(sources), "--out", str(out)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -267,8 +263,6 @@ def hostile(tmp_path_factory):
     """A build and maps from sources with a payload in every free-text field."""
     import shutil
 
-    from conftest import SOURCES
-
     from neageo.maps import render_all
 
     root = tmp_path_factory.mktemp("hostile_all")
@@ -328,8 +322,6 @@ def test_payloads_are_escaped_in_exports(hostile, tmp_path):
 
 @pytest.mark.browser
 def test_payloads_run_nothing_in_chromium(hostile, browser):
-    from test_maps import open_offline
-
     opened = 0
     for page_path in sorted(hostile["maps"].glob("*.html")):
         if page_path.name == "index.html":
@@ -355,14 +347,8 @@ def test_payloads_run_nothing_in_chromium(hostile, browser):
 
 
 @pytest.mark.qgis
-def test_payloads_are_plain_label_text_in_qgis(hostile, tmp_path):
-    from test_qgis import QGIS_PYTHON, probe
-
-    check = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True,
-                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    if check.returncode != 0:
-        pytest.skip("QGIS's Python bindings are not installed (apt-get install qgis python3-qgis)")
-    out = probe(QGIS_PYTHON, hostile["gpkg"].with_suffix(".qgz"), hostile["gpkg"], tmp_path / "hostile.png")
+def test_payloads_are_plain_label_text_in_qgis(hostile, qgis_python, tmp_path):
+    out = probe(qgis_python, hostile["gpkg"].with_suffix(".qgz"), hostile["gpkg"], tmp_path / "hostile.png")
     assert out["read"] and all(info["valid"] for info in out["layers"].values())
     assert out["png_saved"] and out["png_colours"] > 30
     qml = sqlite3.connect(hostile["gpkg"]).execute(

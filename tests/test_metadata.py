@@ -60,7 +60,7 @@ def test_placeholders_and_values_must_agree():
         described("borders", frame)
     with pytest.raises(BuildError, match="values without a placeholder"):
         described("countries", frame, follow_km=3)
-    with pytest.raises(BuildError, match="no \\[layers.nope\\] entry"):
+    with pytest.raises(BuildError, match=r"no \[layers.nope\] entry"):
         described("nope", frame)
 
 

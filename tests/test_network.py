@@ -63,3 +63,51 @@ def test_waypoints_must_be_in_downstream_order():
     assert trace.line.length == pytest.approx(7_000)
     with pytest.raises(BuildError, match="waypoint 2"):
         net.trace_waypoints([Point(8_000, 0), Point(1_000, 0)], snap_max_m=100)
+
+
+def _state(net: RiverNetwork):
+    return len(net.edges), sorted(net.graph.edges(data="id")), net._tree is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "length"),
+    [
+        ((5_000, 7_000), (9_000, 100), 6_500 + 500 + 4_000),  # tributary into the main river
+        ((1_000, 50), (3_000, -50), 2_000),  # both ends on one edge
+        ((0, 0), (10_000, 0), 10_000),  # both ends on nodes
+        ((5_000, 500), (7_000, 0), 500 + 2_000),  # from the tributary's end, over the link, down the river
+    ],
+)
+def test_route_never_modifies_the_network_and_agrees_with_splitting(start, end, length):
+    import copy
+
+    main = LineString([(0, 0), (10_000, 0)])
+    trib = LineString([(5_000, 8_000), (5_000, 500)])
+    net = RiverNetwork.from_lines([main, trib], link_tol_m=1_000)
+    net._live()
+    before = _state(net)
+    route = net.route(Point(start), Point(end), max_m=1_000)
+    assert _state(net) == before, "route() must leave the network as it was"
+    split = copy.deepcopy(net).path_between(Point(start), Point(end), max_m=1_000)
+    assert route.line.length == pytest.approx(length, rel=1e-6)
+    assert route.line.equals_exact(split.line, 1e-6)
+    assert route.linked_m == pytest.approx(split.linked_m)
+    assert [net.labels[e] for e in route.edges] == [None] * len(route.edges)
+    assert _state(net) == before
+
+
+def test_route_errors_match_path_between():
+    import copy
+
+    main = LineString([(0, 0), (10_000, 0)])
+    trib = LineString([(5_000, 8_000), (5_000, 500)])
+    net = RiverNetwork.from_lines([main, trib], link_tol_m=1_000)
+    before = _state(net)
+    for start, end in [((9_000, 0), (5_000, 7_000)), ((9_000, 0), (1_000, 0)), ((2_000, 0), (2_000, 5_000)),
+                       ((3_000, 0), (3_000, 10))]:
+        with pytest.raises(Exception) as ours:
+            net.route(Point(start), Point(end), max_m=1_000)
+        with pytest.raises(Exception) as theirs:
+            copy.deepcopy(net).path_between(Point(start), Point(end), max_m=1_000)
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+    assert _state(net) == before

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyogrio
 import pytest
 import shapely
@@ -42,8 +40,9 @@ def test_every_place_is_located_and_cited(layer):
 
 @pytest.mark.parametrize(
     ("gate", "segment", "max_km"),
+    # town centre to the OpenStreetMap border: Suifenhe 3.9 km, Manzhouli 3.0 km (Natural Earth had them closer)
     [("heihe", "Amur", 3), ("tongjiang", "Amur", 10), ("dandong_sinuiju", "Yalu", 3), ("suifenhe", "land", 5),
-     ("manzhouli", "land", 5), ("hunchun", "land", 20), ("hulin", "land", 40)],
+     ("manzhouli", "land", 4), ("hunchun", "land", 20), ("hulin", "land", 40)],
 )
 def test_gates_sit_on_their_border_segment(layer, gate, segment, max_km):
     gates = layer("customs_gates").set_index("gate_id")
@@ -137,7 +136,7 @@ HOSTILE = [
     "'; DROP TABLE places; --",
     '"><script>alert("x")</script>',
     "Robert'); DELETE FROM gpkg_contents; --",
-    "‮evil\u202e name | with pipe",
+    "\u202eevil\u202e name | with pipe",
     "emoji 🚢 and NUL-free \\x00 text",
 ]
 
@@ -186,4 +185,3 @@ def test_bad_geometry_spec_names_file_and_row(sources_copy, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("place:musan,", "place:atlantis,"), encoding="utf-8")
     with pytest.raises(SourceError, match=r"projects.csv, row 11: cannot read geometry 'place:atlantis'"):
         neageo.build(sources=sources_copy, out=tmp_path / "x.gpkg")
-    assert json  # keep the import used

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from helpers.qgis_runner import probe
 from neageo.style import STYLES
 
-PROBE = Path(__file__).parent / "helpers" / "qgis_probe.py"
-QGIS_PYTHON = "/usr/bin/python3"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
@@ -45,27 +41,6 @@ def test_project_uses_relative_paths(built):
     assert "./neageo.gpkg|layername=places" in xml
     assert str(built.parent) not in xml  # nothing absolute
     assert '<Absolute type="bool">false</Absolute>' in xml
-
-
-@pytest.fixture(scope="module")
-def qgis_python():
-    if not Path(QGIS_PYTHON).exists():
-        pytest.skip("no system Python for QGIS")
-    check = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, text=True,
-                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    if check.returncode != 0:
-        pytest.skip("QGIS's Python bindings are not installed (apt-get install qgis python3-qgis)")
-    return QGIS_PYTHON
-
-
-def probe(qgis_python, qgz: Path, gpkg: Path, png: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["HOME"] = str(png.parent)  # QGIS writes its profile there, not into the user's home
-    result = subprocess.run([qgis_python, str(PROBE), str(qgz), str(gpkg), str(png)], capture_output=True,
-                            text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.qgis

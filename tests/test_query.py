@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_layers_and_read(built):
 
 
 def test_read_errors_are_clear(built, tmp_path):
-    with pytest.raises(LayerNotFound, match="has no layer 'placez'; it has: .*places"):
+    with pytest.raises(LayerNotFound, match=r"has no layer 'placez'; it has: .*places"):
         neageo.read("placez", gpkg=built)
     with pytest.raises(DataError, match="GeoPackage not found"):
         neageo.read("places", gpkg=tmp_path / "missing.gpkg")
@@ -139,8 +140,12 @@ def test_river_path(built):
 
 def test_border_length(built):
     total = neageo.border_length_km("China", "North Korea", gpkg=built)
-    segs = neageo.border_length_km("CHN", "PRK", by_segment=True, gpkg=built).set_index("segment")
+    assert isinstance(total, float)
+    segs = neageo.border_segments_km("CHN", "PRK", gpkg=built).set_index("segment")
     assert total == pytest.approx(segs["length_km"].sum(), abs=0.05)
+    # the flag form still works (existing code), and gives the same frame
+    old_style = neageo.border_length_km("CHN", "PRK", by_segment=True, gpkg=built).set_index("segment")
+    assert old_style.equals(segs)
     assert set(segs.index) == {"Yalu", "Tumen", "land"}
     assert neageo.border_length_km("North Korea", "China", gpkg=built) == total
     with pytest.raises(QueryError, match="no border"):
@@ -163,6 +168,7 @@ def test_paper_questions_example(built):
     assert set(a["china_russia_border_provinces_km"]) == {
         "Heilongjiang", "Amur Oblast", "Zabaykalsky Krai", "Primorsky Krai", "Inner Mongolia",
         "Jewish Autonomous Oblast", "Khabarovsk Krai", "Jilin"}
+    assert a["china_russia_border_outside_layer_km"] >= 0
     assert {"Najin", "Seonbong", "Posyet", "Kraskino"} <= set(a["places_within_50km_of_tumen_mouth"])
     assert "Vladivostok" not in a["places_within_50km_of_tumen_mouth"]
     assert a["railway"]["median_km_from_border"] < 60
@@ -211,3 +217,24 @@ def test_cli_user_errors_are_one_line(built, args, code, message):
 def test_cli_missing_gpkg(tmp_path):
     r = run_cli("layers", env_gpkg=tmp_path / "none.gpkg")
     assert r.returncode == 5 and "GeoPackage not found" in r.stderr
+
+
+def test_first_match_is_finds_first_row(built):
+    from neageo.gazetteer import _index, first_match
+
+    keys, _, spelling, _ = _index(str(built), built.stat().st_mtime_ns)
+    names = [spelling[k] for k in sorted(keys)]
+    assert len(names) > 300
+    cases = [(n, None) for n in names[::4]]  # every layer's names, a quarter of them (find() is the slow oracle)
+    cases += [(n, layers) for n in ("Shinuiju", "琿春", "amur", "Jilin", "Primorsky Krai", "Tumen", "Vladivostock")
+              for layers in (None, ["provinces", "countries"], ["events"], ["rivers"])]
+    for name, layers in cases:
+        try:
+            row = neageo.find(name, layers=layers, gpkg=built).iloc[0]
+        except PlaceNotFound as exc:
+            with pytest.raises(PlaceNotFound, match=re.escape(str(exc))):
+                first_match(name, layers=layers, gpkg=built)
+            continue
+        geom, label, layer = first_match(name, layers=layers, gpkg=built)
+        assert (label, layer) == (str(row["name_en"]), row["layer"]), name
+        assert geom.equals_exact(row.geometry, 0), name

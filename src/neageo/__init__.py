@@ -10,6 +10,7 @@ stays fast; every public name below is importable from the package itself.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from ._errors import (
     BuildError,
@@ -40,6 +41,7 @@ _LAZY = {
     "within": "neageo.query",
     "river_path": "neageo.query",
     "border_length_km": "neageo.query",
+    "border_segments_km": "neageo.query",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
     "export": "neageo.exports",
@@ -48,7 +50,20 @@ _LAZY = {
 
 __all__ = [
     "__version__",
-    *_LAZY,
+    "build",
+    "layers",
+    "read",
+    "find",
+    "near",
+    "distance_km",
+    "within",
+    "river_path",
+    "border_length_km",
+    "border_segments_km",
+    "render_maps",
+    "render_all",
+    "export",
+    "export_postgis",
     "NeageoError",
     "SourceError",
     "BuildError",
@@ -59,6 +74,14 @@ __all__ = [
     "NotDownstream",
     "ExportError",
 ]
+
+if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time
+    from .builder.pipeline import build
+    from .exports import export, export_postgis
+    from .gazetteer import find
+    from .io import layers, read
+    from .maps import render_all, render_maps
+    from .query import border_length_km, border_segments_km, distance_km, near, river_path, within
 
 
 def __getattr__(name: str):

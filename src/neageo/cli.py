@@ -121,7 +121,7 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
             click.echo(title)
         width = max(len(str(c)) for c in plain.columns)
         for col, value in plain.iloc[0].items():
-            click.echo(f"  {str(col):<{width}}  {'' if value is None else value}")
+            click.echo(f"  {col!s:<{width}}  {'' if value is None else value}")
         return
     from rich.table import Table
 
@@ -208,6 +208,25 @@ def distance(a: str, b: str, gpkg: Path | None, fmt: str) -> None:
 
 
 @app.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--year", type=int, default=None, help="The border in force in that year (default: today's).")
+@click.option("--by-segment", is_flag=True, help="One row per segment (river or land).")
+@gpkg_option
+@format_option
+def border(a: str, b: str, year: int | None, by_segment: bool, gpkg: Path | None, fmt: str) -> None:
+    """Length in km of the border between two countries (e.g. China 'North Korea' --year 2005)."""
+    import pandas as pd
+
+    from .query import border_length_km
+
+    out = border_length_km(a, b, year=year, by_segment=by_segment, gpkg=gpkg)
+    if not by_segment:
+        out = pd.DataFrame([{"a": a, "b": b, "year": year if year is not None else "today", "length_km": out}])
+    _emit(out, fmt, title=f"border {a} - {b}" + (f" in {year}" if year is not None else ""))
+
+
+@app.command()
 @click.argument("start")
 @click.argument("end")
 @gpkg_option
@@ -239,7 +258,8 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
 
     import pandas as pd
 
-    from .io import gpkg_path, layers as _layers, read
+    from .io import gpkg_path, read
+    from .io import layers as _layers
 
     if layer is None:
         from .about import about
@@ -266,7 +286,7 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
         except sqlite3.OperationalError:
             desc = {}
     cols = pd.DataFrame({
-        "column": [c for c in frame.columns],
+        "column": list(frame.columns),
         "type": [str(t) for t in frame.dtypes],
         "description": [desc.get(c, "") for c in frame.columns],
     })

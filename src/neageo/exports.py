@@ -21,14 +21,19 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
 
+if TYPE_CHECKING:
+    import sqlalchemy
+
 from ._atomic import atomic_target
 from ._errors import DataError, ExportError, LayerNotFound
-from .io import layers as list_layers, read
+from .io import layers as list_layers
+from .io import read
 
 __all__ = ["FORMATS", "export", "export_postgis", "read_postgis", "shapefile_fields"]
 
@@ -76,7 +81,7 @@ def shapefile_fields(columns: list[str]) -> dict[str, str]:
     return out
 
 
-def _selected(layers, gpkg) -> list[str]:
+def _selected(layers: list[str] | None, gpkg: str | Path | None) -> list[str]:
     catalogue = list_layers(gpkg=gpkg)
     available = [n for n in catalogue["name"] if n not in ("layer_styles",)]
     if not layers:
@@ -87,10 +92,10 @@ def _selected(layers, gpkg) -> list[str]:
     return list(dict.fromkeys(layers))
 
 
-def _write(frame, path: Path, driver: str, **options) -> None:
-    import pyogrio
-
+def _write(frame: pd.DataFrame, path: Path, driver: str, **options: Any) -> None:
     import warnings
+
+    import pyogrio
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
@@ -180,8 +185,7 @@ def export(
         if fmt == "parquet":
             written.append(_write_geoparquet(frame, _inside(out, name, suffix)))
             continue
-        spatial = isinstance(frame, gpd.GeoDataFrame)
-        if fmt == "csv" or not spatial:
+        if fmt == "csv" or not isinstance(frame, gpd.GeoDataFrame):
             path = _inside(out, name, ".csv")
             _to_csv(frame, path, geometry=csv_geometry)
             written.append(path)
@@ -189,7 +193,7 @@ def export(
         if fmt == "shp":
             written += _write_shapefile(frame, out, name)
             continue
-        options = {"layer": name}
+        options: dict[str, Any] = {"layer": name}
         if fmt == "geojson":
             options["layer_options"] = {"RFC7946": "YES", "WRITE_NAME": "YES"}
         path = _inside(out, name, suffix)
@@ -247,7 +251,7 @@ def _redact(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
-def _engine(url: str):
+def _engine(url: str) -> sqlalchemy.Engine:
     try:
         import sqlalchemy
     except ImportError:
@@ -278,7 +282,7 @@ def export_postgis(
     url: str,
     *,
     schema: str = "public",
-    if_exists: str = "fail",
+    if_exists: Literal["fail", "replace", "append"] = "fail",
     layers: list[str] | None = None,
     gpkg: str | Path | None = None,
 ) -> dict[str, int]:
@@ -317,7 +321,14 @@ def export_postgis(
     return counts
 
 
-def read_postgis(layer: str, url: str, *, bbox=None, where=None, schema: str = "public"):
+def read_postgis(
+    layer: str,
+    url: str,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    where: str | None = None,
+    schema: str = "public",
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer or table written by :func:`export_postgis`."""
     schema = _check_schema(schema)
     if not _SAFE_NAME.match(layer):
@@ -331,7 +342,8 @@ def read_postgis(layer: str, url: str, *, bbox=None, where=None, schema: str = "
         raise LayerNotFound(f"{_redact(url)} has no table {schema}.{layer}")
     cols = {c["name"] for c in insp.get_columns(layer, schema=schema)}
     sql = f'SELECT * FROM "{schema}"."{layer}"'
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, float] = {}
     if bbox is not None:
         w, s, e, n = (float(v) for v in bbox)
         clauses.append("geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
@@ -341,6 +353,7 @@ def read_postgis(layer: str, url: str, *, bbox=None, where=None, schema: str = "
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     try:
+        frame: gpd.GeoDataFrame | pd.DataFrame
         if "geom" in cols:
             frame = gpd.read_postgis(sql, engine, geom_col="geom", params=params or None)
             frame = frame.rename_geometry("geometry")

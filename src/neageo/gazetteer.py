@@ -12,14 +12,16 @@ import difflib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from ._errors import PlaceNotFound, QueryError
 from .io import gpkg_path, read
 
-__all__ = ["normalise", "find", "SEARCHED_LAYERS"]
+__all__ = ["normalise", "find", "first_match", "SEARCHED_LAYERS"]
 
 #: Layer -> (identifier column, name columns searched).
 SEARCHED_LAYERS = {
@@ -43,7 +45,7 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in recomposed if ch.isalnum())
 
 
-def _names(value) -> list[str]:
+def _names(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     out = []
@@ -53,12 +55,14 @@ def _names(value) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _index(path: str, mtime_ns: int) -> tuple[dict, dict, dict, dict]:
+def _index(
+    path: str, mtime_ns: int
+) -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], str], dict[str, str], dict[str, pd.DataFrame]]:
     """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling, layer -> frame."""
     keys: dict[str, list[tuple[str, str]]] = {}
     display: dict[tuple[str, str], str] = {}
     spelling: dict[str, str] = {}
-    frames: dict[str, gpd.GeoDataFrame] = {}
+    frames: dict[str, pd.DataFrame] = {}
     for layer, (id_col, cols) in SEARCHED_LAYERS.items():
         frame = frames[layer] = read(layer, gpkg=path)
         for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
@@ -139,3 +143,41 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
         sel["matched"] = spelling[key]
         parts.append(sel[["layer", "id", "name_en", "matched", "geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@lru_cache(maxsize=16)
+def _positions(path: str, mtime_ns: int, layer: str) -> dict[str, list[int]]:
+    """Identifier -> row positions in the layer's frame (frame order), while the file is unchanged."""
+    frame = _index(path, mtime_ns)[3][layer]
+    out: dict[str, list[int]] = {}
+    for i, fid in enumerate(frame[SEARCHED_LAYERS[layer][0]].astype(str)):
+        out.setdefault(fid, []).append(i)
+    return out
+
+
+def first_match(
+    name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
+) -> tuple[BaseGeometry, str, str]:
+    """The geometry, English name and layer of the first row :func:`find` returns, without building its frame.
+
+    Queries that only need the best match (``river_path("Harbin", ...)``) use
+    this; it raises exactly what :func:`find` raises when nothing matches.
+    """
+    if isinstance(name, str):
+        key = normalise(name)
+        wanted = list(layers) if layers else list(SEARCHED_LAYERS)
+        if key and all(lyr in SEARCHED_LAYERS for lyr in wanted):
+            path = gpkg_path(gpkg)
+            mtime = path.stat().st_mtime_ns
+            keys, _, _, frames = _index(str(path), mtime)
+            hits = [h for h in keys.get(key, []) if h[0] in wanted]
+            if hits:
+                layer = min((h[0] for h in hits), key=_PRIORITY.index)
+                rows = _positions(str(path), mtime, layer)
+                i = min(pos for fid in {h[1] for h in hits if h[0] == layer} for pos in rows[fid])
+                frame = frames[layer]
+                label_col = next((c for c in ("name_en", "title") if c in frame.columns), SEARCHED_LAYERS[layer][0])
+                geom: BaseGeometry = frame.geometry.values[i]
+                return geom, str(frame[label_col].iloc[i]), layer
+    hit = find(name, layers=layers, gpkg=gpkg).iloc[0]  # raises the errors find() raises
+    return hit.geometry, str(hit["name_en"]), str(hit["layer"])

@@ -14,8 +14,12 @@ import logging
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from ._errors import DataError, LayerNotFound, QueryError
 from .settings import gpkg_choice
@@ -96,7 +100,7 @@ def read(
     gpkg: str | Path | None = None,
     source: str | None = None,
     year: int | None = None,
-):
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer as a GeoDataFrame (EPSG:4326), or a table as a DataFrame.
 
     Parameters
@@ -116,6 +120,13 @@ def read(
         columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
         > year.  Without it, every version is returned (the borders layer then holds the
         Heixiazi / Bolshoy Ussuriysky stretch twice: before and after 2008).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        A GeoDataFrame for a layer with geometry, a DataFrame for a table
+        without (``paper_tables``, ``paper_checks``, ...).  Narrow it with
+        ``isinstance(frame, geopandas.GeoDataFrame)`` where the kind matters.
 
     Examples
     --------
@@ -140,9 +151,12 @@ def read(
     if bbox is not None:
         bbox = _check_bbox(bbox)
     try:
-        return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, where=where, use_arrow=True)
+        frame: gpd.GeoDataFrame | pd.DataFrame = pyogrio.read_dataframe(
+            path, layer=layer, bbox=bbox, where=where, use_arrow=True
+        )
+        return frame
     except Exception as exc:  # pyogrio raises several classes; all mean the same to a user here
-        if where is not None and "where" in str(exc).lower() or "SQL" in str(exc):
+        if (where is not None and "where" in str(exc).lower()) or "SQL" in str(exc):
             raise QueryError(f"invalid where clause {where!r}: {exc}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
 
@@ -151,18 +165,23 @@ def read(
 DATED_LAYERS = ("borders",)
 
 
-def _year_where(layer: str, year, where: str | None) -> str:
+def _year_where(layer: str, year: Any, where: str | None) -> str:
     """SQL for "in force in ``year``", combined with the caller's ``where``."""
     if layer not in DATED_LAYERS:
         raise QueryError(f"layer {layer!r} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
-    if isinstance(year, bool) or not isinstance(year, (int,)) and not (hasattr(year, "__index__")):
-        raise QueryError(f"year must be a whole number such as 2005, not {year!r}")
-    y = int(year)
+    import operator
+
+    try:
+        if isinstance(year, bool):
+            raise TypeError
+        y = operator.index(year)
+    except TypeError:
+        raise QueryError(f"year must be a whole number such as 2005, not {year!r}") from None
     clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
     return clause if where is None else f"({where}) AND {clause}"
 
 
-def _check_bbox(bbox) -> tuple[float, float, float, float]:
+def _check_bbox(bbox: Any) -> tuple[float, float, float, float]:
     import math
 
     try:

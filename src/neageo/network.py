@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -52,8 +53,28 @@ log.addHandler(logging.NullHandler())
 _KEY_DECIMALS = 2
 
 
-def _key(xy) -> tuple[float, float]:
+def _key(xy: Any) -> tuple[float, float]:
     return (round(float(xy[0]), _KEY_DECIMALS), round(float(xy[1]), _KEY_DECIMALS))
+
+
+def _piece(line: LineString, start: float, end: float) -> LineString:
+    """The part of ``line`` between two distances along it (start < end: never a point here)."""
+    return cast(LineString, substring(line, start, end))
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """A point on the network: edge ``eid`` at ``at`` metres from its start.
+
+    ``key`` is the point's node key; ``on_node`` tells whether a node of the
+    graph is already there (an edge end), in which case paths start or end at
+    that node instead of part-way along the edge.
+    """
+
+    eid: int
+    at: float
+    key: tuple[float, float]
+    on_node: bool
 
 
 @dataclass
@@ -148,8 +169,8 @@ class RiverNetwork:
             Boundary sampling for the medial axis.
         """
         lines = list(lines)
-        noded = shapely.get_parts(shapely.line_merge(shapely.union_all(lines), directed=True))
-        noded = [g for g in noded if g.length > 0]
+        parts = shapely.get_parts(shapely.line_merge(shapely.union_all(lines), directed=True))
+        noded = [g for g in parts if g.length > 0]
         tree = shapely.STRtree(lines)
         oriented = []
         for edge in noded:
@@ -221,7 +242,7 @@ class RiverNetwork:
             return
         outlet = skel.nearest(exit_point)
         pred = skel.tree_towards(outlet)
-        used: list = []  # skeleton edges (i, j) carrying water towards the outlet
+        used: list[tuple[int, int]] = []  # skeleton edges (i, j) carrying water towards the outlet
         on_course = {outlet}
         attach = {}
         for a in ins:
@@ -234,17 +255,17 @@ class RiverNetwork:
             attach[a] = skel.key(s0)
             used.extend(zip(walk[:-1], walk[1:]))
             on_course.update(walk)
-        outlet = skel.key(outlet)
+        outlet_key = skel.key(outlet)
         if not used and not attach:
             return
         segments = [LineString([skel.nodes[u], skel.nodes[v]]) for u, v in sorted(used)]
-        merged = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(segments), directed=True)) if segments else []
+        merged: Any = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(segments), directed=True)) if segments else []
         for line in merged:
             self._append(LineString(line.coords), "centreline")
-        for a, s0 in sorted(attach.items()):
-            self._append(LineString([a, s0]), "link")
+        for end, s_key in sorted(attach.items()):
+            self._append(LineString([end, s_key]), "link")
         if outs:
-            self._append(LineString([outlet, outs[0]]), "link")
+            self._append(LineString([outlet_key, outs[0]]), "link")
 
     def _link_gaps(self, tol: float) -> None:
         """Link each river end to the nearest line within ``tol`` that is not upstream of it.
@@ -289,7 +310,7 @@ class RiverNetwork:
         marks = [0.0] + [at for at, _ in cuts if 0.0 < at < line.length] + [line.length]
         for s, e in zip(marks[:-1], marks[1:]):
             if e > s:
-                self._append(substring(line, s, e), self.kinds[eid], self.labels[eid])
+                self._append(_piece(line, s, e), self.kinds[eid], self.labels[eid])
 
     # -- snapping and paths --------------------------------------------------------------
     def _live(self):
@@ -318,7 +339,9 @@ class RiverNetwork:
         return target
 
     def _trace(self, nodes: list) -> Trace:
-        coords, used, linked = [], [], 0.0
+        coords: list[tuple[float, ...]] = []
+        used: list[int] = []
+        linked = 0.0
         for u, v in zip(nodes[:-1], nodes[1:]):
             eid = self.graph[u][v]["id"]
             line = self.edges[eid]
@@ -379,7 +402,7 @@ class RiverNetwork:
         """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""
         reach = nx.descendants(self.graph, node) | {node}
         best = None
-        for u, v, eid in self.graph.edges(reach, data="id"):
+        for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in _SNAPPABLE:
                 continue
             d = self.edges[eid].distance(point)
@@ -394,6 +417,122 @@ class RiverNetwork:
             self._split_edge(best[1], [(at, target)])
             self._tree = None
         return target
+
+    # -- read-only queries ----------------------------------------------------------------
+    # The methods above split edges where they snap (the build stores those
+    # splits).  The ones below never modify the network: a snapped point is a
+    # _Spot, a position along one edge, and paths start and end with the part of
+    # an edge beyond or before it.  A network cached by a query module can be
+    # shared by every call (and thread) without copying.
+
+    def _spot(self, eid: int, piece: LineString, offset: float, point: Point) -> _Spot:
+        """Where ``point`` meets ``piece`` (the part of edge ``eid`` from ``offset`` on)."""
+        at = piece.project(point)
+        key = _key(piece.interpolate(at).coords[0])
+        return _Spot(eid, offset + at, key, self.graph.has_node(key))
+
+    def locate(self, point: Point, *, max_m: float = float("inf")) -> _Spot:
+        """The point of the nearest river or centreline closest to ``point``; the network is unchanged."""
+        live, tree = self._live()
+        if not live:
+            raise QueryError("the river network is empty")
+        eid = live[int(tree.nearest(point))]
+        line = self.edges[eid]
+        if line.distance(point) > max_m:
+            raise QueryError(f"no river within {max_m / 1000:g} km of that point")
+        return self._spot(eid, line, 0.0, point)
+
+    def _ends_of(self, spot: _Spot) -> tuple:
+        line = self.edges[spot.eid]
+        return _key(line.coords[0]), _key(line.coords[-1])
+
+    def locate_downstream(self, spot: _Spot, point: Point, max_m: float) -> _Spot | None:
+        """The nearest river or centreline point to ``point`` that water from ``spot`` reaches, within ``max_m``."""
+        if spot.on_node:
+            reach = nx.descendants(self.graph, spot.key) | {spot.key}
+            own = None
+        else:
+            u, v = self._ends_of(spot)
+            reach = nx.descendants(self.graph, v) | {v}
+            own = spot.eid
+        best = None
+        if own is not None and u not in reach:  # only the part of its own edge below the spot
+            line = self.edges[own]
+            piece = _piece(line, spot.at, line.length)
+            d = piece.distance(point)
+            if d <= max_m:
+                best = (d, own, piece, spot.at)
+        for _, _, eid in self.graph.edges(reach, data="id"):
+            if self.kinds[eid] not in _SNAPPABLE:
+                continue
+            line = self.edges[eid]
+            d = line.distance(point)
+            if d <= max_m and (best is None or (d, eid) < best[:2]):
+                best = (d, eid, line, 0.0)
+        if best is None:
+            return None
+        found = self._spot(best[1], best[2], best[3], point)
+        if not found.on_node and found.key == spot.key:
+            return spot
+        return found
+
+    def route(self, start: Point, end: Point, *, max_m: float) -> Trace:
+        """Like :meth:`path_between`, without modifying the network (for queries)."""
+        a = self.locate(start, max_m=max_m)
+        b = self.locate_downstream(a, end, max_m)
+        if b is None:
+            try:
+                back = self.locate(end, max_m=max_m)
+            except QueryError:
+                raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
+            if self.locate_downstream(back, start, max_m) is not None:
+                raise NotDownstream("the end lies upstream of the start; swap them") from None
+            raise NotDownstream(
+                f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
+            )
+        return self._route_between(a, b)
+
+    def _route_between(self, a: _Spot, b: _Spot) -> Trace:
+        pieces: list[tuple[int, LineString]] = []  # (edge id, the part of it travelled)
+        nodes: list = [a.key]
+        if not a.on_node and not b.on_node and a.eid == b.eid and b.at >= a.at:
+            pieces.append((a.eid, _piece(self.edges[a.eid], a.at, b.at)))
+        else:
+            first, last = a.key, b.key
+            if not a.on_node:
+                line = self.edges[a.eid]
+                pieces.append((a.eid, _piece(line, a.at, line.length)))
+                first = self._ends_of(a)[1]
+            tail = None
+            if not b.on_node:
+                tail = (b.eid, _piece(self.edges[b.eid], 0.0, b.at))
+                last = self._ends_of(b)[0]
+            try:
+                middle = nx.shortest_path(self.graph, first, last, weight="weight")
+            except nx.NetworkXNoPath:
+                if nx.has_path(self.graph, last, first):
+                    raise NotDownstream("the end lies upstream of the start; swap them") from None
+                raise NotDownstream(
+                    "the end is not downstream of the start: the river network does not connect them"
+                ) from None
+            pieces += [(self.graph[u][v]["id"], self.edges[self.graph[u][v]["id"]])
+                       for u, v in zip(middle[:-1], middle[1:])]
+            nodes += middle if not a.on_node else middle[1:]
+            if tail is not None:
+                pieces.append(tail)
+        if nodes[-1] != b.key:
+            nodes.append(b.key)
+        arrays: list[np.ndarray] = []  # coordinates piece by piece, each after the first without its shared start
+        linked = 0.0
+        for eid, piece in pieces:
+            if self.kinds[eid] != "river":
+                linked += piece.length
+            xy = shapely.get_coordinates(piece)
+            arrays.append(xy if not arrays else xy[1:])
+        coords = np.concatenate(arrays) if arrays else np.empty((0, 2))
+        if len(coords) < 2 or a.key == b.key:
+            raise QueryError("the path has no length: start and end snap to the same point of the river")
+        return Trace(cast(LineString, shapely.linestrings(coords)), [eid for eid, _ in pieces], linked, nodes)
 
     def trace_waypoints(self, points, *, snap_max_m: float, name: str = "river") -> Trace:
         """Trace a named course downstream through ordered waypoints (metres).
@@ -517,7 +656,7 @@ class _Skeleton:
         self.nodes = uniq
         self.size = n
         self.matrix = coo_matrix((np.r_[w, w], (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
-        self.tree = shapely.STRtree(shapely.points(uniq))
+        self.tree = shapely.STRtree(np.asarray(shapely.points(uniq)))
 
     def key(self, i: int) -> tuple:
         return _key(self.nodes[i])

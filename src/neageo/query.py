@@ -9,10 +9,10 @@ shapely geometry in lon/lat.
 
 from __future__ import annotations
 
-import copy
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, TypeAlias, overload
 
 import geopandas as gpd
 import numpy as np
@@ -22,24 +22,25 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
-from .gazetteer import find
+from .gazetteer import find, first_match
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
+from .settings import RIVER_SNAP_KM
 
-__all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "resolve", "NEAR_LAYERS"]
+__all__ = ["near", "distance_km", "within", "river_path", "border_length_km", "border_segments_km", "resolve",
+           "NEAR_LAYERS"]
 
 #: Layers :func:`near` searches by default.
 NEAR_LAYERS = ("places", "customs_gates", "projects")
 #: Largest radius :func:`near` accepts, km (half the Earth's circumference).
 MAX_KM = 20_037.5
-#: How far a place may be from the river for :func:`river_path`, km.
-RIVER_SNAP_KM = 25.0
 
-Target = str | tuple[float, float] | BaseGeometry
+#: Anything a query can locate: a name, a ``(lon, lat)`` pair or a shapely geometry in lon/lat.
+Target: TypeAlias = str | tuple[float, float] | BaseGeometry
 
 
-def _check_lonlat(lon, lat) -> Point:
+def _check_lonlat(lon: Any, lat: Any) -> Point:
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError):
@@ -51,23 +52,26 @@ def _check_lonlat(lon, lat) -> Point:
     return Point(lon, lat)
 
 
-def resolve(target: Target, *, gpkg: str | Path | None = None, layers=None) -> tuple[BaseGeometry, str]:
+def resolve(
+    target: Target, *, gpkg: str | Path | None = None, layers: list[str] | tuple[str, ...] | None = None
+) -> tuple[BaseGeometry, str]:
     """The geometry and a display label of a name, ``(lon, lat)`` or geometry."""
     if isinstance(target, BaseGeometry):
         if target.is_empty:
             raise QueryError("the geometry is empty")
         return target, target.geom_type
     if isinstance(target, str):
-        hits = find(target, gpkg=gpkg, layers=layers)
-        row = hits.iloc[0]
-        return row.geometry, f"{row['name_en']} ({row['layer']})"
+        geom, label, layer = first_match(target, gpkg=gpkg, layers=layers)
+        return geom, f"{label} ({layer})"
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
         return p, f"({p.x:g}, {p.y:g})"
     raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
 
 
-def _check_km(km) -> float:
+def _check_km(km: Any) -> float:
+    if isinstance(km, (bool, str, bytes)):  # float("5") would pass: a radius is a number, not text
+        raise QueryError(f"km must be a number, not {km!r}")
     try:
         km = float(km)
     except (TypeError, ValueError):
@@ -76,10 +80,10 @@ def _check_km(km) -> float:
         raise QueryError(f"km must be a finite number >= 0, not {km}")
     if km > MAX_KM:
         raise QueryError(f"km must be at most {MAX_KM:g} (half the Earth's circumference), not {km:g}")
-    return km
+    return float(km)
 
 
-def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
+def _geodesic_distance_km(a: BaseGeometry, b_m: Any, b_geoms: Any) -> Any:
     """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected).
 
     ``b_m`` may be None when every geometry is a point and ``a`` is a point:
@@ -88,7 +92,8 @@ def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
     b_geoms = np.asarray(b_geoms, dtype=object)
     if a.geom_type == "Point" and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
         n = len(b_geoms)
-        _, _, d = GEOD.inv(np.full(n, a.x), np.full(n, a.y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
+        x, y = shapely.get_x(a), shapely.get_y(a)
+        _, _, d = GEOD.inv(np.full(n, x), np.full(n, y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
         return np.asarray(d, dtype=float) / 1000.0
     if b_m is None:
         b_m = to_regional(b_geoms)
@@ -101,7 +106,7 @@ def _geodesic_distance_km(a: BaseGeometry, b_m, b_geoms) -> np.ndarray:
     return d
 
 
-def _nearest_pairs(a_m, b_m):
+def _nearest_pairs(a_m: Any, b_m: Any) -> tuple[Any, Any]:
     lines = shapely.shortest_line(a_m, b_m)
     coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
     return shapely.points(coords[:, 0]), shapely.points(coords[:, 1])
@@ -172,13 +177,13 @@ def near(
 
 
 @lru_cache(maxsize=1)
-def _wgs84():
+def _wgs84() -> Any:
     from pyproj import CRS
 
     return CRS.from_epsg(4326)
 
 
-def _result_frame(columns: dict, geoms) -> gpd.GeoDataFrame:
+def _result_frame(columns: dict[str, Any], geoms: Any) -> gpd.GeoDataFrame:
     """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries, built cheaply.
 
     GeoDataFrame's constructor re-derives the CRS several times (about 1 ms per
@@ -191,15 +196,17 @@ def _result_frame(columns: dict, geoms) -> gpd.GeoDataFrame:
     frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=_wgs84())})
     try:
         frame.__class__ = gpd.GeoDataFrame
-        frame._geometry_column_name = "geometry"
+        frame._geometry_column_name = "geometry"  # type: ignore[attr-defined]
         if frame.crs is not None and frame.geometry.name == "geometry":
-            return frame
+            return frame  # type: ignore[return-value]
     except Exception:  # pragma: no cover - depends on GeoPandas internals
         pass
     return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=np.asarray(geoms, dtype=object), crs=4326)
 
 
-def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path):
+def _near_arrays(
+    geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path
+) -> tuple[list[str], list[Any], list[Any], list[Any]]:
     """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out)."""
     box = shapely.box(*_degree_box(geom, km))
     found_layer, found_name, found_dist, found_geom = [], [], [], []
@@ -256,7 +263,7 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
 
 
 @lru_cache(maxsize=16)
-def _layer_index(path: str, mtime_ns: int, layer: str):
+def _layer_index(path: str, mtime_ns: int, layer: str) -> tuple[Any, Any, shapely.STRtree]:
     """Names, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
     frame = read(layer, gpkg=path)
     if not isinstance(frame, gpd.GeoDataFrame):
@@ -279,7 +286,7 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     """The downstream path along the river network from ``start`` to ``end``.
 
     Each end snaps to the river: ``start`` to the nearest river, ``end`` to the
-    nearest water downstream of it (within 25 km).
+    nearest water downstream of it (within :data:`neageo.settings.RIVER_SNAP_KM`, 25 km).
 
     Returns
     -------
@@ -300,10 +307,10 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     a, a_label = resolve(start, gpkg=gpkg)
     b, b_label = resolve(end, gpkg=gpkg)
     path = gpkg_path(gpkg)
-    net = copy.deepcopy(_network(str(path), path.stat().st_mtime_ns))
+    net = _network(str(path), path.stat().st_mtime_ns)  # shared: route() never modifies it
     pa, pb = to_regional(a.representative_point()), to_regional(b.representative_point())
     try:
-        trace = net.path_between(pa, pb, max_m=RIVER_SNAP_KM * 1000)
+        trace = net.route(pa, pb, max_m=RIVER_SNAP_KM * 1000)
     except NotDownstream as exc:
         raise NotDownstream(f"{b_label} is not downstream of {a_label}: {exc}") from None
     except QueryError as exc:
@@ -330,7 +337,7 @@ def river_path(start: Target, end: Target, *, gpkg: str | Path | None = None) ->
     )
 
 
-def _country(name: str, gpkg) -> str:
+def _country(name: str, gpkg: str | Path | None) -> str:
     if isinstance(name, str) and len(name) == 3 and name.isalpha() and name.isupper():
         return name
     try:
@@ -340,15 +347,22 @@ def _country(name: str, gpkg) -> str:
     return str(hits.iloc[0]["id"])
 
 
+@overload
 def border_length_km(
-    a: str,
-    b: str,
-    *,
-    year: int | None = None,
-    by_segment: bool = False,
-    gpkg: str | Path | None = None,
-):
-    """Geodesic length of the border between two countries (names or ISO codes).
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[False] = False, gpkg: str | Path | None = None
+) -> float: ...
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: Literal[True], gpkg: str | Path | None = None
+) -> pd.DataFrame: ...
+@overload
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool, gpkg: str | Path | None = None
+) -> float | pd.DataFrame: ...
+def border_length_km(
+    a: str, b: str, *, year: int | None = None, by_segment: bool = False, gpkg: str | Path | None = None
+) -> float | pd.DataFrame:
+    """Geodesic length of the border between two countries (names or ISO codes), km.
 
     Parameters
     ----------
@@ -358,8 +372,13 @@ def border_length_km(
         The border in force in that year (None: today's).  China-Russia differs
         before 2008, when the Heixiazi / Bolshoy Ussuriysky settlement took effect.
     by_segment
-        Return a DataFrame of segment (river or land), length_km and, for river
-        segments, the length of the traced river alongside.
+        Kept for existing code: returns what :func:`border_segments_km` returns;
+        new code should call that (its return type does not depend on a flag).
+
+    Returns
+    -------
+    float
+        Kilometres, measured on the WGS84 ellipsoid.
 
     Examples
     --------
@@ -369,7 +388,7 @@ def border_length_km(
     4283.13
     """
     pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
-    borders = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
+    borders: pd.DataFrame = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
     if year is None:
         borders = borders[borders["valid_to"].isna()]
     if borders.empty:
@@ -383,3 +402,21 @@ def border_length_km(
                                                    along_river_km=("along_river_km", "sum"), parts=("length_km", "size"))
     out["along_river_km"] = out["along_river_km"].where(out.index != "land")
     return out.round(2).reset_index()
+
+
+def border_segments_km(
+    a: str, b: str, *, year: int | None = None, gpkg: str | Path | None = None
+) -> pd.DataFrame:
+    """The border between two countries by segment: one row per river (or ``land``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment``, ``length_km`` (geodesic), ``along_river_km`` (the length of
+        the river alongside; null for land) and ``parts`` (pieces of border).
+
+    Examples
+    --------
+    >>> neageo.border_segments_km("China", "Russia")   # doctest: +SKIP
+    """
+    return border_length_km(a, b, year=year, by_segment=True, gpkg=gpkg)

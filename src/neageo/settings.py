@@ -16,6 +16,11 @@ __all__ = [
     "REGIONAL_CRS",
     "STORAGE_CRS",
     "STUDY_BBOX",
+    "VIEW_BBOX",
+    "HYDRO_BBOX",
+    "PLACES_BBOX",
+    "OSM_BBOX",
+    "RIVER_SNAP_KM",
     "build_target",
     "checkout",
     "default_gpkg",
@@ -36,8 +41,24 @@ REGIONAL_CRS = (
     "+datum=WGS84 +units=m +no_defs"
 )
 
-#: (west, south, east, north) of the study region, in degrees.
+# Every regional constant lives here, once; scripts/extract_sources.py imports them too.
+# Boxes are (west, south, east, north) in degrees.
+
+#: The study region: provinces and federal subjects that touch it are kept whole.
 STUDY_BBOX = (115.0, 38.0, 145.0, 56.0)
+#: The context countries (Mongolia, South Korea, Japan) are clipped to this box.
+VIEW_BBOX = (95.0, 30.0, 150.0, 62.0)
+#: Hydrography is extracted for this box, and river waypoints must lie in it.
+HYDRO_BBOX = (110.0, 38.0, 145.0, 56.0)
+#: GeoNames places are extracted for this box, and every place must lie in it.
+PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
+#: OpenStreetMap country polygons are kept inside this box: every border of
+#: China, Russia, North Korea and Mongolia with each other (the China-Mongolia
+#: and Mongolia-Russia borders reach west to 87.7E) and the seas around Korea.
+OSM_BBOX = (87.0, 30.0, 150.0, 62.0)
+#: How far a place may lie from the river where a river path starts or ends, km
+#: (``neageo.river_path`` and the ``riverpath:`` geometries of projects and events).
+RIVER_SNAP_KM = 25.0
 
 
 def checkout() -> Path | None:

@@ -34,7 +34,7 @@ _BOX_TEXT = format_box(OSM_BBOX)
 _POLY = ("Polygon", "MultiPolygon")
 
 
-def _join_aliases(*groups) -> str:
+def _join_aliases(*groups) -> str | None:
     seen: list[str] = []
     for group in groups:
         for alias in group:

@@ -139,17 +139,19 @@ def _shared_edges(pieces: list, units: list) -> np.ndarray:
     return shared
 
 
-def _nearest(piece, tree, units) -> int:
-    cand = tree.query(piece, predicate="dwithin", distance=2.0)
-    if len(cand) == 0:
-        cand = np.array([tree.query_nearest(piece)[0]])
-    best, best_m = int(cand[0]), np.inf
-    for i in cand:
-        line = shapely.shortest_line(piece, units[i])
-        metres = GEOD.geometry_length(line)
-        if metres < best_m:
-            best, best_m = int(i), metres
-    return best
+def _nearest(islands: list, tree, units) -> list[int]:
+    """For each island, the unit at the shortest geodesic distance (among units within 2 degrees)."""
+    out = []
+    for piece in islands:
+        cand = tree.query(piece, predicate="dwithin", distance=2.0)
+        if len(cand) == 0:
+            cand = np.array([tree.query_nearest(piece)[0]])
+        if len(cand) == 1:
+            out.append(int(cand[0]))
+            continue
+        metres = [GEOD.geometry_length(shapely.shortest_line(piece, units[i])) for i in cand]
+        out.append(int(cand[int(np.argmin(metres))]))
+    return out
 
 
 def conflate_provinces(provinces: list, country, natural_earth_country) -> list:
@@ -175,7 +177,8 @@ def conflate_provinces(provinces: list, country, natural_earth_country) -> list:
     # The rest of the country: provinces not in the layer, and fragments (small
     # unnamed islands that Natural Earth leaves out of every named unit).
     rest_parts = _polygons(_diff(ne_in_box, kept_ne))
-    is_unit = [area_km2(g) >= MIN_UNIT_KM2 for g in rest_parts]
+    # a part over 0.5 square degrees is over 2,900 km² anywhere below 62N: no need to measure it
+    is_unit = [g.area > 0.5 or area_km2(g) >= MIN_UNIT_KM2 for g in rest_parts]
     rest = _inter(areal(shapely.union_all([g for g, u in zip(rest_parts, is_unit) if u])), country)
     fragments = [f for g, u in zip(rest_parts, is_unit) if not u for f in _polygons(_inter(g, country))]
     units = [*clipped, rest]
@@ -186,14 +189,13 @@ def conflate_provinces(provinces: list, country, natural_earth_country) -> list:
     extra: list[list] = [[] for _ in units]
     stats = _Assignment(pieces=len(gained))
     shared = _shared_edges(gained, units) if gained else np.zeros((0, len(units)))
-    for piece, row in zip(gained, shared):
-        if row.max() > 0:
-            best = int(row.argmax())
-            stats.by_edge += 1
-        else:
-            best = _nearest(piece, tree, units)
-            stats.islands += 1
+    touching = shared.max(axis=1) > 0 if len(gained) else np.zeros(0, dtype=bool)
+    islands = [g for g, t in zip(gained, touching) if not t]
+    nearest = iter(_nearest(islands, tree, units))
+    for piece, row, touches in zip(gained, shared, touching):
+        best = int(row.argmax()) if touches else next(nearest)
         extra[best].append(piece)
+    stats.by_edge, stats.islands = int(touching.sum()), len(islands)
     stats.dropped = len(extra[-1])
     log.debug("conflation: %s", stats)
     return [_join(geom, pieces) if pieces else geom for geom, pieces in zip(clipped, extra[:-1])]

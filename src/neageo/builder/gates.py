@@ -20,10 +20,13 @@ from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
+from ..settings import HYDRO_BBOX
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, split_aliases
 
-__all__ = ["build_gates"]
+__all__ = ["read_gates", "build_gates"]
+
+_SHOWN = "geodata/sources/paper/customs_gates.csv"
 
 
 def _figures_text(figs: pd.DataFrame) -> str:
@@ -33,10 +36,8 @@ def _figures_text(figs: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def build_gates(
-    src: Sources, places: gpd.GeoDataFrame, borders: gpd.GeoDataFrame, paper: pd.DataFrame
-) -> Layer:
-    shown = "geodata/sources/paper/customs_gates.csv"
+def read_gates(src: Sources, places: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Read and check ``customs_gates.csv`` and the places of ``text_figures.csv`` against the places."""
     gates = read_table(
         src, "paper", "customs_gates.csv",
         columns={"gate_id": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
@@ -47,19 +48,41 @@ def build_gates(
                   "crossing_source", "crossing_precision_m"),
         key="gate_id",
     )
-    by_id = places.set_index("place_id")
-    text_figs = paper[paper["table_no"].isna()].copy()
-    text_figs["place_id"] = None
     fig_places = read_table(
         src, "paper", "text_figures.csv",
         columns={"figure_id": "str", "place_id": "str"}, optional=("place_id",), key="figure_id",
     ).set_index("figure_id")["place_id"]
+    by_id = places.set_index("place_id")
+    for g in gates.to_dict("records"):
+        where = f"{_SHOWN}, row {g['_row']}"
+        if g["place_id"] not in by_id.index:
+            raise SourceError(f"{where}: unknown place_id {g['place_id']!r} (not in places.csv)")
+        if g["partner_place_id"]:
+            if g["partner_place_id"] not in by_id.index:
+                raise SourceError(f"{where}: unknown partner_place_id {g['partner_place_id']!r}")
+            partner = by_id.loc[g["partner_place_id"]]
+            if partner["iso_a3"] != g["partner_iso"]:
+                raise SourceError(f"{where}: partner {partner['name_en']} is in {partner['iso_a3']}, not {g['partner_iso']}")
+        if pd.notna(g["crossing_lon"]) or pd.notna(g["crossing_lat"]):
+            check_lonlat(_SHOWN, g["_row"], g["crossing_lon"], g["crossing_lat"], HYDRO_BBOX)
+            if not g["crossing_source"] or pd.isna(g["crossing_precision_m"]):
+                raise SourceError(f"{where}: a crossing position needs crossing_source and crossing_precision_m")
+    return gates, fig_places
+
+
+def build_gates(
+    src: Sources, places: gpd.GeoDataFrame, borders: gpd.GeoDataFrame, paper: pd.DataFrame,
+    *, inputs: tuple[pd.DataFrame, pd.Series] | None = None,
+) -> Layer:
+    """The customs gates layer; ``inputs`` as :func:`read_gates` returns them (read now if not given)."""
+    gates, fig_places = inputs if inputs is not None else read_gates(src, places)
+    by_id = places.set_index("place_id")
+    text_figs = paper[paper["table_no"].isna()].copy()
+    text_figs["place_id"] = None
     text_figs["place_id"] = text_figs["row_label"].map(fig_places)
     rows = []
     for g in gates.to_dict("records"):
-        where = f"{shown}, row {g['_row']}"
-        if g["place_id"] not in by_id.index:
-            raise SourceError(f"{where}: unknown place_id {g['place_id']!r} (not in places.csv)")
+        where = f"{_SHOWN}, row {g['_row']}"
         town = by_id.loc[g["place_id"]]
         home = town["iso_a3"]
         pair = "-".join(sorted((home, g["partner_iso"])))
@@ -71,9 +94,6 @@ def build_gates(
         nearest_m = shapely.ops.nearest_points(shapely.union_all(seg_m), town_m)[0]
         nearest = from_regional(nearest_m)
         if pd.notna(g["crossing_lon"]) and pd.notna(g["crossing_lat"]):
-            check_lonlat(shown, g["_row"], g["crossing_lon"], g["crossing_lat"], (110.0, 38.0, 145.0, 56.0))
-            if not g["crossing_source"] or pd.isna(g["crossing_precision_m"]):
-                raise SourceError(f"{where}: a crossing position needs crossing_source and crossing_precision_m")
             crossing = Point(g["crossing_lon"], g["crossing_lat"])
             source, precision = g["crossing_source"], float(g["crossing_precision_m"])
         else:
@@ -90,11 +110,7 @@ def build_gates(
         town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, nearest.x, nearest.y))
         partner = None
         if g["partner_place_id"]:
-            if g["partner_place_id"] not in by_id.index:
-                raise SourceError(f"{where}: unknown partner_place_id {g['partner_place_id']!r}")
             partner = by_id.loc[g["partner_place_id"]]
-            if partner["iso_a3"] != g["partner_iso"]:
-                raise SourceError(f"{where}: partner {partner['name_en']} is in {partner['iso_a3']}, not {g['partner_iso']}")
         figs = text_figs[text_figs["place_id"] == g["place_id"]]
         rows.append({
             "gate_id": g["gate_id"],

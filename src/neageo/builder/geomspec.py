@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, Polygon
+from shapely.geometry import MultiLineString, Point, Polygon
 
 from .._errors import NeageoError, SourceError
-from ..geodesy import GEOD, from_regional, to_regional
+from ..geodesy import from_regional, geodesic_circle, geodesic_line, to_regional
+from ..settings import RIVER_SNAP_KM
 
-__all__ = ["GeometryResolver", "geodesic_line", "RFE_2002", "NE_CHINA"]
+__all__ = ["GeometryResolver", "RFE_2002", "NE_CHINA"]
 
 #: The Russian Far East as the paper counts it (the Far Eastern Federal District in 2002).
 RFE_2002 = (
@@ -37,52 +37,8 @@ RFE_2002 = (
     "Primorsky Krai", "Sakha Republic", "Sakhalin Oblast", "Chukotka Autonomous Okrug",
 )
 NE_CHINA = ("Liaoning", "Jilin", "Heilongjiang")
-#: Vertex spacing of great-circle lines, km.
-STEP_KM = 20.0
-#: Furthest a riverpath end may lie from the river, m.
-RIVER_SNAP_M = 20_000.0
-
-
-def _split_antimeridian(lons: np.ndarray, lats: np.ndarray):
-    """Split a densified line where it jumps across ±180°; return LineString or MultiLineString."""
-    parts, cur = [], [(lons[0], lats[0])]
-    for i in range(1, len(lons)):
-        if abs(lons[i] - lons[i - 1]) > 180:
-            sign = 1 if lons[i - 1] > 0 else -1
-            # interpolate the latitude at the crossing
-            lon2 = lons[i] + 360 * sign
-            t = (180 * sign - lons[i - 1]) / (lon2 - lons[i - 1])
-            lat_x = lats[i - 1] + t * (lats[i] - lats[i - 1])
-            cur.append((180.0 * sign, lat_x))
-            parts.append(cur)
-            cur = [(-180.0 * sign, lat_x)]
-        cur.append((lons[i], lats[i]))
-    parts.append(cur)
-    lines = [LineString(p) for p in parts if len(p) >= 2]
-    return lines[0] if len(lines) == 1 else MultiLineString(lines)
-
-
-def geodesic_line(points: list[tuple[float, float]], step_km: float = STEP_KM):
-    """Great-circle polyline through lon/lat points, densified every ``step_km``."""
-    lons, lats = [points[0][0]], [points[0][1]]
-    for (x1, y1), (x2, y2) in zip(points[:-1], points[1:]):
-        _, _, dist = GEOD.inv(x1, y1, x2, y2)
-        n = max(int(dist / 1000 / step_km) - 1, 0)
-        if n:
-            mid = GEOD.npts(x1, y1, x2, y2, n)
-            lons += [p[0] for p in mid]
-            lats += [p[1] for p in mid]
-        lons.append(x2)
-        lats.append(y2)
-    return _split_antimeridian(np.asarray(lons), np.asarray(lats))
-
-
-def geodesic_circle(lon: float, lat: float, area_km2: float, n: int = 72) -> Polygon:
-    radius_m = math.sqrt(area_km2 / math.pi) * 1000
-    az = np.linspace(0, 360, n, endpoint=False)
-    x, y, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_m))
-    return Polygon(zip(x, y))
-
+#: The kinds of specification (the table above).
+KINDS = ("place", "point", "route", "multiroute", "polygon", "circle", "province", "region", "border", "riverpath")
 
 class GeometryResolver:
     """Resolve specifications against places, provinces, borders and the river network."""
@@ -92,25 +48,45 @@ class GeometryResolver:
         self.provinces = dict(zip(provinces["name_en"], provinces.geometry))
         self.borders = borders
         self.network = network
+        self._regions: dict = {}
 
     def resolve(self, spec: str, where: str):
         """Return the geometry for ``spec``; ``where`` ("file, row N") prefixes errors."""
         kind, _, arg = spec.partition(":")
+        if kind not in KINDS:
+            raise SourceError(f"{where}: unknown geometry kind {kind!r} in {spec!r}")
+        geom = self._guarded(spec, where, getattr(self, f"_{kind}"), arg.strip())
+        if geom is None or geom.is_empty:
+            raise SourceError(f"{where}: geometry {spec!r} is empty")
+        return geom
+
+    def check(self, spec: str, where: str) -> None:
+        """Check ``spec`` as far as places and provinces allow, before the heavy build steps.
+
+        Every kind is resolved except ``border:`` and ``riverpath:``, which need
+        the borders and the river network: their arguments are checked instead
+        (a country pair; two places or points).
+        """
+        kind, _, arg = spec.partition(":")
+        if kind == "border":
+            self._guarded(spec, where, self._border_pair, arg.strip())
+        elif kind == "riverpath":
+            self._guarded(spec, where, self._riverpath_ends, arg.strip())
+        elif kind == "region":  # the names only: the union of the provinces takes a while
+            self._guarded(spec, where, self._region_names, arg.strip())
+        else:
+            self.resolve(spec, where)
+
+    @staticmethod
+    def _guarded(spec: str, where: str, handler, arg: str):
         try:
-            handler = getattr(self, f"_{kind}")
-        except AttributeError:
-            raise SourceError(f"{where}: unknown geometry kind {kind!r} in {spec!r}") from None
-        try:
-            geom = handler(arg.strip())
+            return handler(arg)
         except SourceError:
             raise
         except NeageoError as exc:
             raise SourceError(f"{where}: {spec!r}: {exc}") from None
         except (ValueError, KeyError) as exc:
             raise SourceError(f"{where}: cannot read geometry {spec!r} ({exc})") from None
-        if geom is None or geom.is_empty:
-            raise SourceError(f"{where}: geometry {spec!r} is empty")
-        return geom
 
     # -- the kinds -----------------------------------------------------------------
     def _lonlat(self, token: str) -> tuple[float, float]:
@@ -164,11 +140,26 @@ class GeometryResolver:
             raise KeyError(f"unknown province {arg!r}")
         return self.provinces[arg]
 
-    def _region(self, arg):
+    def _region_names(self, arg) -> tuple[str, ...]:
         names = {"rfe": RFE_2002, "ne_china": NE_CHINA}.get(arg)
         if names is None:
             raise KeyError(f"unknown region {arg!r} (rfe or ne_china)")
-        return shapely.union_all([self.provinces[n] for n in names])
+        missing = [n for n in names if n not in self.provinces]
+        if missing:
+            raise KeyError(f"region {arg!r} needs province(s) {', '.join(missing)}, which are not built")
+        return names
+
+    def _region(self, arg):
+        if arg not in self._regions:
+            self._regions[arg] = shapely.union_all([self.provinces[n] for n in self._region_names(arg)])
+        return self._regions[arg]
+
+    @staticmethod
+    def _border_pair(arg: str) -> str:
+        a, sep, b = arg.partition("-")
+        if not (sep and len(a) == 3 and len(b) == 3 and a.isalpha() and b.isalpha() and a.isupper() and b.isupper()):
+            raise ValueError(f"a border is two ISO 3166 alpha-3 codes joined by '-', like CHN-RUS, not {arg!r}")
+        return arg
 
     def _border(self, arg):
         sel = self.borders[self.borders["countries"] == arg]
@@ -176,9 +167,12 @@ class GeometryResolver:
             raise KeyError(f"no border {arg!r}")
         return shapely.line_merge(shapely.union_all(sel.geometry.values))
 
-    def _riverpath(self, arg):
+    def _riverpath_ends(self, arg):
         tokens = arg.split(";")
         if len(tokens) != 2:
             raise ValueError("a riverpath needs a start and an end")
-        a, b = (to_regional(Point(self._lonlat(t))) for t in tokens)
-        return from_regional(self.network.path_between(a, b, max_m=RIVER_SNAP_M).line)
+        return [self._lonlat(t) for t in tokens]
+
+    def _riverpath(self, arg):
+        a, b = (to_regional(Point(xy)) for xy in self._riverpath_ends(arg))
+        return from_regional(self.network.path_between(a, b, max_m=RIVER_SNAP_KM * 1000).line)

@@ -18,10 +18,22 @@ from shapely.ops import substring
 from .._errors import BuildError, SourceError
 from ..geodesy import area_km2, distance_km_lonlat, from_regional, length_km, to_regional
 from ..network import RiverNetwork
+from ..settings import HYDRO_BBOX
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
-__all__ = ["GUIDE_MARGIN_M", "GUIDE_SIMPLIFY_M", "LINK_TOL_M", "SNAP_MAX_M", "HydroResult", "build_hydro", "read_osm_borders", "shared_border_lines"]
+__all__ = [
+    "GUIDE_MARGIN_M",
+    "GUIDE_SIMPLIFY_M",
+    "LINK_TOL_M",
+    "SNAP_MAX_M",
+    "HydroInputs",
+    "HydroResult",
+    "build_hydro",
+    "read_hydro_inputs",
+    "read_osm_borders",
+    "shared_border_lines",
+]
 
 #: How far a river end may stop short of the line (or lake) it flows into and
 #: still be joined to it.  The largest gap bridged on the six named rivers is
@@ -53,7 +65,12 @@ class HydroResult:
         self.rivers = rivers
 
 
-def _read_inputs(src: Sources):
+#: The hydrography sources, read and checked: rivers, lakes, coast, river names, waypoints.
+HydroInputs = tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def read_hydro_inputs(src: Sources) -> HydroInputs:
+    """Read and check every hydrography source (cheap; no network is built)."""
     rivers = read_vector(src, "hydro", "wdbii_rivers.geojson", geom_types=("LineString",), columns=("level",))
     lakes = read_vector(src, "hydro", "gshhg_lakes.geojson", geom_types=("Polygon",))
     coast = read_vector(src, "hydro", "gshhg_coastline.geojson", geom_types=("LineString",))
@@ -73,7 +90,7 @@ def _read_inputs(src: Sources):
     )
     shown = "geodata/sources/hydro/river_courses.csv"
     for lineno, lon, lat in zip(waypoints["_row"], waypoints["lon"], waypoints["lat"]):
-        check_lonlat(shown, lineno, lon, lat, (110.0, 38.0, 145.0, 56.0))
+        check_lonlat(shown, lineno, lon, lat, HYDRO_BBOX)
     for lineno, follow, on_net in zip(waypoints["_row"], waypoints["follow"], waypoints["network"]):
         if not (follow in ("river", "estuary") or follow.startswith("border:")):
             raise SourceError(f"{shown}, row {lineno}: follow must be river, estuary or border:AAA-BBB, not {follow!r}")
@@ -211,17 +228,19 @@ def _trace_named(net: RiverNetwork, names: pd.DataFrame, waypoints: pd.DataFrame
     return paths
 
 
-def build_hydro(src: Sources, *, borders: dict | None = None) -> HydroResult:
-    """Build the hydrography layers.
+def build_hydro(src: Sources, *, inputs: HydroInputs | None = None, borders: dict | None = None) -> HydroResult:
+    """The river network and the hydrography layers.
 
     Parameters
     ----------
+    inputs
+        The sources as :func:`read_hydro_inputs` returns them (read now if not given).
     borders
         Each country pair's shared boundary lines (lon/lat), as from
         :func:`shared_border_lines`; named rivers follow them along their
         border reaches.
     """
-    rivers_src, lakes_src, coast_src, names, waypoints = _read_inputs(src)
+    rivers_src, lakes_src, coast_src, names, waypoints = inputs if inputs is not None else read_hydro_inputs(src)
     single = rivers_src[rivers_src["level"] > 0]  # level 0: banks of double-lined rivers
     lines_m = to_regional(single.geometry.values)
     lakes_m = to_regional(lakes_src.geometry.values)

@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 
 from .._errors import SourceError
-from ..geodesy import area_km2, length_km
-from .geomspec import NE_CHINA, RFE_2002, geodesic_line
+from ..geodesy import area_km2, geodesic_line, length_km
+from .geomspec import NE_CHINA, RFE_2002
 from .layer import Layer, described
 from .sources import Sources, read_table
 
-__all__ = ["build_joins", "REPORTERS"]
+__all__ = ["read_capitals", "build_joins", "REPORTERS"]
 
 #: Reporting province -> the place its flows start from (its capital).
 REPORTERS = {
@@ -38,13 +38,18 @@ FLOW_MEASURES = ("exports", "imports", "total", "exports_growth_pct", "imports_g
                  "exports_yoy_pct", "imports_yoy_pct", "total_yoy_pct")
 
 
-def _capitals(src: Sources) -> dict[str, tuple[float, float, str]]:
+def read_capitals(src: Sources, paper: pd.DataFrame) -> dict[str, tuple[float, float, str]]:
+    """Read the partner capitals (lon, lat, name by ISO code) and check every trade partner has one."""
     caps = read_table(
         src, "places", "geonames_capitals.csv",
         columns={"iso_a3": "str", "geonameid": "int", "name": "str", "latitude": "float", "longitude": "float"},
         key="iso_a3",
     )
-    return {r["iso_a3"]: (r["longitude"], r["latitude"], r["name"]) for r in caps.to_dict("records")}
+    found = {r["iso_a3"]: (r["longitude"], r["latitude"], r["name"]) for r in caps.to_dict("records")}
+    partners = paper.loc[paper["table_no"].isin(TRADE_TABLES), "partner_iso"].dropna()
+    for iso in sorted(set(partners) - set(found)):
+        raise SourceError(f"geodata/sources/places/geonames_capitals.csv: no capital for partner {iso}")
+    return found
 
 
 def _flows(paper: pd.DataFrame, places: gpd.GeoDataFrame, caps: dict) -> Layer:
@@ -134,6 +139,10 @@ def _regions(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
     return described("regions_population", frame)
 
 
-def build_joins(src: Sources, paper: pd.DataFrame, places: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> list[Layer]:
-    caps = _capitals(src)
+def build_joins(
+    src: Sources, paper: pd.DataFrame, places: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
+    *, capitals: dict[str, tuple[float, float, str]] | None = None,
+) -> list[Layer]:
+    """Trade by province, trade flows and the paper's regions; ``capitals`` as :func:`read_capitals` returns them."""
+    caps = capitals if capitals is not None else read_capitals(src, paper)
     return [_province_trade(paper, provinces), _flows(paper, places, caps), _regions(paper, provinces)]

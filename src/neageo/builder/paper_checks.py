@@ -360,8 +360,10 @@ def write_report(checks: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
         "Each printed number stands for the interval its rounding allows (2,955 means 2,954.5 to 2,955.5);",
         "a check passes when what the cells imply overlaps what is printed.",
         "",
-        f"**{len(checks)} checks: {counts.get('ok', 0)} ok, {counts.get('discrepancy', 0)} discrepancies, "
-        f"{counts.get('info', 0)} informational.**",
+        (
+            f"**{len(checks)} checks: {counts.get('ok', 0)} ok, {counts.get('discrepancy', 0)} discrepancies, "
+            f"{counts.get('info', 0)} informational.**"
+        ),
         "",
     ]
     bad = checks[checks["status"] == "discrepancy"]

@@ -5,6 +5,10 @@ returns :class:`~neageo.builder.layer.Layer` objects; :func:`build` runs them in
 order, reports progress through an optional callback, and hands the layers to
 :func:`~neageo.builder.writer.write_gpkg`, which replaces the GeoPackage
 atomically.  Nothing here prints: the CLI renders progress.
+
+The first step, ``sources``, reads and checks *every* committed file (tables,
+vector files, geometry specifications, provenance) in a couple of seconds, so
+a broken source is reported before the heavy hydrography and border steps run.
 """
 
 from __future__ import annotations
@@ -25,15 +29,15 @@ from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sour
 from .borders import build_borders, in_force
 from .boundaries import build_boundaries
 from .fidelity import boundary_checks, write_fidelity
-from .gates import build_gates
+from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
-from .hydro import build_hydro, read_osm_borders, shared_border_lines
-from .joins import build_joins
+from .hydro import build_hydro, read_hydro_inputs, read_osm_borders, shared_border_lines
+from .joins import build_joins, read_capitals
 from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks, write_report
 from .places import build_places
-from .projects import build_events, build_projects
+from .projects import build_events, build_projects, read_events, read_projects
 from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
 from .writer import build_lock, write_gpkg
@@ -43,7 +47,7 @@ __all__ = ["STEPS", "BuildReport", "build"]
 log = logging.getLogger(__name__)
 
 #: Step names in order, for progress displays.
-STEPS = ("boundaries", "hydrography", "borders", "paper", "places", "projects", "write")
+STEPS = ("sources", "hydrography", "borders", "paper", "places", "projects", "write")
 
 @dataclass
 class BuildReport:
@@ -134,15 +138,27 @@ def build(
     def done(name: str):
         seconds[name] = round(time.perf_counter() - seconds[name], 3)
 
-    layers: list[Layer] = []
-    step("boundaries")
+    # Every source is read and checked first (boundaries and places, cheap and
+    # needed to check the rest, are built on the way); only then the heavy steps
+    # run.  The layers keep their order in the GeoPackage.
+    step("sources")
     bounds = build_boundaries(src)
     countries, provinces = bounds.countries, bounds.provinces
-    layers += [countries, provinces, bounds.territory_changes]
-    done("boundaries")
+    hydro_inputs = read_hydro_inputs(src)
+    border_lines = shared_border_lines(read_osm_borders(src))  # the rivers follow them along border reaches
+    tables = read_paper_tables(src)
+    places = build_places(src, provinces.frame)
+    gate_inputs = read_gates(src, places.frame)
+    precheck = GeometryResolver(places=places.frame, provinces=provinces.frame)
+    project_rows = read_projects(src, precheck)
+    event_rows = read_events(src, precheck)
+    capitals = read_capitals(src, tables)
+    registry = _registry_sources(src)
+    done("sources")
 
+    layers: list[Layer] = [countries, provinces, bounds.territory_changes]
     step("hydrography")
-    hydro = build_hydro(src, borders=shared_border_lines(read_osm_borders(src)))
+    hydro = build_hydro(src, inputs=hydro_inputs, borders=border_lines)
     layers += hydro.layers
     done("hydrography")
 
@@ -153,14 +169,12 @@ def build(
     done("borders")
 
     step("paper")
-    tables = read_paper_tables(src)
     checks = run_checks(tables)
     layers += [paper_layer(tables), _checks_layer(checks)]
     done("paper")
 
     step("places")
-    places = build_places(src, provinces.frame)
-    gates = build_gates(src, places.frame, current_borders, tables)
+    gates = build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)
     layers += [places, gates]
     done("places")
 
@@ -168,9 +182,10 @@ def build(
     resolver = GeometryResolver(
         places=places.frame, provinces=provinces.frame, borders=current_borders, network=hydro.network
     )
-    projects, events = build_projects(src, resolver), build_events(src, resolver)
+    projects = build_projects(src, resolver, rows=project_rows)
+    events = build_events(src, resolver, rows=event_rows)
     layers += [projects, events]
-    layers += build_joins(src, tables, places.frame, provinces.frame)
+    layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
 
     fidelity = boundary_checks(
@@ -194,7 +209,7 @@ def build(
                    for lyr in layers},
     }
     with build_lock(target):
-        write_gpkg(target, layers, sources=_registry_sources(src) + own_sources(), metadata=metadata,
+        write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
                    finish=(write_qgis_support,))
         write_project(target)
         write_datapackage(target)

@@ -18,13 +18,12 @@ from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import to_regional
+from ..settings import PLACES_BBOX
 from .layer import Layer, described
 from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["build_places", "PLACES_BBOX", "NEAREST_MAX_KM"]
 
-#: Places must lie in this box (the maps' view): lon/lat.
-PLACES_BBOX = (105.0, 36.0, 150.0, 60.0)
 #: A coastal or island point outside every province polygon takes the nearest
 #: province within this distance (Natural Earth 1:10m drops small islands).
 NEAREST_MAX_KM = 15.0

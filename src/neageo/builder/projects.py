@@ -16,7 +16,11 @@ from .geomspec import GeometryResolver
 from .layer import Layer, described
 from .sources import Sources, read_table
 
-__all__ = ["PRECISION_CODES", "build_events", "build_projects"]
+__all__ = ["read_projects", "read_events", "build_projects", "build_events", "PRECISION_CODES"]
+
+_PROJECTS = "geodata/sources/paper/projects.csv"
+_EVENTS = "geodata/sources/paper/events.csv"
+_DATE_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 #: Location precision, after AidData's geographic precision codes.
 PRECISION_CODES = {
@@ -38,8 +42,8 @@ def _measure(geom) -> tuple[float | None, float | None]:
     return None, None
 
 
-def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
-    shown = "geodata/sources/paper/projects.csv"
+def read_projects(src: Sources, resolver: GeometryResolver | None = None) -> pd.DataFrame:
+    """Read and check ``projects.csv``; with ``resolver``, check every geometry specification too."""
     rows = read_table(
         src, "paper", "projects.csv",
         columns={"project_id": "str", "name_en": "str", "name_local": "str", "project_type": "str", "status": "str",
@@ -51,11 +55,22 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
                   "location_note"),
         key="project_id",
     )
-    records = []
     for r in rows.to_dict("records"):
-        where = f"{shown}, row {r['_row']}"
+        where = f"{_PROJECTS}, row {r['_row']}"
         if r["location_precision"] not in PRECISION_CODES:
             raise SourceError(f"{where}: location_precision must be one of {sorted(PRECISION_CODES)}")
+        if resolver is not None:
+            resolver.check(r["geometry_spec"], where)
+    return rows
+
+
+def build_projects(src: Sources, resolver: GeometryResolver, *, rows: pd.DataFrame | None = None) -> Layer:
+    """The projects layer, from ``rows`` as :func:`read_projects` returns them (read now if not given)."""
+    if rows is None:
+        rows = read_projects(src)
+    records = []
+    for r in rows.to_dict("records"):
+        where = f"{_PROJECTS}, row {r['_row']}"
         geom = resolver.resolve(r["geometry_spec"], where)
         length, area = _measure(geom)
         records.append({**{k: v for k, v in r.items() if k != "_row"},
@@ -70,8 +85,18 @@ def build_projects(src: Sources, resolver: GeometryResolver) -> Layer:
     return described("projects", gpd.GeoDataFrame(frame[cols], crs=4326))
 
 
-def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
-    shown = "geodata/sources/paper/events.csv"
+def _event_start(r: dict, where: str) -> pd.Timestamp:
+    fmt = _DATE_FORMATS.get(r["date_precision"])
+    if fmt is None:
+        raise SourceError(f"{where}: date_precision must be day, month or year")
+    try:
+        return pd.to_datetime(r["date"], format=fmt)
+    except ValueError:
+        raise SourceError(f"{where}: date {r['date']!r} does not match its precision {r['date_precision']!r}") from None
+
+
+def read_events(src: Sources, resolver: GeometryResolver | None = None) -> pd.DataFrame:
+    """Read and check ``events.csv`` (dates too); with ``resolver``, every geometry specification."""
     rows = read_table(
         src, "paper", "events.csv",
         columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "date_paper": "str",
@@ -80,16 +105,22 @@ def build_events(src: Sources, resolver: GeometryResolver) -> Layer:
         optional=("date_paper", "date_note"),
         key="event_id",
     )
+    for r in rows.to_dict("records"):
+        where = f"{_EVENTS}, row {r['_row']}"
+        _event_start(r, where)
+        if resolver is not None:
+            resolver.check(r["geometry_spec"], where)
+    return rows
+
+
+def build_events(src: Sources, resolver: GeometryResolver, *, rows: pd.DataFrame | None = None) -> Layer:
+    """The events layer, from ``rows`` as :func:`read_events` returns them (read now if not given)."""
+    if rows is None:
+        rows = read_events(src)
     records = []
     for r in rows.to_dict("records"):
-        where = f"{shown}, row {r['_row']}"
-        fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(r["date_precision"])
-        if fmt is None:
-            raise SourceError(f"{where}: date_precision must be day, month or year")
-        try:
-            start = pd.to_datetime(r["date"], format=fmt)
-        except ValueError:
-            raise SourceError(f"{where}: date {r['date']!r} does not match its precision {r['date_precision']!r}") from None
+        where = f"{_EVENTS}, row {r['_row']}"
+        start = _event_start(r, where)
         geom = resolver.resolve(r["geometry_spec"], where)
         length, area = _measure(geom)
         records.append({

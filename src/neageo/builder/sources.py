@@ -102,14 +102,14 @@ def read_table(
     index = {c: header.index(c) for c in header}
     records = []
     for lineno, row in enumerate(rows, start=2):
-        if not row or all(not cell.strip() for cell in row):
+        if not row or not "".join(row).strip():  # a blank line
             continue
         if len(row) != len(header):
             raise SourceError(
                 f"{shown}, row {lineno}: has {len(row)} cells but the header has {len(header)}"
                 " (a stray comma or an unquoted value?)"
             )
-        rec = {}
+        rec: dict[str, object] = {}
         for col, kind in columns.items():
             cell = row[index[col]].strip()
             if cell == "":

@@ -88,7 +88,7 @@ def _check(path: Path, layers: list[Layer]) -> None:
         (status,) = con.execute("PRAGMA integrity_check").fetchone()
         if status != "ok":
             raise BuildError(f"the new GeoPackage failed SQLite's integrity check ({status})")
-    info = {name: count for name, count in _layer_counts(path)}
+    info = dict(_layer_counts(path))
     for layer in layers:
         if info.get(layer.name) != len(layer.frame):
             raise BuildError(

@@ -22,7 +22,7 @@ FLOW_STEP_KM = 150.0
 
 def _web_flows(flows):
     """Trade-flow lines redrawn as great circles with fewer vertices (ends unchanged)."""
-    from ..builder.geomspec import geodesic_line
+    from ..geodesy import geodesic_line
 
     out = flows.copy()
     geoms = []
@@ -241,7 +241,7 @@ def population(data: MapData):
         ("amur_joint_farms", (126.6, 45.8), (127.5, 50.3), "Joint Chinese–Russian farms in the Amur region"),
     ]:
         rec = text.loc[fid]
-        from ..builder.geomspec import geodesic_line
+        from ..geodesy import geodesic_line
 
         arrows.append({"name_en": label, "value": rec["printed"], "unit": rec["unit"], "citation": rec["citation"],
                        "note": rec["note"], "geometry": geodesic_line([frm, to])})
