@@ -608,7 +608,7 @@ class RiverNetwork:
                     coords[0] = k
                 self.edges[eid] = LineString(coords)
         nx.relabel_nodes(self.graph, moved, copy=False)
-        for u, v, d in self.graph.edges(data=True):
+        for _, _, d in self.graph.edges(data=True):
             d["weight"] = self.edges[d["id"]].length
         self._tree = None
         return moved
