@@ -50,10 +50,15 @@ def test_gates_sit_on_their_border_segment(layer, gate, segment, max_km):
     g = gates.loc[gate]
     assert g["border_segment"] == segment
     seg = borders.loc[g["border_id"]]
-    assert to_regional(seg.geometry).distance(to_regional(g.geometry)) < 10  # on the line, metres
+    # the gate (its real crossing, or the nearest border point) is as far from its segment as it says
+    assert to_regional(seg.geometry).distance(to_regional(g.geometry)) == pytest.approx(g["crossing_to_border_m"], abs=1)
+    # the border point nearest the town is on the pair's border, as far from the town as it says
+    nearest = shapely.Point(g["nearest_border_lon"], g["nearest_border_lat"])
+    pair = borders[borders["countries"] == g["border"]]
+    assert to_regional(shapely.union_all(pair.geometry.values)).distance(to_regional(nearest)) < 10  # metres
     assert g["town_to_border_km"] < max_km
     town = layer("places").set_index("name_en").loc[g["town"]]
-    assert distance_km_lonlat(town.geometry.x, town.geometry.y, g.geometry.x, g.geometry.y) == pytest.approx(
+    assert distance_km_lonlat(town.geometry.x, town.geometry.y, nearest.x, nearest.y) == pytest.approx(
         g["town_to_border_km"], abs=0.01)
 
 
