@@ -221,7 +221,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():
         if c == "outside":
-            frame[prefix + c] = pd.array(values, dtype="boolean")  # type: ignore[call-overload]
+            frame[prefix + c] = pd.array(values, dtype="boolean")
         else:
             frame[prefix + c] = values
     out = data.copy()
