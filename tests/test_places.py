@@ -173,8 +173,9 @@ def test_declared_country_must_match_the_geometry(sources_copy, tmp_path):
 
 def test_place_outside_the_region_is_refused(sources_copy, tmp_path):
     path = sources_copy / "places" / "places.csv"
-    text = path.read_text(encoding="utf-8").replace("manual: village on the left bank", "manual: moved to Moscow; village")
-    text = text.replace(",132.640,47.900,", ",37.62,55.75,")
+    text = path.read_text(encoding="utf-8").replace("manual: Wikipedia (en), 'Nizhneleninskoye'", "manual: moved to Moscow")
+    assert ",132.669,47.963," in text  # row 30, Nizhneleninskoye
+    text = text.replace(",132.669,47.963,", ",37.62,55.75,")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=r"places.csv, row 30: coordinates \(37.62, 55.75\) lie outside"):
         neageo.build(sources=sources_copy, out=tmp_path / "x.gpkg")
