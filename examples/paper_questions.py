@@ -41,7 +41,7 @@ def answers(gpkg=None) -> dict:
     out["benzene_rivers"] = path["rivers"]
 
     # 4. Provinces and federal subjects touching the China-Russia border.
-    border = shapely.union_all(neageo.read("borders", where="countries = 'CHN-RUS'", gpkg=gpkg).geometry.values)
+    border = shapely.union_all(neageo.read("borders", where="countries = 'CHN-RUS' AND valid_to IS NULL", gpkg=gpkg).geometry.values)
     provinces = neageo.read("provinces", gpkg=gpkg)
     touching = {}
     for r in provinces.itertuples():
@@ -49,12 +49,10 @@ def answers(gpkg=None) -> dict:
         if shared > 1:
             touching[r.name_en] = round(shared, 1)
     out["china_russia_border_provinces_km"] = dict(sorted(touching.items(), key=lambda kv: -kv[1]))
-    # the border more than 1e-6 degrees (~0.1 m) from every province edge: buffering only the edges
-    # near the border, not every province's whole outline, keeps this under a second
-    edges = provinces.geometry.boundary.values
-    near_edges = shapely.intersection(edges[shapely.dwithin(edges, border, 1e-6)], border.buffer(1e-6))
-    covered = shapely.union_all(near_edges).buffer(1e-6)
-    out["china_russia_border_outside_layer_km"] = round(length_km(border.difference(covered)), 1)
+    # The border outside every province: a line minus the (closed) province areas needs no
+    # tolerance, because the provinces are conflated to the border (shared vertices).
+    outside = border.difference(shapely.union_all(provinces.geometry.values))
+    out["china_russia_border_outside_layer_km"] = round(length_km(outside), 1)
 
     # 5. Places within 50 km of the Tumen's mouth (the downstream end of the traced river).
     tumen = neageo.read("rivers", where="name_en = 'Tumen'", gpkg=gpkg).geometry.iloc[0]
@@ -65,7 +63,7 @@ def answers(gpkg=None) -> dict:
 
     # 6. The Northeast Frontier Railway against the border (China with North Korea and Russia).
     rail = neageo.read("projects", where="project_id = 'ne_frontier_railway'", gpkg=gpkg).geometry.iloc[0]
-    borders = neageo.read("borders", gpkg=gpkg)
+    borders = neageo.read("borders", where="valid_to IS NULL", gpkg=gpkg)  # the border in force today
     frontier = shapely.union_all(borders[borders["countries"].isin(["CHN-PRK", "CHN-RUS"])].geometry.values)
     rail_m, frontier_m = to_regional(rail), to_regional(frontier)
     samples = shapely.points(shapely.get_coordinates(shapely.segmentize(rail_m, 5_000)))

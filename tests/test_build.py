@@ -80,8 +80,8 @@ def test_failed_build_leaves_the_last_good_file(built, sources_copy, tmp_path):
     out.write_bytes(built.read_bytes())
     before = md5(out)
     csv = sources_copy / "hydro" / "river_courses.csv"
-    csv.write_text(csv.read_text().replace("Songhua,2,126.68", "Songhua,2,east"))
-    with pytest.raises(SourceError, match=r"river_courses.csv, row 3: column 'lon' must be a number, not 'east'"):
+    csv.write_text(csv.read_text().replace("Songhua,3,126.68", "Songhua,3,east"))
+    with pytest.raises(SourceError, match=r"river_courses.csv, row 4: column 'lon' must be a number, not 'east'"):
         neageo.build(sources=sources_copy, out=out)
     assert md5(out) == before
     assert not list(tmp_path.glob(".*.tmp.gpkg")), "temporary file left behind"
@@ -92,8 +92,8 @@ def test_failed_build_leaves_the_last_good_file(built, sources_copy, tmp_path):
     [
         ("boundaries/province_names.csv", lambda t: t.replace("name_ko,", "nameko,", 1), r"missing column\(s\) 'name_ko'"),
         ("boundaries/country_names.csv", lambda t: t + "CHN,China again,中国,Китай,중국,\n", r"row 8: duplicate iso_a3 'CHN'"),
-        ("hydro/river_courses.csv", lambda t: t.replace("Tumen,5,130.7,42.29", "Tumen,5,42.29,130.7"), r"row \d+: coordinates \(42.29, 130.7\) lie outside"),
-        ("hydro/rivers.csv", lambda t: t.replace("Yalu,", "Yalu,鸭绿江,extra,", 1), r"rivers.csv, row 6: has 8 cells but the header has 6"),
+        ("hydro/river_courses.csv", lambda t: t.replace("Tumen,6,130.6989,42.2928", "Tumen,6,42.2928,130.6989"), r"row \d+: coordinates \(42.2928, 130.6989\) lie outside"),
+        ("hydro/rivers.csv", lambda t: t.replace("Yalu,", "Yalu,鸭绿江,extra,", 1), r"rivers.csv, row 6: has 17 cells but the header has 15"),
         ("boundaries/countries.geojson", lambda t: t[: len(t) // 2], r"countries.geojson: cannot be read"),
         ("boundaries/provinces.geojson", lambda t: _replace_first_geometry(t, BOWTIE), r"provinces.geojson, feature 1: invalid geometry \(Self-intersection"),
         ("boundaries/provinces.geojson", lambda t: _replace_first_geometry(t, {"type": "Polygon", "coordinates": []}), r"provinces.geojson, feature 1: geometry is empty"),

@@ -103,28 +103,19 @@ def test_named_river_is_one_continuous_line(layer, name):
 
 
 def test_rivers_run_downstream(layer):
-    """Each course ends where it should: the lower end is the mouth/confluence."""
+    """Each course starts at its source end and ends at its mouth (see test_rivers_crossings for the figures)."""
     rivers = layer("rivers").set_index("name_en").geometry
     ends = {
-        "Songhua": ((128.1, 42.4), (132.5, 47.7)),  # source branch below Changbai Shan -> Amur
-        "Amur": ((121.5, 53.3), (140.7, 53.1)),  # Shilka/Argun confluence -> Nikolayevsk
-        "Tumen": ((128.6, 42.0), (130.7, 42.3)),  # Paektu -> sea
-        "Yalu": ((128.1, 41.8), (124.4, 40.1)),  # Paektu -> Dandong
+        "Songhua": ((128.05, 42.02), (132.5, 47.7)),  # Erdaobai head below Heaven Lake -> Amur
+        "Amur": ((121.5, 53.3), (141.08, 52.95)),  # Shilka/Argun confluence -> the Amur Liman
+        "Tumen": ((128.12, 41.97), (130.7, 42.3)),  # Paektu -> sea
+        "Yalu": ((128.1, 41.96), (124.32, 39.87)),  # Paektu -> Korea Bay
+        "Argun": ((122.43, 49.93), (121.48, 53.33)),  # Hailar headwater -> Shilka confluence
     }
     for name, (start, end) in ends.items():
         line = rivers[name]
-        assert shapely.Point(line.coords[0]).distance(shapely.Point(start)) < 0.3, name
-        assert shapely.Point(line.coords[-1]).distance(shapely.Point(end)) < 0.3, name
-
-
-def test_river_lengths_are_plausible(layer):
-    """Traced lengths against published ones (km), allowing for where the traces start."""
-    rivers = layer("rivers").set_index("name_en")["length_km"]
-    assert 2_500 < rivers["Amur"] < 2_950  # 2,824 km from the Shilka/Argun confluence
-    assert 1_400 < rivers["Songhua"] < 1_950  # 1,927 km from its source
-    assert 600 < rivers["Ussuri"] < 900  # 897 km; traced from the upper course
-    assert 500 < rivers["Yalu"] < 800  # 795 km
-    assert 300 < rivers["Tumen"] < 530  # 521 km
+        assert shapely.Point(line.coords[0]).distance(shapely.Point(start)) < 0.1, name
+        assert shapely.Point(line.coords[-1]).distance(shapely.Point(end)) < 0.1, name
 
 
 def test_songhua_ends_within_5km_of_the_amur(layer):
@@ -149,7 +140,9 @@ def test_border_segments_follow_their_river(layer, countries, river):
     pts = shapely.points(shapely.get_coordinates(shapely.segmentize(line_m, 250)))
     share = float((shapely.distance(river_m, pts) <= 2_000).mean())
     assert share > 0.85, f"only {share:.0%} of the {countries} {river} segment lies within 2 km of the river"
-    assert seg["river_within_2km_pct"].min() > 65
+    # estuary fragments between islands (a few km long) lie off the river's single line across the estuary
+    assert seg.loc[seg["length_km"] >= 5, "river_within_2km_pct"].min() > 65
+    assert seg["river_within_2km_pct"].notna().all()
 
 
 def test_border_lengths_match_published_figures(layer):

@@ -213,7 +213,8 @@ def test_geoparquet_export_reads_back_with_crs_in_geopandas_and_duckdb(tmp_path)
     import pyarrow.parquet as pq
 
     paths = neageo.export(fmt="parquet", out=tmp_path, layers=["customs_gates", "rivers", "paper_tables"], gpkg=GPKG)
-    assert [p.name for p in paths] == ["customs_gates.parquet", "rivers.parquet", "paper_tables.parquet"]
+    assert [p.name for p in paths] == ["customs_gates.parquet", "rivers.parquet", "paper_tables.parquet",
+                                       "codebook.csv"]  # export() returns every file, the codebook included
     gates = gpd.read_parquet(tmp_path / "customs_gates.parquet")
     original = neageo.read("customs_gates", gpkg=GPKG)
     assert gates.crs.to_epsg() == 4326 and len(gates) == len(original)

@@ -50,10 +50,15 @@ def test_gates_sit_on_their_border_segment(layer, gate, segment, max_km):
     g = gates.loc[gate]
     assert g["border_segment"] == segment
     seg = borders.loc[g["border_id"]]
-    assert to_regional(seg.geometry).distance(to_regional(g.geometry)) < 10  # on the line, metres
+    # the gate (its real crossing, or the nearest border point) is as far from its segment as it says
+    assert to_regional(seg.geometry).distance(to_regional(g.geometry)) == pytest.approx(g["crossing_to_border_m"], abs=1)
+    # the border point nearest the town is on the pair's border, as far from the town as it says
+    nearest = shapely.Point(g["nearest_border_lon"], g["nearest_border_lat"])
+    pair = borders[borders["countries"] == g["border"]]
+    assert to_regional(shapely.union_all(pair.geometry.values)).distance(to_regional(nearest)) < 10  # metres
     assert g["town_to_border_km"] < max_km
     town = layer("places").set_index("name_en").loc[g["town"]]
-    assert distance_km_lonlat(town.geometry.x, town.geometry.y, g.geometry.x, g.geometry.y) == pytest.approx(
+    assert distance_km_lonlat(town.geometry.x, town.geometry.y, nearest.x, nearest.y) == pytest.approx(
         g["town_to_border_km"], abs=0.01)
 
 
@@ -168,8 +173,9 @@ def test_declared_country_must_match_the_geometry(sources_copy, tmp_path):
 
 def test_place_outside_the_region_is_refused(sources_copy, tmp_path):
     path = sources_copy / "places" / "places.csv"
-    text = path.read_text(encoding="utf-8").replace("manual: village on the left bank", "manual: moved to Moscow; village")
-    text = text.replace(",132.640,47.900,", ",37.62,55.75,")
+    text = path.read_text(encoding="utf-8").replace("manual: Wikipedia (en), 'Nizhneleninskoye'", "manual: moved to Moscow")
+    assert ",132.669,47.963," in text  # row 30, Nizhneleninskoye
+    text = text.replace(",132.669,47.963,", ",37.62,55.75,")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=r"places.csv, row 30: coordinates \(37.62, 55.75\) lie outside"):
         neageo.build(sources=sources_copy, out=tmp_path / "x.gpkg")

@@ -41,6 +41,7 @@ _LAZY = {
     "within": "neageo.query",
     "river_path": "neageo.query",
     "border_length_km": "neageo.query",
+    "annotate": "neageo.annotation",
     "border_segments_km": "neageo.query",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
@@ -60,6 +61,7 @@ __all__ = [
     "river_path",
     "border_length_km",
     "border_segments_km",
+    "annotate",
     "render_maps",
     "render_all",
     "export",
@@ -76,6 +78,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time
+    from .annotation import annotate
     from .builder.pipeline import build
     from .exports import export, export_postgis
     from .gazetteer import find

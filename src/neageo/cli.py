@@ -1,14 +1,17 @@
 """The ``neageo`` command line: the only module that prints or configures logging.
 
-User errors (bad input, missing files, unknown names) end with one line on
-stderr, ``neageo: error: ...``, and the exit status of the error's class (see
-the README's table); no traceback.
+User errors (bad input, missing files, unknown names, a missing optional
+extra) end with one line on stderr, ``neageo: error: ...``, and the exit status
+of the error's class (see the README's table); no traceback.  Warnings meant
+for the user (a name that several features share) are one ``neageo: note: ...``
+line each.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -175,7 +178,11 @@ def find(name: str, layers: tuple[str, ...], gpkg: Path | None, fmt: str) -> Non
 @gpkg_option
 @format_option
 def near(name: str, km: float, layers: tuple[str, ...], gpkg: Path | None, fmt: str) -> None:
-    """Features within --km of a named feature or of 'LON,LAT'."""
+    """Features within --km of a named feature or of 'LON,LAT'.
+
+    A name several features share is resolved to the first (places first) with a
+    note; write 'customs_gates:Hunchun' to choose the layer.
+    """
     from .query import near as _near
 
     _emit(_near(_target(name), km=km, layers=layers or None, gpkg=gpkg), fmt, title=f"within {km:g} km of {name}")
@@ -198,13 +205,25 @@ def _target(text: str):
 @gpkg_option
 @format_option
 def distance(a: str, b: str, gpkg: Path | None, fmt: str) -> None:
-    """Geodesic distance in km between two features (nearest points)."""
+    """Geodesic distance in km between two features (nearest points); 'layer:name' picks a layer."""
     import pandas as pd
 
     from .query import distance_km
 
     km = distance_km(_target(a), _target(b), gpkg=gpkg)
     _emit(pd.DataFrame([{"from": a, "to": b, "distance_km": round(km, 3)}]), fmt)
+
+
+@app.command()
+@click.argument("area")
+@click.argument("layer")
+@gpkg_option
+@format_option
+def within(area: str, layer: str, gpkg: Path | None, fmt: str) -> None:
+    """Features of LAYER inside AREA (a province or country; 'layer:name' for another polygon)."""
+    from .query import within as _within
+
+    _emit(_within(area, layer, gpkg=gpkg), fmt, title=f"{layer} within {area}")
 
 
 @app.command()
@@ -324,10 +343,54 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
     click.echo(f"wrote {len(paths)} files to {out}")
 
 
-def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
-    from .maps import render_all
+@app.command("annotate")
+@click.argument("src", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write (.csv, .parquet, .gpkg, .geojson); written atomically.")
+@click.option("--columns", help="Comma-separated groups or columns: country, province, border, gate, river, place "
+              "(default all).")
+@click.option("--year", type=int, help="Use the borders in force that year (default today's).")
+@click.option("--lon", help="Longitude column of a table (default: lon/lng/longitude/x).")
+@click.option("--lat", help="Latitude column of a table (default: lat/latitude/y).")
+@click.option("--prefix", default="", help="Prefix for the added column names.")
+@click.option("--chunk-size", "chunk_rows", type=click.IntRange(min=1), default=200_000, show_default=True,
+              help="Rows per chunk (memory grows with it).")
+@click.option("--in-format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]), help="Override the input format.")
+@click.option("--format", "out_format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]),
+              help="Override the output format.")
+@gpkg_option
+def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, gpkg) -> None:
+    """Add country, province, border, gate, river and place columns to every row of IN."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    paths = render_all(gpkg=gpkg, out_dir=out_dir)
+    from .annotation_files import annotate_file
+
+    err = _console(stderr=True)
+    with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("annotate", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = annotate_file(src, out, columns=columns, year=year, lon=lon, lat=lat, prefix=prefix,
+                               in_format=in_format, out_format=out_format, chunk_rows=chunk_rows, gpkg=gpkg,
+                               progress=progress)
+    click.echo(f"wrote {report.path}: {report.rows} rows ({report.outside} outside the region) "
+               f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
+
+
+def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
+    try:
+        from .maps import render_all
+
+        paths = render_all(gpkg=gpkg, out_dir=out_dir)
+    except ImportError as exc:  # the [maps] extra is optional: say what to install, no traceback
+        text = str(exc)
+        if "pip install" not in text:
+            text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
+        raise _errors.NeageoError(text) from None
     total = sum(p.stat().st_size for p in paths)
     _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
 
@@ -344,8 +407,14 @@ def maps(gpkg: Path | None, out_dir: Path | None) -> None:
     _render_maps(gpkg, out_dir)
 
 
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a warning as one ``neageo: note:`` line (no file name or source line)."""
+    print(f"neageo: note: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``neageo`` console script."""
+    warnings.showwarning = _note
     try:
         rv = app.main(args=argv, prog_name="neageo", standalone_mode=False)
     except click.exceptions.Exit as exc:

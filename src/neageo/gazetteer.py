@@ -4,6 +4,11 @@ Names are compared after normalisation: Unicode compatibility decomposition,
 diacritics dropped, case folded, and everything but letters and digits
 removed, so ``"P'yŏngan-bukto"``, ``"pyongan bukto"`` and ``"PYONGANBUKTO"``
 are the same key; Chinese, Russian and Korean names match as written.
+
+A name may start with a layer, ``"customs_gates:Hunchun"``, to pick the
+feature of that layer when several layers have one of that name; the query
+functions warn (:class:`AmbiguousName`) when a bare name matches several
+features and say which one they used.
 """
 
 from __future__ import annotations
@@ -12,16 +17,20 @@ import difflib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from ._errors import PlaceNotFound, QueryError
+from ._errors import DataError, PlaceNotFound, QueryError
 from .io import gpkg_path, read
 
-__all__ = ["normalise", "find", "first_match", "SEARCHED_LAYERS"]
+__all__ = ["normalise", "find", "matches", "first_match", "split_layer", "Match", "AmbiguousName", "SEARCHED_LAYERS"]
+
+
+class AmbiguousName(UserWarning):
+    """A bare name matched several features; the first (places first, then gates, ...) was used."""
 
 #: Layer -> (identifier column, name columns searched).
 SEARCHED_LAYERS = {
@@ -54,17 +63,32 @@ def _names(value: Any) -> list[str]:
     return [p for p in out if p]
 
 
+def split_layer(name: str) -> tuple[str | None, str]:
+    """``"customs_gates:Hunchun"`` -> ``("customs_gates", "Hunchun")``; a name without a known layer prefix -> ``(None, name)``."""
+    head, sep, tail = name.partition(":")
+    if sep and head.strip() in SEARCHED_LAYERS and tail.strip():
+        return head.strip(), tail.strip()
+    return None, name
+
+
+Index = tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], str], dict[str, str], dict[str, gpd.GeoDataFrame]]
+
+
 @lru_cache(maxsize=4)
-def _index(
-    path: str, mtime_ns: int
-) -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], str], dict[str, str], dict[str, pd.DataFrame]]:
+def _index(path: str, mtime_ns: int) -> Index:
     """key -> [(layer, id)], (layer, id) -> display name, key -> a display spelling, layer -> frame."""
     keys: dict[str, list[tuple[str, str]]] = {}
     display: dict[tuple[str, str], str] = {}
     spelling: dict[str, str] = {}
-    frames: dict[str, pd.DataFrame] = {}
+    frames: dict[str, gpd.GeoDataFrame] = {}
     for layer, (id_col, cols) in SEARCHED_LAYERS.items():
-        frame = frames[layer] = read(layer, gpkg=path)
+        frame = read(layer, gpkg=path)
+        missing = [c for c in (id_col, *cols) if c not in frame.columns]
+        if missing or not isinstance(frame, gpd.GeoDataFrame):
+            what = f"has no column(s) {', '.join(missing)}" if missing else "has no geometry"
+            raise DataError(f"{Path(path).name}: layer {layer!r} {what}; is it a neageo GeoPackage? "
+                            "Point --gpkg at one built by `neageo build`")
+        frames[layer] = frame
         for rec in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
             fid = str(rec[id_col])
             display[(layer, fid)] = str(rec.get("name_en") or rec.get("title") or fid)
@@ -109,6 +133,11 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
     """
     if not isinstance(name, str):
         raise QueryError(f"a name must be text, not {type(name).__name__}")
+    prefix, name = split_layer(name)
+    if prefix is not None:
+        if layers and prefix not in layers:
+            raise QueryError(f"{prefix!r} is not among the layers searched here ({', '.join(layers)})")
+        layers = [prefix]
     key = normalise(name)
     if not key:
         raise QueryError("the name is empty (or only punctuation); give a place, river, province or country")
@@ -155,6 +184,47 @@ def _positions(path: str, mtime_ns: int, layer: str) -> dict[str, list[int]]:
     return out
 
 
+class Match(NamedTuple):
+    """One feature a name matches: its layer, identifier, English name (or title) and geometry."""
+
+    layer: str
+    id: str
+    name: str
+    geometry: BaseGeometry
+
+
+def matches(
+    name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
+) -> list[Match]:
+    """Every feature :func:`find` returns, in its order, without building its frame.
+
+    Queries use this (and :func:`first_match`): they need the best match, and
+    whether the name is shared.  It raises exactly what :func:`find` raises.
+    """
+    if isinstance(name, str):
+        prefix, bare = split_layer(name)
+        wanted = [prefix] if prefix else (list(layers) if layers else list(SEARCHED_LAYERS))
+        key = normalise(bare)
+        if key and all(lyr in SEARCHED_LAYERS for lyr in wanted) and (prefix is None or not layers or prefix in layers):
+            path = gpkg_path(gpkg)
+            mtime = path.stat().st_mtime_ns
+            keys, _, _, frames = _index(str(path), mtime)
+            hits = [h for h in keys.get(key, []) if h[0] in wanted]
+            if hits:
+                out: list[Match] = []
+                for layer in sorted({h[0] for h in hits}, key=_PRIORITY.index):
+                    rows = _positions(str(path), mtime, layer)
+                    frame = frames[layer]
+                    id_col = SEARCHED_LAYERS[layer][0]
+                    label_col = next((c for c in ("name_en", "title") if c in frame.columns), id_col)
+                    for i in sorted(pos for fid in {h[1] for h in hits if h[0] == layer} for pos in rows[fid]):
+                        out.append(Match(layer, str(frame[id_col].iloc[i]), str(frame[label_col].iloc[i]),
+                                         frame.geometry.values[i]))
+                return out
+    found = find(name, layers=layers, gpkg=gpkg)  # raises the errors find() raises
+    return [Match(str(r["layer"]), str(r["id"]), str(r["name_en"]), r["geometry"]) for _, r in found.iterrows()]
+
+
 def first_match(
     name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None
 ) -> tuple[BaseGeometry, str, str]:
@@ -163,21 +233,5 @@ def first_match(
     Queries that only need the best match (``river_path("Harbin", ...)``) use
     this; it raises exactly what :func:`find` raises when nothing matches.
     """
-    if isinstance(name, str):
-        key = normalise(name)
-        wanted = list(layers) if layers else list(SEARCHED_LAYERS)
-        if key and all(lyr in SEARCHED_LAYERS for lyr in wanted):
-            path = gpkg_path(gpkg)
-            mtime = path.stat().st_mtime_ns
-            keys, _, _, frames = _index(str(path), mtime)
-            hits = [h for h in keys.get(key, []) if h[0] in wanted]
-            if hits:
-                layer = min((h[0] for h in hits), key=_PRIORITY.index)
-                rows = _positions(str(path), mtime, layer)
-                i = min(pos for fid in {h[1] for h in hits if h[0] == layer} for pos in rows[fid])
-                frame = frames[layer]
-                label_col = next((c for c in ("name_en", "title") if c in frame.columns), SEARCHED_LAYERS[layer][0])
-                geom: BaseGeometry = frame.geometry.values[i]
-                return geom, str(frame[label_col].iloc[i]), layer
-    hit = find(name, layers=layers, gpkg=gpkg).iloc[0]  # raises the errors find() raises
-    return hit.geometry, str(hit["name_en"]), str(hit["layer"])
+    best = matches(name, layers=layers, gpkg=gpkg)[0]
+    return best.geometry, best.name, best.layer

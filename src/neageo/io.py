@@ -1,20 +1,27 @@
-"""Reading neageo's GeoPackage: which layers it has, and any layer as a (Geo)DataFrame.
+"""Reading neageo's GeoPackage (or a PostGIS copy of it): which layers it has, and any layer as a frame.
 
 Every reader here takes ``gpkg=`` (default, in order: ``$NEAGEO_GPKG``, the
 checkout's ``geodata/neageo.gpkg``, the copy packaged with neageo; see
-:func:`neageo.settings.gpkg_choice`).  Errors from GDAL/pyogrio are translated at this
-boundary into :class:`neageo.DataError` / :class:`neageo.LayerNotFound` with a
-message that says what to do.
+:func:`neageo.settings.gpkg_choice`).  Errors from GDAL/pyogrio, SQLite and
+SQLAlchemy are translated at this boundary into :class:`neageo.DataError` /
+:class:`neageo.LayerNotFound` / :class:`neageo.QueryError` with a message that
+says what to do.
+
+Integer columns stay integers: a column declared INTEGER in the GeoPackage
+(or PostGIS) that holds nulls comes back as pandas' nullable ``Int64``, not as
+floats (``geonames_id`` is 2037013, never 2037013.0).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import sqlite3
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -22,28 +29,45 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 from ._errors import DataError, LayerNotFound, QueryError
+from ._postgis import SAFE_NAME, check_schema, engine, redact
 from .settings import gpkg_choice
 
-__all__ = ["gpkg_path", "layers", "read"]
+__all__ = ["gpkg_path", "layers", "read", "read_postgis"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 #: GeoPackage's SQLite application_id ("GPKG").
 _GPKG_APPLICATION_ID = 0x47504B47
+#: Primary-key column :func:`neageo.exports.export_postgis` adds; not part of the layer's data.
+POSTGIS_KEY = "fid"
+
+BBox = tuple[float, float, float, float]
+F = TypeVar("F", bound=pd.DataFrame)
 
 
 def gpkg_path(gpkg: str | Path | None = None) -> Path:
-    """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable."""
+    """Resolve and check the GeoPackage to read; raise :class:`DataError` if unusable.
+
+    The message names where the path came from (``gpkg=``/``--gpkg``,
+    ``$NEAGEO_GPKG``, the checkout or the packaged copy) and what is wrong with
+    it: missing, a directory, or not a GeoPackage.
+    """
     path, chosen_by = (Path(gpkg), "gpkg=") if gpkg is not None else gpkg_choice()
+    from_env = chosen_by == "NEAGEO_GPKG"
+    origin = f"NEAGEO_GPKG={path}" if from_env else str(path)
+    if path.is_dir():
+        fix = "point NEAGEO_GPKG at the .gpkg file, or unset it" if from_env else "give the .gpkg file itself"
+        raise DataError(f"{origin} is a directory, not a GeoPackage file; {fix}")
     if not path.is_file():
         hints = {
-            "gpkg=": "check the path",
-            "NEAGEO_GPKG": "point NEAGEO_GPKG at an existing neageo.gpkg, or unset it to use the packaged data",
+            "gpkg=": "no such file; check the path",
+            "NEAGEO_GPKG": "no such file; point NEAGEO_GPKG at an existing neageo.gpkg, or unset it to use the "
+                           "packaged data",
         }
         hint = hints.get(chosen_by, "this installation lacks its packaged data: reinstall neageo from a wheel "
                                     "(which includes it), or set NEAGEO_GPKG to a neageo.gpkg")
-        raise DataError(f"{path}: GeoPackage not found; {hint}")
+        raise DataError(f"{origin}: GeoPackage not found ({hint})")
     stat = path.stat()
     _catalogue(str(path), stat.st_mtime_ns, stat.st_size)  # validates, cached while the file is unchanged
     return path
@@ -73,6 +97,23 @@ def _catalogue(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=64)
+def _integer_columns(path: str, mtime_ns: int, layer: str) -> tuple[str, ...]:
+    """Columns declared as integers (of any width) in a GeoPackage table."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        info = con.execute(f'PRAGMA table_info("{layer}")').fetchall()
+    ints = ("INTEGER", "INT", "BIGINT", "MEDIUMINT", "SMALLINT", "TINYINT")
+    return tuple(name for _, name, decl, _, _, pk in info if not pk and str(decl).upper() in ints)
+
+
+def integers_back(frame: F, columns: Sequence[str]) -> F:
+    """Give integer ``columns`` read as floats (because they hold nulls) back their type, as nullable ``Int64``."""
+    for col in columns:
+        if col in frame.columns and pd.api.types.is_float_dtype(frame[col].dtype):
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def layers(*, gpkg: str | Path | None = None) -> pd.DataFrame:
     """List the GeoPackage's layers and tables.
 
@@ -95,7 +136,7 @@ def layers(*, gpkg: str | Path | None = None) -> pd.DataFrame:
 def read(
     layer: str,
     *,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     where: str | None = None,
     gpkg: str | Path | None = None,
     source: str | None = None,
@@ -114,7 +155,7 @@ def read(
     gpkg
         GeoPackage to read instead of the default.
     source
-        A ``postgresql://`` URL to read the layer from PostGIS instead (see :mod:`neageo.exports`).
+        A ``postgresql://`` URL to read the layer from PostGIS instead (see :func:`read_postgis`).
     year
         Only features in force in that year, for layers with ``valid_from`` / ``valid_to``
         columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
@@ -127,6 +168,7 @@ def read(
         A GeoDataFrame for a layer with geometry, a DataFrame for a table
         without (``paper_tables``, ``paper_checks``, ...).  Narrow it with
         ``isinstance(frame, geopandas.GeoDataFrame)`` where the kind matters.
+        Integer columns with nulls are ``Int64``.
 
     Examples
     --------
@@ -134,13 +176,14 @@ def read(
     >>> gates = neageo.read("customs_gates", where="border = 'CHN-RUS'")  # doctest: +SKIP
     >>> borders_2005 = neageo.read("borders", year=2005)    # doctest: +SKIP
     """
+    if bbox is not None:
+        bbox = _check_bbox(bbox)
     if year is not None:
         where = _year_where(layer, year, where)
     if source is not None:
-        from .exports import read_postgis
-
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio
+    import pyogrio.errors
 
     path = gpkg_path(gpkg)
     stat = path.stat()
@@ -148,17 +191,16 @@ def read(
     if layer not in set(cat["name"]):
         names = ", ".join(cat["name"])
         raise LayerNotFound(f"{path.name} has no layer {layer!r}; it has: {names}")
-    if bbox is not None:
-        bbox = _check_bbox(bbox)
     try:
         frame: gpd.GeoDataFrame | pd.DataFrame = pyogrio.read_dataframe(
             path, layer=layer, bbox=bbox, where=where, use_arrow=True
         )
-        return frame
-    except Exception as exc:  # pyogrio raises several classes; all mean the same to a user here
-        if (where is not None and "where" in str(exc).lower()) or "SQL" in str(exc):
-            raise QueryError(f"invalid where clause {where!r}: {exc}") from None
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, OSError) as exc:
+        # with Arrow, GDAL reports a bad WHERE clause as an OSError naming the SQL problem
+        if where is not None and isinstance(exc, (OSError, pyogrio.errors.FeatureError)):
+            raise QueryError(f"invalid where clause {where!r}: {str(exc).splitlines()[0]}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
+    return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
 
 
 #: Layers whose features carry validity years.
@@ -181,9 +223,7 @@ def _year_where(layer: str, year: Any, where: str | None) -> str:
     return clause if where is None else f"({where}) AND {clause}"
 
 
-def _check_bbox(bbox: Any) -> tuple[float, float, float, float]:
-    import math
-
+def _check_bbox(bbox: Sequence[float]) -> BBox:
     try:
         w, s, e, n = (float(v) for v in bbox)
     except (TypeError, ValueError):
@@ -191,3 +231,63 @@ def _check_bbox(bbox: Any) -> tuple[float, float, float, float]:
     if not all(math.isfinite(v) for v in (w, s, e, n)) or w > e or s > n or s < -90 or n > 90:
         raise QueryError(f"bbox {bbox!r} is not a valid (west, south, east, north) box in degrees")
     return (w, s, e, n)
+
+
+def read_postgis(
+    layer: str,
+    url: str,
+    *,
+    bbox: Sequence[float] | None = None,
+    where: str | None = None,
+    schema: str = "public",
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Read one layer or table written by :func:`neageo.exports.export_postgis`.
+
+    The result matches :func:`read` of the same layer: the same columns (the
+    table's ``fid`` primary key is left out), integers as integers, EPSG:4326.
+    """
+    schema = check_schema(schema)
+    if not SAFE_NAME.match(layer):
+        raise LayerNotFound(f"no layer {layer!r}")
+    box = _check_bbox(bbox) if bbox is not None else None
+    eng = engine(url)
+    import geoalchemy2  # noqa: F401  (teaches SQLAlchemy the geometry type)
+    import geopandas as gpd
+    import sqlalchemy
+    import sqlalchemy.exc
+
+    try:
+        insp = sqlalchemy.inspect(eng)
+        if layer not in insp.get_table_names(schema=schema):
+            raise LayerNotFound(f"{redact(url)} has no table {schema}.{layer}")
+        columns = insp.get_columns(layer, schema=schema)
+        names = [c["name"] for c in columns if c["name"] != POSTGIS_KEY]
+        ints = [c["name"] for c in columns if isinstance(c["type"], sqlalchemy.Integer)]
+        select = ", ".join(f'"{n}"' for n in names)
+        sql = f'SELECT {select} FROM "{schema}"."{layer}"'
+        clauses: list[str] = []
+        params: dict[str, float] = {}
+        if box is not None:
+            clauses.append("geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
+            params.update(zip("wsen", box))
+        if where:
+            clauses.append(f"({where})")
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if POSTGIS_KEY in {c["name"] for c in columns}:
+            sql += f' ORDER BY "{POSTGIS_KEY}"'
+        frame: gpd.GeoDataFrame | pd.DataFrame
+        if "geom" in names:
+            frame = gpd.read_postgis(sql, eng, geom_col="geom", params=params or None)
+            frame = frame.rename_geometry("geometry")
+        else:
+            frame = pd.read_sql(sql, eng, params=params or None)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if where:
+            raise QueryError(f"cannot read {schema}.{layer} with where clause {where!r}: {first}") from None
+        raise DataError(f"cannot read {schema}.{layer} from {redact(url)} ({first})") from None
+    finally:
+        eng.dispose()
+    return integers_back(frame, ints)
+

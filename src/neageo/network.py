@@ -13,7 +13,13 @@ projection (metres) with a ``kind``:
     only shorelines there;
 ``link``
     a short straight join: a river end that stops short of the line it flows
-    into (a gap in the source), or a river meeting a centreline.
+    into (a gap in the source), or a river meeting a centreline;
+``channel``
+    a reach redrawn along a finer guide line: where a river is an international
+    border, the border line follows its main channel (see :meth:`RiverNetwork.follow`);
+``estuary``
+    a course drawn through cited waypoints across an estuary the source leaves
+    open (see :meth:`RiverNetwork.extend`).
 
 The build uses the network to trace named rivers between ordered waypoints
 and stores its edges as the ``waterways`` layer; queries rebuild it from that
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, cast
 
 import networkx as nx
@@ -37,7 +44,7 @@ from ._errors import BuildError, NotDownstream, QueryError
 
 __all__ = ["RiverNetwork", "Trace"]
 
-_SNAPPABLE = ("river", "centreline")
+_SNAPPABLE = ("river", "centreline", "channel", "estuary")
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -78,6 +85,8 @@ class Trace:
     edges: list[int]
     linked_m: float
     nodes: list
+    #: index in ``nodes`` of each waypoint (for traces through waypoints)
+    marks: list[int] | None = None
 
 
 class RiverNetwork:
@@ -337,7 +346,7 @@ class RiverNetwork:
             eid = self.graph[u][v]["id"]
             line = self.edges[eid]
             used.append(eid)
-            if self.kinds[eid] != "river":
+            if self.kinds[eid] == "link":
                 linked += line.length
             pts = list(line.coords)
             coords.extend(pts if not coords else pts[1:])
@@ -539,6 +548,7 @@ class RiverNetwork:
                 f"{name}: waypoint 1 lies more than {snap_max_m / 1000:g} km from any river; move it onto the river"
             ) from None
         nodes: list = [keys[0]]
+        marks = [0]
         for i, p in enumerate(points[1:], start=2):
             key = self._snap_downstream(nodes[-1], p, snap_max_m)
             if key is None:
@@ -548,7 +558,75 @@ class RiverNetwork:
                 )
             leg = nx.shortest_path(self.graph, nodes[-1], key, weight="weight")
             nodes.extend(leg[1:])
-        return self._trace(nodes)
+            marks.append(len(nodes) - 1)
+        trace = self._trace(nodes)
+        trace.marks = marks
+        return trace
+
+    # -- redrawing reaches from finer sources ----------------------------------------------
+    def follow(self, nodes: list, guide: LineString, *, kind: str = "channel") -> dict:
+        """Redraw the path through ``nodes`` along ``guide`` (a finer line of the same reach).
+
+        Each node moves to where it projects on the guide (kept in order), each
+        edge between consecutive nodes becomes the guide between them, and the
+        other edges meeting a moved node (tributaries, the river below) are
+        re-ended there, so the network stays connected.
+
+        Returns
+        -------
+        dict
+            Old node key -> new node key, for every node that moved.
+        """
+        if len(nodes) < 2:
+            return {}
+        pos = np.array([guide.project(Point(n)) for n in nodes])
+        for i in range(1, len(pos)):  # keep the order of the nodes along the guide
+            pos[i] = max(pos[i], pos[i - 1] + 1.0)
+        if pos[-1] > guide.length:
+            raise BuildError("the guide line is shorter than the reach it should redraw")
+        new = [_key(guide.interpolate(d).coords[0]) for d in pos]
+        taken = set(self.graph.nodes) - set(nodes)
+        if any(k in taken for k in new):
+            raise BuildError("a redrawn node would land on another node of the network")
+        on_path = set()
+        for (u, v), (s0, s1), (a, b) in zip(pairwise(nodes), pairwise(pos), pairwise(new)):
+            eid = self.graph[u][v]["id"]
+            coords = list(substring(guide, s0, s1).coords)
+            coords[0], coords[-1] = a, b
+            self.edges[eid] = LineString(coords)
+            self.kinds[eid] = kind
+            on_path.add(eid)
+        moved = {n: k for n, k in zip(nodes, new) if n != k}
+        for n, k in moved.items():
+            for u, v, eid in list(self.graph.in_edges(n, data="id")) + list(self.graph.out_edges(n, data="id")):
+                if eid in on_path:
+                    continue
+                coords = list(self.edges[eid].coords)
+                if v == n:
+                    coords[-1] = k
+                if u == n:
+                    coords[0] = k
+                self.edges[eid] = LineString(coords)
+        nx.relabel_nodes(self.graph, moved, copy=False)
+        for _, _, d in self.graph.edges(data=True):
+            d["weight"] = self.edges[d["id"]].length
+        self._tree = None
+        return moved
+
+    def extend(self, node, line: LineString, *, kind: str) -> tuple:
+        """Continue the network from ``node`` along ``line`` (which starts at or near it).
+
+        Returns the new end node.
+        """
+        coords = list(line.coords)
+        coords[0] = node
+        end = _key(coords[-1])
+        coords[-1] = end
+        if end in self.graph:
+            raise BuildError("an extension would end on an existing node of the network")
+        self._append(LineString(coords), kind)
+        self._tree = None
+        return end
 
 
 

@@ -9,7 +9,20 @@
   properties.
 * ``neageo.qgz``: a project beside the GeoPackage opening every layer by the
   relative path ``./neageo.gpkg``, grouped, basemap at the bottom and points on
-  top, zoomed to the study region.
+  top, zoomed to the study region.  Its CRS is neageo's regional Albers
+  equal-area projection (:data:`neageo.settings.REGIONAL_CRS`, stored in the
+  project as a custom CRS) on the WGS84 ellipsoid, so QGIS measures in metres;
+  each layer carries its metadata and field aliases, read from the written
+  GeoPackage.
+* Mixed-geometry layers (``projects``, ``events``) keep one table each.  Their
+  default style is rule-based - one rule per geometry kind, each with a symbol
+  of that kind - so the whole table, and each per-geometry sub-layer QGIS
+  offers when opening it, draws every feature.  The project opens them as
+  point, line and area sub-layers; areas sit below borders and rivers and are
+  mostly transparent, so they never hide a border.
+* Labels: a place that shares its name with a customs gate is labelled once
+  (by the gate); line labels of projects and events are not repeated; the
+  label engine may not place labels over points.
 
 No QGIS is needed to write any of this; the tests open the results in real QGIS.
 """
@@ -19,12 +32,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ._atomic import atomic_target
 from .metadata import column_alias, read_written, table_catalogue
-from .settings import STUDY_BBOX
+from .settings import REGIONAL_CRS, STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
 __all__ = ["write_qgis_support", "qml", "project_xml", "PROJECT_GROUPS", "write_project"]
@@ -32,14 +46,31 @@ __all__ = ["write_qgis_support", "qml", "project_xml", "PROJECT_GROUPS", "write_
 #: (group title, [(layer, geometry kind or None), ...]) top to bottom in the layer tree.
 PROJECT_GROUPS = [
     ("The paper", [("customs_gates", None), ("places", None), ("events", "Point"), ("projects", "Point"),
-                   ("projects", "LineString"), ("events", "LineString"), ("trade_flows", None),
-                   ("projects", "Polygon"), ("events", "Polygon")]),
+                   ("projects", "LineString"), ("events", "LineString"), ("trade_flows", None)]),
+    ("Borders and rivers", [("borders", None), ("territory_changes", None), ("rivers", None), ("waterways", None)]),
+    ("Project and event areas", [("projects", "Polygon"), ("events", "Polygon")]),
     ("Joins", [("province_trade", None), ("regions_population", None)]),
-    ("Borders and rivers", [("borders", None), ("rivers", None), ("waterways", None)]),
     ("Basemap", [("coastline", None), ("lakes", None), ("provinces", None), ("countries", None)]),
 ]
 #: Layers shown when the project opens (the others are in the tree, switched off).
-VISIBLE = {"customs_gates", "places", "projects", "borders", "rivers", "lakes", "provinces", "countries"}
+VISIBLE = {"customs_gates", "places", "projects", "borders", "territory_changes", "rivers", "lakes", "provinces",
+           "countries"}
+#: Line layers whose labels are placed once per feature (a long sea route is named once, not every 80 mm).
+LABEL_ONCE = {"projects", "events", "trade_flows"}
+#: Scale denominator below which (zoomed in) project and event points are labelled.
+ZOOMED_IN_SCALE = 4_000_000
+#: Name of the regional CRS in the project.
+REGIONAL_CRS_NAME = "neageo Northeast Asia Albers equal-area (WGS 84)"
+#: QGIS's geometry_type() names per symbol kind.
+_GEOMETRY_NAME = {"marker": "Point", "line": "Line", "fill": "Polygon"}
+
+#: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
+LAYER_STYLES_DDL = (
+    "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+    "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
+    "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+    "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
+)
 
 _KIND = {"Point": "marker", "MultiPoint": "marker", "LineString": "line", "MultiLineString": "line",
          "Polygon": "fill", "MultiPolygon": "fill"}
@@ -83,9 +114,51 @@ def _symbol(look: Look, kind: str, name: str) -> str:
     return f'<symbol type="{kind}" name="{escape(name)}" alpha="1" clip_to_extent="1" force_rhr="0">{layer}</symbol>'
 
 
-def renderer_xml(layer: str, kind: str) -> str:
-    """The ``<renderer-v2>`` element for a layer drawn as ``kind`` (marker, line, fill)."""
+def _rule_renderer_xml(layer: str) -> str:
+    """A rule-based renderer drawing every geometry kind of a mixed layer, each with a symbol of its kind.
+
+    QGIS draws a feature only with a symbol of its geometry's kind, so one
+    categorised marker renderer leaves a mixed table's lines and areas blank;
+    here each kind has a parent rule (``geometry_type($geometry)``) and, under
+    it, one rule per category plus an ELSE rule.
+    """
     style = STYLES[layer]
+    rules: list[str] = []
+    syms: list[str] = []
+    for kind in ("marker", "line", "fill"):
+        children: list[str] = []
+        looks = list(style.categories.items()) if style.by and style.categories else []
+        for value, look in looks:
+            children.append(f'<rule key="{layer}-{kind}-{len(children)}" symbol="{len(syms)}" label={quoteattr(look.label)} '
+                            f'filter={quoteattr(f"to_string({_field(style.by)}) = {_string(value)}")}/>')
+            syms.append(_symbol(look, kind, str(len(syms))))
+        children.append(f'<rule key="{layer}-{kind}-else" symbol="{len(syms)}" label={quoteattr(style.default.label)} '
+                        'filter="ELSE"/>')
+        syms.append(_symbol(style.default, kind, str(len(syms))))
+        geometry = _GEOMETRY_NAME[kind]
+        rules.append(f'<rule key="{layer}-{kind}" label="{geometry}" '
+                     f'filter={quoteattr(f"geometry_type($geometry) = {_string(geometry)}")}>{"".join(children)}</rule>')
+    return (f'<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">'
+            f'<rules key="{layer}-rules">{"".join(rules)}</rules><symbols>{"".join(syms)}</symbols></renderer-v2>')
+
+
+def _field(name: str | None) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _string(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def renderer_xml(layer: str, kind: str) -> str:
+    """The ``<renderer-v2>`` element for a layer drawn as ``kind`` (marker, line, fill).
+
+    Mixed-geometry layers (style kind ``any``) get a rule-based renderer that
+    draws every kind whatever ``kind`` is asked for.
+    """
+    style = STYLES[layer]
+    if style.kind == "any":
+        return _rule_renderer_xml(layer)
     if style.by and style.categories:
         cats, syms = [], []
         for i, (value, look) in enumerate(style.categories.items()):
@@ -102,24 +175,38 @@ def renderer_xml(layer: str, kind: str) -> str:
             f'<symbols>{_symbol(style.default, kind, "0")}</symbols></renderer-v2>')
 
 
-def labeling_xml(layer: str, kind: str) -> str:
+def labeling_xml(layer: str, kind: str, *, skip: frozenset[str] = frozenset()) -> str:
+    """Simple labelling of ``layer`` drawn as ``kind``; features whose label text is in ``skip`` get none."""
     field = LABELS.get(layer)
     if not field:
         return ""
-    placement = {"marker": 'placement="0" dist="1.5" distUnits="MM"',  # around the point
-                 "line": 'placement="2" placementFlags="10" repeatDistance="80" repeatDistanceUnits="MM"',
+    repeat = "0" if layer in LABEL_ONCE else "120"
+    placement = {"marker": 'placement="6" dist="1.2" distUnits="MM" '  # cartographic: best free spot around the point
+                           'predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR"',
+                 "line": f'placement="2" placementFlags="10" repeatDistance="{repeat}" repeatDistanceUnits="MM"',
                  "fill": 'placement="1"'}[kind]
+    # points of projects and events crowd the Tumen corner at the overview scale: named once zoomed in
+    zoomed_in = layer in LABEL_ONCE and kind == "marker"
+    scale = f'scaleVisibility="1" scaleMin="0" scaleMax="{ZOOMED_IN_SCALE}"' if zoomed_in else 'scaleVisibility="0"'
+    if skip:
+        names = ", ".join(_string(n) for n in sorted(skip))
+        expression = f"if({_field(field)} IN ({names}), NULL, {_field(field)})"
+        field_attrs = f'fieldName={quoteattr(expression)} isExpression="1"'
+    else:
+        field_attrs = f'fieldName={quoteattr(field)} isExpression="0"'
+
     size = {"customs_gates": 9, "places": 8, "rivers": 8, "provinces": 7}.get(layer, 8)
     colour = {"rivers": "31,102,179,255", "provinces": "110,100,90,255"}.get(layer, "20,20,20,255")
     return (
         '<labeling type="simple"><settings calloutType="simple">'
-        f'<text-style fieldName={quoteattr(field)} isExpression="0" fontFamily="Noto Sans" fontSize="{size}" '
+        f'<text-style {field_attrs} fontFamily="Noto Sans" fontSize="{size}" '
         f'fontSizeUnit="Point" textColor="{colour}" textOpacity="1" fontWeight="{75 if layer == "customs_gates" else 50}" '
         'namedStyle="Regular" allowHtml="0">'
         '<text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.9"/>'
         '</text-style>'
         f'<placement {placement} priority="{8 if layer == "customs_gates" else 5}"/>'
-        '<rendering obstacle="1" scaleVisibility="0" drawLabels="1" displayAll="0" upsidedownLabels="0"/>'
+        f'<rendering obstacle="{0 if kind == "fill" else 1}" obstacleFactor="1" obstacleType="0" {scale} drawLabels="1" '
+        'displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0"/>'
         '</settings></labeling>'
     )
 
@@ -171,10 +258,10 @@ def metadata_xml(layer: str, title: str, abstract: str, licences: list[str], att
 
 
 def _geometry_kinds(con: sqlite3.Connection, table: str) -> list[str]:
-    """Symbol kinds a table needs: one, or (mixed geometry) points first, then lines and areas."""
+    """Symbol kind of a table's default style (a mixed table's rule-based style draws all kinds: ``marker``)."""
     (gtype,) = con.execute("SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
     if gtype.upper() in ("GEOMETRY", "GEOMETRYCOLLECTION"):
-        return ["marker", "line", "fill"]
+        return ["marker"]
     return [_guess_kind(gtype)]
 
 
@@ -191,12 +278,7 @@ def write_qgis_support(path: Path) -> None:
     """
     meta = read_written(path)
     with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
-            "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-            "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
-        )
+        con.execute(LAYER_STYLES_DDL)
         styles_info = table_catalogue()["layer_styles"]
         con.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
                     "SELECT 'layer_styles', 'attributes', ?, ?, (SELECT MAX(last_change) FROM gpkg_contents)",
@@ -212,8 +294,8 @@ def write_qgis_support(path: Path) -> None:
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                     "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
                     "VALUES ('', '', ?, 'geom', ?, ?, '', ?, ?, 'neageo', NULL, ?)",
-                    (layer.name, f"neageo {kind}" if len(kinds) > 1 else "neageo", qml(layer.name, kind, layer.columns),
-                     1 if i == 0 else 0, f"neageo default style ({kind} symbols), same look as the web maps", stamp),
+                    (layer.name, "neageo", qml(layer.name, kind, layer.columns), 1 if i == 0 else 0,
+                     "neageo default style, same look as the web maps", stamp),
                 )
             doc = metadata_xml(
                 layer.name, layer.title, layer.description, meta.licences(layer.name), meta.attributions(layer.name),
@@ -235,19 +317,124 @@ def _layer_id(layer: str, gtype: str | None) -> str:
     return f"neageo_{layer}" + (f"_{gtype.lower()}" if gtype else "")
 
 
-def project_xml(gpkg_name: str, available: dict[str, str]) -> str:
-    """The .qgs XML for every layer in ``available`` (layer -> GeoPackage geometry type name)."""
+def _regional_srs() -> str:
+    """The project's CRS, :data:`~neageo.settings.REGIONAL_CRS`, as a QGIS custom CRS (WKT, PROJ and a name)."""
+    from pyproj import CRS
+
+    crs = CRS(REGIONAL_CRS)
+    wkt = crs.to_wkt("WKT2_2019").replace('PROJCRS["unknown"', f'PROJCRS["{REGIONAL_CRS_NAME}"', 1)
+    wkt = wkt.replace('BASEGEOGCRS["unknown"', 'BASEGEOGCRS["WGS 84"', 1)
+    return (f"<spatialrefsys nativeFormat=\"Wkt\"><wkt>{escape(wkt)}</wkt><proj4>{escape(REGIONAL_CRS)}</proj4>"
+            "<srsid>0</srsid><srid>0</srid><authid></authid>"
+            f"<description>{escape(REGIONAL_CRS_NAME)}</description><projectionacronym>aea</projectionacronym>"
+            "<ellipsoidacronym>EPSG:7030</ellipsoidacronym><geographicflag>false</geographicflag></spatialrefsys>")
+
+
+_WGS84_SRS = ("<spatialrefsys nativeFormat=\"Wkt\"><wkt></wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4>"
+              "<srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description>"
+              "<projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym>"
+              "<geographicflag>true</geographicflag></spatialrefsys>")
+
+
+def _regional_extent() -> tuple[float, float, float, float]:
+    """The study box in the regional projection, metres (densified edges, so the box is covered)."""
+    from pyproj import Transformer
+
+    t = Transformer.from_crs("EPSG:4326", REGIONAL_CRS, always_xy=True)
+    w, s, e, n = t.transform_bounds(*STUDY_BBOX, densify_pts=64)
+    return (round(w, -3), round(s, -3), round(e, -3), round(n, -3))
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What the project says about one GeoPackage table: geometry type, metadata, column aliases."""
+
+    geometry_type: str
+    metadata: str = ""  # inner XML of the QGIS metadata document
+    aliases: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+
+
+def _metadata_inner(doc: str) -> str:
+    """The children of a QGIS metadata document (``<qgis>...</qgis>``), for a layer's ``<resourceMetadata>``."""
+    start = doc.find(">", doc.find("<qgis")) + 1
+    end = doc.rfind("</qgis>")
+    return doc[start:end] if start > 0 and end > start else ""
+
+
+def _aliases(columns: list[str], aliases: dict[str, str]) -> str:
+    items = "".join(f'<alias field={quoteattr(c)} index="{i + 1}" name={quoteattr(aliases[c])}/>'
+                    for i, c in enumerate(columns) if c in aliases)
+    return f"<aliases>{items}</aliases>" if items else ""
+
+
+def _read_layers(gpkg: Path) -> tuple[dict[str, LayerInfo], frozenset[str]]:
+    """Per spatial table: geometry type, QGIS metadata and aliases; and place names a customs gate also labels."""
+    with contextlib.closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        available = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
+        metadata: dict[str, str] = {}
+        if {"gpkg_metadata", "gpkg_metadata_reference"} <= tables:
+            for table, doc in con.execute(
+                    "SELECT r.table_name, m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
+                    "ON r.md_file_id = m.id WHERE m.md_standard_uri = 'http://mrcc.com/qgis.dtd' "
+                    "AND r.reference_scope = 'table' ORDER BY m.id"):
+                metadata[table] = _metadata_inner(doc)
+        aliases: dict[str, dict[str, str]] = {}
+        columns: dict[str, list[str]] = {}
+        if "gpkg_data_columns" in tables:
+            for table, column, name in con.execute("SELECT table_name, column_name, name FROM gpkg_data_columns"):
+                if name:
+                    aliases.setdefault(table, {})[column] = name
+        for table in available:
+            columns[table] = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')
+                              if not r[5] and r[1] != "geom"]
+        skip: set[str] = set()
+        if {"places", "customs_gates"} <= set(available):
+            gates = {str(n).casefold() for (n,) in con.execute("SELECT name_en FROM customs_gates") if n}
+            parts = {p.strip() for g in gates for p in g.replace("–", "-").split("-")}
+            skip = {str(n) for (n,) in con.execute("SELECT name_en FROM places")
+                    if n and (str(n).casefold() in gates or str(n).casefold() in parts)}
+    info = {t: LayerInfo(g, metadata.get(t, ""), {c: aliases.get(t, {})[c] for c in columns[t]
+                                                  if c in aliases.get(t, {})}, tuple(columns[t]))
+            for t, g in available.items()}
+    return info, frozenset(skip)
+
+
+def _maplayer(lid: str, source: str, title: str, layer: str, kind: str, meta: LayerInfo,
+              skip: frozenset[str]) -> str:
+    """One ``<maplayer>``: data source, CRS, metadata, renderer, labels and aliases."""
+    geometry = {"marker": "Point", "line": "Line", "fill": "Polygon"}[kind]
+    labels = labeling_xml(layer, kind, skip=skip)
+    resource = f"<resourceMetadata>{meta.metadata}</resourceMetadata>" if meta.metadata else ""
+    return (
+        f'<maplayer type="vector" geometry="{geometry}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0" '
+        f'labelsEnabled="{1 if labels else 0}" readOnly="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">'
+        f"<id>{lid}</id><datasource>{escape(source)}</datasource>"
+        f"<layername>{escape(title)}</layername><srs>{_WGS84_SRS}</srs>{resource}"
+        '<provider encoding="UTF-8">ogr</provider>'
+        f"{renderer_xml(layer, kind)}{labels}{_aliases(list(meta.aliases), meta.aliases)}"
+        "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode><layerOpacity>1</layerOpacity>"
+        "</maplayer>"
+    )
+
+
+def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo],
+                *, skip_labels: frozenset[str] = frozenset()) -> str:
+    """The .qgs XML for every layer in ``available`` (layer -> geometry type name, or -> :class:`LayerInfo`).
+
+    ``skip_labels``: place names left unlabelled because a customs gate of that name is labelled.
+    """
+    layers_info = {k: v if isinstance(v, LayerInfo) else LayerInfo(v) for k, v in available.items()}
     tree, maplayers, order = [], [], []
-    srs = ("<spatialrefsys><wkt></wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4><srsid>3452</srsid>"
-           "<srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description>"
-           "<projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym>"
-           "<geographicflag>true</geographicflag></spatialrefsys>")
+    project_srs = _regional_srs()
     for group, members in PROJECT_GROUPS:
         items = []
         for layer, gsub in members:
-            if layer not in available:
+            if layer not in layers_info:
                 continue
-            gtype = available[layer]
+            meta = layers_info[layer]
+            gtype = meta.geometry_type
             mixed = gtype.upper() in ("GEOMETRY", "GEOMETRYCOLLECTION")
             if mixed and gsub is None:
                 continue
@@ -255,54 +442,56 @@ def project_xml(gpkg_name: str, available: dict[str, str]) -> str:
                 continue
             lid = _layer_id(layer, gsub if mixed else None)
             source = f"./{gpkg_name}|layername={layer}" + (f"|geometrytype={gsub}" if mixed else "")
-            kind = _KIND[gsub] if mixed else _guess_kind(gtype)
-            title = STYLES[layer].title + (f" ({ {'Point': 'points', 'LineString': 'lines', 'Polygon': 'areas'}[gsub] })" if mixed else "")
+            kind = _KIND[gsub] if mixed and gsub else _guess_kind(gtype)
+            part = {"Point": "points", "LineString": "lines", "Polygon": "areas"}.get(gsub or "", "")
+            title = STYLES[layer].title + (f" ({part})" if mixed else "")
             checked = "Qt::Checked" if layer in VISIBLE else "Qt::Unchecked"
-            items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
-                         f'providerKey="ogr" checked="{checked}" expanded="0"><customproperties/></layer-tree-layer>')
-            geometry = {"marker": "Point", "line": "Line", "fill": "Polygon"}[kind]
-            labels = labeling_xml(layer, kind)
-            maplayers.append(
-                f'<maplayer type="vector" geometry="{geometry}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0" '
-                f'labelsEnabled="{1 if labels else 0}" readOnly="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">'
-                f"<id>{lid}</id><datasource>{escape(source)}</datasource>"
-                f"<layername>{escape(title)}</layername><srs>{srs}</srs>"
-                '<provider encoding="UTF-8">ogr</provider>'
-                f"{renderer_xml(layer, kind)}{labels}"
-                "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode><layerOpacity>1</layerOpacity>"
-                "</maplayer>"
-            )
-            order.append(lid)
+            variants = [(lid, source, title, checked)]
+            if "valid_to" in meta.columns:  # dated features: today's on, the superseded ones in their own layer, off
+                variants = [(lid, f"{source}|subset=\"valid_to\" IS NULL", title, checked),
+                            (f"{lid}_superseded", f"{source}|subset=\"valid_to\" IS NOT NULL",
+                             f"{title} no longer in force", "Qt::Unchecked")]
+            for lid, source, title, checked in variants:
+                items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
+                             f'providerKey="ogr" checked="{checked}" expanded="0"><customproperties/></layer-tree-layer>')
+                maplayers.append(_maplayer(lid, source, title, layer, kind, meta,
+                                           skip_labels if layer == "places" else frozenset()))
+                order.append(lid)
         if items:
             tree.append(f'<layer-tree-group name={quoteattr(group)} checked="Qt::Checked" expanded="1">'
                         f'<customproperties/>{"".join(items)}</layer-tree-group>')
-    w, s, e, n = STUDY_BBOX
+    w, s, e, n = _regional_extent()
+    extent = f'xmin="{w:.0f}" ymin="{s:.0f}" xmax="{e:.0f}" ymax="{n:.0f}"'
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
         '<qgis projectname="neageo" version="3.22.0-Białowieża">'
         '<homePath path=""/><title>neageo: Northeast Asia in Kim, Cooperation and Conflict among Provinces</title>'
-        f"<projectCrs>{srs}</projectCrs>"
+        f"<projectCrs>{project_srs}</projectCrs>"
         f'<layer-tree-group><customproperties/>{"".join(tree)}'
         f'<custom-order enabled="0">{"".join(f"<item>{i}</item>" for i in order)}</custom-order></layer-tree-group>'
-        '<mapcanvas name="theMapCanvas" annotationsVisible="1"><units>degrees</units>'
-        f"<extent><xmin>{w}</xmin><ymin>{s}</ymin><xmax>{e}</xmax><ymax>{n}</ymax></extent>"
-        f"<rotation>0</rotation><destinationsrs>{srs}</destinationsrs><rendermaptile>0</rendermaptile></mapcanvas>"
+        '<mapcanvas name="theMapCanvas" annotationsVisible="1"><units>meters</units>'
+        f"<extent><xmin>{w:.0f}</xmin><ymin>{s:.0f}</ymin><xmax>{e:.0f}</xmax><ymax>{n:.0f}</ymax></extent>"
+        f"<rotation>0</rotation><destinationsrs>{project_srs}</destinationsrs><rendermaptile>0</rendermaptile></mapcanvas>"
+        f'<ProjectViewSettings UseProjectScales="0"><Scales/><DefaultViewExtent {extent}>{project_srs}'
+        "</DefaultViewExtent></ProjectViewSettings>"
         f'<projectlayers>{"".join(maplayers)}</projectlayers>'
         f'<layerorder>{"".join(f"<layer id={quoteattr(i)}/>" for i in order)}</layerorder>'
         '<properties><Paths><Absolute type="bool">false</Absolute></Paths>'
-        '<Measure><Ellipsoid type="QString">EPSG:7030</Ellipsoid></Measure></properties>'
+        '<SpatialRefSys><ProjectionsEnabled type="int">1</ProjectionsEnabled></SpatialRefSys>'  # else QGIS ignores projectCrs
+        '<Measure><Ellipsoid type="QString">EPSG:7030</Ellipsoid></Measure>'
+        '<Measurement><DistanceUnits type="QString">km</DistanceUnits><AreaUnits type="QString">km2</AreaUnits>'
+        "</Measurement></properties>"
         "</qgis>"
     )
 
 
 def write_project(gpkg: Path, target: Path | None = None) -> Path:
-    """Write ``neageo.qgz`` next to the GeoPackage (atomically); return its path."""
+    """Write ``neageo.qgz`` next to the GeoPackage (atomically), from what the GeoPackage holds; return its path."""
     target = target or gpkg.with_suffix(".qgz")
-    with contextlib.closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
-        available = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
-    xml = project_xml(gpkg.name, available)
+    info, skip = _read_layers(gpkg)
+    xml = project_xml(gpkg.name, info, skip_labels=skip)
     with atomic_target(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        info = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(info, xml)
+        zinfo = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zinfo, xml)
     return target

@@ -5,24 +5,34 @@ points of the two geometries (found in the regional projection, then measured
 with :class:`pyproj.Geod`); nothing is measured in degrees.  Functions take a
 name (anything :func:`neageo.find` resolves), a ``(lon, lat)`` pair, or a
 shapely geometry in lon/lat.
+
+A name that several features share (Hunchun is a place and a customs gate)
+resolves to the first match - places, then customs gates, provinces,
+countries, rivers, projects, events - with an :class:`~neageo.gazetteer.AmbiguousName`
+warning saying which was used; prefix the layer to choose:
+``"customs_gates:Hunchun"``.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, overload
+from typing import Literal, TypeAlias, overload
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
-from .gazetteer import find, first_match
+from .gazetteer import SEARCHED_LAYERS, AmbiguousName, Match, find, matches
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
 from .network import RiverNetwork
@@ -38,42 +48,81 @@ MAX_KM = 20_037.5
 
 #: Anything a query can locate: a name, a ``(lon, lat)`` pair or a shapely geometry in lon/lat.
 Target: TypeAlias = str | tuple[float, float] | BaseGeometry
+_KIND_WORD = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
-def _check_lonlat(lon: Any, lat: Any) -> Point:
+def _check_lonlat(lon: object, lat: object) -> Point:
     try:
-        lon, lat = float(lon), float(lat)
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise QueryError(f"coordinates must be numbers, not ({lon!r}, {lat!r})") from None
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise QueryError(f"coordinates must be finite numbers, not ({lon}, {lat})")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise QueryError(f"({lon}, {lat}) is not a lon/lat position (lon -180..180, lat -90..90)")
-    return Point(lon, lat)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise QueryError(f"coordinates must be finite numbers, not ({x}, {y})")
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise QueryError(f"({x}, {y}) is not a lon/lat position (lon -180..180, lat -90..90)")
+    return Point(x, y)
 
 
-def resolve(
-    target: Target, *, gpkg: str | Path | None = None, layers: list[str] | tuple[str, ...] | None = None
-) -> tuple[BaseGeometry, str]:
-    """The geometry and a display label of a name, ``(lon, lat)`` or geometry."""
+@dataclass(frozen=True)
+class Resolved:
+    """A query's target: its geometry, a label for messages, and the feature it is (layer, id), if any."""
+
+    geometry: BaseGeometry
+    label: str
+    feature: tuple[str, str] | None = None
+
+
+def _resolve(target: Target, *, gpkg: str | Path | None = None,
+             layers: list[str] | tuple[str, ...] | None = None) -> Resolved:
     if isinstance(target, BaseGeometry):
         if target.is_empty:
             raise QueryError("the geometry is empty")
-        return target, target.geom_type
+        return Resolved(target, target.geom_type)
     if isinstance(target, str):
-        geom, label, layer = first_match(target, gpkg=gpkg, layers=layers)
-        return geom, f"{label} ({layer})"
+        hits = matches(target, gpkg=gpkg, layers=layers)
+        best = hits[0]
+        if _ambiguous(target, hits):
+            others = ", ".join(f"{h.layer}:{h.name}" for h in hits[1:])
+            warnings.warn(
+                f"{target!r} names {len(hits)} features; using {best.layer}:{best.name} "
+                f"(also {others}); write e.g. '{hits[1].layer}:{target}' to choose",
+                AmbiguousName, stacklevel=3)
+        return Resolved(best.geometry, f"{best.name} ({best.layer})", (best.layer, best.id))
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
-        return p, f"({p.x:g}, {p.y:g})"
+        return Resolved(p, f"({p.x:g}, {p.y:g})")
     raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
 
 
-def _check_km(km: Any) -> float:
+def _ambiguous(target: str, hits: list[Match]) -> bool:
+    """Whether a name really is shared: by two features' own names (Hunchun, the town and the gate).
+
+    A name that is one feature's own name and another's alias (Khabarovsk, the
+    city; "Khabarovsk" for Khabarovsk Krai) resolves to the first without fuss.
+    """
+    if len(hits) < 2:
+        return False
+    from .gazetteer import normalise, split_layer
+
+    key = normalise(split_layer(target)[1])
+    own = sum(normalise(h.name) == key or normalise(h.id) == key for h in hits)
+    return own != 1
+
+
+def resolve(target: Target, *, gpkg: str | Path | None = None,
+            layers: list[str] | tuple[str, ...] | None = None) -> tuple[BaseGeometry, str]:
+    """The geometry and a display label of a name (``"layer:name"`` to choose a layer), ``(lon, lat)`` or geometry."""
+    found = _resolve(target, gpkg=gpkg, layers=layers)
+    return found.geometry, found.label
+
+
+def _check_km(value: object) -> float:
+    if isinstance(value, (bool, str, bytes)):  # float("5") would pass: a radius is a number, not text
+        raise QueryError(f"km must be a number, not {value!r}")
     try:
-        km = float(km)
+        km = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise QueryError(f"km must be a number, not {km!r}") from None
+        raise QueryError(f"km must be a number, not {value!r}") from None
     if not math.isfinite(km) or km < 0:
         raise QueryError(f"km must be a finite number >= 0, not {km}")
     if km > MAX_KM:
@@ -81,14 +130,15 @@ def _check_km(km: Any) -> float:
     return float(km)
 
 
-def _geodesic_distance_km(a: BaseGeometry, b_m: Any, b_geoms: Any) -> Any:
+def _geodesic_distance_km(a: BaseGeometry, b_m: np.ndarray | None, b_geoms: Sequence[BaseGeometry] | np.ndarray
+                          ) -> np.ndarray:
     """Geodesic distance (km) from ``a`` to each geometry in ``b_geoms`` (``b_m``: the same, projected).
 
     ``b_m`` may be None when every geometry is a point and ``a`` is a point:
     then the distance is simply the geodesic between them.
     """
     b_geoms = np.asarray(b_geoms, dtype=object)
-    if a.geom_type == "Point" and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
+    if isinstance(a, Point) and len(b_geoms) and (shapely.get_type_id(b_geoms) == 0).all():
         n = len(b_geoms)
         x, y = shapely.get_x(a), shapely.get_y(a)
         _, _, d = GEOD.inv(np.full(n, x), np.full(n, y), shapely.get_x(b_geoms), shapely.get_y(b_geoms))
@@ -104,10 +154,10 @@ def _geodesic_distance_km(a: BaseGeometry, b_m: Any, b_geoms: Any) -> Any:
     return d
 
 
-def _nearest_pairs(a_m: Any, b_m: Any) -> tuple[Any, Any]:
+def _nearest_pairs(a_m: BaseGeometry, b_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lines = shapely.shortest_line(a_m, b_m)
     coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    return shapely.points(coords[:, 0]), shapely.points(coords[:, 1])
+    return np.asarray(shapely.points(coords[:, 0])), np.asarray(shapely.points(coords[:, 1]))
 
 
 def distance_km(a: Target, b: Target, *, gpkg: str | Path | None = None) -> float:
@@ -118,8 +168,8 @@ def distance_km(a: Target, b: Target, *, gpkg: str | Path | None = None) -> floa
     >>> round(neageo.distance_km("Sinuiju", "Dandong"), 1)   # doctest: +SKIP
     3.2
     """
-    ga, _ = resolve(a, gpkg=gpkg)
-    gb, _ = resolve(b, gpkg=gpkg)
+    ga = _resolve(a, gpkg=gpkg).geometry
+    gb = _resolve(b, gpkg=gpkg).geometry
     gb_m = to_regional(np.array([gb], dtype=object))
     return float(_geodesic_distance_km(ga, gb_m, [gb])[0])
 
@@ -161,9 +211,9 @@ def near(
     >>> neageo.near((130.7, 42.3), km=50, layers=["places"])   # doctest: +SKIP
     """
     km = _check_km(km)
-    geom, _ = resolve(target, gpkg=gpkg)
-    found_layer, found_name, found_dist, found_geom = _near_arrays(geom, km, tuple(layers) if layers else NEAR_LAYERS,
-                                                                   gpkg_path(gpkg))
+    found = _resolve(target, gpkg=gpkg)
+    found_layer, found_name, found_dist, found_geom = _near_arrays(
+        found.geometry, km, tuple(layers) if layers else NEAR_LAYERS, gpkg_path(gpkg), exclude=found.feature)
     if not found_layer:
         return gpd.GeoDataFrame({"layer": [], "name": [], "distance_km": []}, geometry=[], crs=4326)
     name = np.concatenate(found_name)
@@ -175,47 +225,46 @@ def near(
 
 
 @lru_cache(maxsize=1)
-def _wgs84() -> Any:
-    from pyproj import CRS
-
+def _wgs84() -> CRS:
     return CRS.from_epsg(4326)
 
 
-def _result_frame(columns: dict[str, Any], geoms: Any) -> gpd.GeoDataFrame:
-    """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries, built cheaply.
+def _result_frame(columns: dict[str, np.ndarray], geoms: np.ndarray) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) from plain columns and shapely geometries.
 
-    GeoDataFrame's constructor re-derives the CRS several times (about 1 ms per
-    call, most of a ``near()`` query); the frame is therefore assembled as a
-    DataFrame with a GeometryArray column and promoted.  If a future GeoPandas
-    changes the internals this relies on, the ordinary constructor is used.
+    The geometry column is built as a GeometryArray that already carries the
+    (cached) CRS object, so the constructor does not derive it again.
     """
     from geopandas.array import GeometryArray
 
-    frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=_wgs84())})
-    try:
-        frame.__class__ = gpd.GeoDataFrame
-        frame._geometry_column_name = "geometry"  # type: ignore[attr-defined]
-        if frame.crs is not None and frame.geometry.name == "geometry":
-            return frame  # type: ignore[return-value]
-    except Exception:  # pragma: no cover - depends on GeoPandas internals
-        pass
-    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=np.asarray(geoms, dtype=object), crs=4326)
+    crs = _wgs84()
+    frame = pd.DataFrame({**columns, "geometry": GeometryArray(np.asarray(geoms, dtype=object), crs=crs)})
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
 
 
-def _near_arrays(
-    geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path
-) -> tuple[list[str], list[Any], list[Any], list[Any]]:
-    """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out)."""
+def _near_arrays(geom: BaseGeometry, km: float, wanted: tuple[str, ...], path: Path, *,
+                 exclude: tuple[str, str] | None = None
+                 ) -> tuple[list[str], list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """The search itself: R-tree candidates in a box, then exact geodesic distances (arrays out).
+
+    ``exclude`` is the target feature (layer, id): only it is left out, not
+    other features at the same position (a market in the town it is named after).
+    """
     box = shapely.box(*_degree_box(geom, km))
-    found_layer, found_name, found_dist, found_geom = [], [], [], []
+    found_layer: list[str] = []
+    found_name: list[np.ndarray] = []
+    found_dist: list[np.ndarray] = []
+    found_geom: list[np.ndarray] = []
     for layer in wanted:
-        names, geoms, tree = _layer_index(str(path), path.stat().st_mtime_ns, layer)
+        names, ids, geoms, tree = _layer_index(str(path), path.stat().st_mtime_ns, layer)
         idx = np.sort(tree.query(box))
         if len(idx) == 0:
             continue
         cand = geoms[idx]
         dist = _geodesic_distance_km(geom, None, cand)
-        keep = (dist <= km) & ~shapely.equals_exact(cand, geom, tolerance=1e-12)  # leave the target itself out
+        keep = dist <= km
+        if exclude is not None and exclude[0] == layer and ids is not None:
+            keep &= ids[idx] != exclude[1]
         found_layer += [layer] * int(keep.sum())
         found_name.append(names[idx][keep])
         found_dist.append(dist[keep])
@@ -233,12 +282,7 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
     --------
     >>> neageo.within("Primorsky Krai", "places")   # doctest: +SKIP
     """
-    if isinstance(area, str):
-        geom, _ = resolve(area, gpkg=gpkg, layers=["provinces", "countries"])
-    else:
-        geom, _ = resolve(area, gpkg=gpkg)
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise QueryError(f"{area!r} is not an area (it is a {geom.geom_type})")
+    geom = _area(area, gpkg)
     frame = read(layer, bbox=geom.bounds, gpkg=gpkg)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise QueryError(f"layer {layer!r} has no geometry")
@@ -260,16 +304,45 @@ def within(area: Target, layer: str, *, gpkg: str | Path | None = None) -> gpd.G
     return sel[sel["share_inside"] > 0].reset_index(drop=True)
 
 
+def _area(area: Target, gpkg: str | Path | None) -> BaseGeometry:
+    """The polygon ``within`` searches: a province or country by name (or ``layer:name``), or a polygon."""
+    areas = ["provinces", "countries"]
+    if isinstance(area, str):
+        from .gazetteer import split_layer
+
+        prefix, _ = split_layer(area)
+        try:
+            found = _resolve(area, gpkg=gpkg, layers=None if prefix else areas)
+        except PlaceNotFound:
+            try:  # a name that exists, but is not a province or country: say so
+                other = find(area, gpkg=gpkg).iloc[0]
+            except PlaceNotFound:
+                raise PlaceNotFound(f"no province or country is called {area!r}") from None
+            raise QueryError(
+                f"{other['name_en']} is not an area: it is a {_KIND_WORD.get(other.geometry.geom_type, 'feature')} in {other['layer']}; "
+                "within() takes a province, a country or a polygon") from None
+    else:
+        found = _resolve(area, gpkg=gpkg)
+    geom = found.geometry
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise QueryError(f"{found.label if isinstance(area, str) else repr(area)} is not an area "
+                         f"(it is a {geom.geom_type}); within() takes a province, a country or a polygon")
+    return geom
+
+
 @lru_cache(maxsize=16)
-def _layer_index(path: str, mtime_ns: int, layer: str) -> tuple[Any, Any, shapely.STRtree]:
-    """Names, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
+def _layer_index(path: str, mtime_ns: int, layer: str
+                 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, shapely.STRtree]:
+    """Names, feature ids, geometries and an in-memory R-tree of a layer, kept while the GeoPackage is unchanged."""
     frame = read(layer, gpkg=path)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise QueryError(f"layer {layer!r} has no geometry to search")
     col = next((c for c in ("name_en", "title", "countries") if c in frame), None)
     names = frame[col].astype(str).to_numpy(dtype=object) if col else frame.index.astype(str).to_numpy(dtype=object)
+    id_col = SEARCHED_LAYERS.get(layer, (None,))[0]
+    ids = frame[id_col].astype(str).to_numpy(dtype=object) if id_col in frame else None
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    return names, geoms, shapely.STRtree(geoms)
+    return names, ids, geoms, shapely.STRtree(geoms)
 
 
 @lru_cache(maxsize=2)

@@ -103,6 +103,12 @@ STYLES: dict[str, LayerStyle] = {
                                         label="Benzene spill stage")},
         label_field="title",
     ),
+    "territory_changes": LayerStyle(
+        "Territory changes", "polygon",
+        Look(stroke="#6a3d9a", width=1.5, fill="#cab2d6", fill_opacity=0.55, dash="4 2",
+             label="Land that changed hands"),
+        label_field="name_en",
+    ),
     "trade_flows": LayerStyle("Trade flows", "line", Look(stroke="#2c7fb8", width=2, opacity=0.7, label="Trade flow")),
     "province_trade": LayerStyle("Provincial trade", "polygon",
                                  Look(stroke="#555555", width=1, fill="#fdae6b", fill_opacity=0.6, label="Reporting province")),

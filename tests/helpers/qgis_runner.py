@@ -30,12 +30,12 @@ def qgis_available() -> str | None:
     return None
 
 
-def probe(qgis_python: str, qgz: Path, gpkg: Path, png: Path) -> dict[str, Any]:
+def probe(qgis_python: str, qgz: Path, gpkg: Path, png: Path, *others: Path) -> dict[str, Any]:
     """Open ``qgz`` and ``gpkg`` in QGIS, render to ``png``; return what qgis_probe.py reports."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["HOME"] = str(png.parent)  # QGIS writes its profile there, not into the user's home
-    result = subprocess.run([qgis_python, str(PROBE), str(qgz), str(gpkg), str(png)], capture_output=True,
+    result = subprocess.run([qgis_python, str(PROBE), str(qgz), str(gpkg), str(png), *map(str, others)], capture_output=True,
                             text=True, env=env, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     out: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])

@@ -361,6 +361,11 @@ _KIND_TITLES = {
     "tripoint": "Tripoints",
     "town_in_country": "Border towns: which country's polygon holds the point",
     "territory_change_area": "Territory that changed hands",
+    "river_length": "River lengths, source to mouth",
+    "river_end": "River sources and mouths",
+    "gate_crossing": "Customs gates: former position (nearest border point) against the real crossing",
+    "event_date": "Event dates: the record against the paper",
+    "project_date": "Project dates: the record against the paper",
 }
 
 

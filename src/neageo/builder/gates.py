@@ -1,9 +1,13 @@
 """Customs gates: where the paper's border trade crosses.
 
-Each gate is placed at the point of the border nearest to its town (the town
-itself is in ``places``); the border segment it sits on, its distance from the
-town and the town across the border are derived, not typed.  The paper's
-figures for the gate's town are attached from the text figures.
+Each gate is placed at its real crossing (bridge, rail or road port) where a
+source gives its coordinates (``crossing_lon``/``crossing_lat`` with
+``crossing_source`` and ``crossing_precision_m`` in ``customs_gates.csv``);
+otherwise, and said so in ``crossing_source``, at the point of the border
+nearest to its town.  That nearest border point is kept for every gate
+(``nearest_border_lon``/``_lat``); the border segment, the distances and the
+town across the border are derived, not typed.  The paper's figures for the
+gate's town are attached from the text figures.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from shapely.geometry import Point
 
 from .._errors import SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
+from ..settings import HYDRO_BBOX
 from .layer import Layer, described
-from .sources import Sources, read_table, split_aliases
+from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["read_gates", "build_gates"]
 
@@ -37,8 +42,11 @@ def read_gates(src: Sources, places: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd
         src, "paper", "customs_gates.csv",
         columns={"gate_id": "str", "name_en": "str", "name_zh": "str", "name_ru": "str", "name_ko": "str",
                  "aliases": "str", "place_id": "str", "partner_place_id": "str", "partner_iso": "str",
-                 "crossing": "str", "citation": "str"},
-        optional=("name_ru", "name_ko", "aliases", "partner_place_id"), key="gate_id",
+                 "crossing": "str", "crossing_name": "str", "crossing_lon": "float", "crossing_lat": "float",
+                 "crossing_source": "str", "crossing_precision_m": "float", "citation": "str"},
+        optional=("name_ru", "name_ko", "aliases", "partner_place_id", "crossing_lon", "crossing_lat",
+                  "crossing_source", "crossing_precision_m"),
+        key="gate_id",
     )
     fig_places = read_table(
         src, "paper", "text_figures.csv",
@@ -55,6 +63,10 @@ def read_gates(src: Sources, places: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd
             partner = by_id.loc[g["partner_place_id"]]
             if partner["iso_a3"] != g["partner_iso"]:
                 raise SourceError(f"{where}: partner {partner['name_en']} is in {partner['iso_a3']}, not {g['partner_iso']}")
+        if pd.notna(g["crossing_lon"]) or pd.notna(g["crossing_lat"]):
+            check_lonlat(_SHOWN, g["_row"], g["crossing_lon"], g["crossing_lat"], HYDRO_BBOX)
+            if not g["crossing_source"] or pd.isna(g["crossing_precision_m"]):
+                raise SourceError(f"{where}: a crossing position needs crossing_source and crossing_precision_m")
     return gates, fig_places
 
 
@@ -79,12 +91,23 @@ def build_gates(
             raise SourceError(f"{where}: no {pair} border for a gate between {home} and {g['partner_iso']}")
         town_m = to_regional(town.geometry)
         seg_m = to_regional(segs.geometry.values)
-        dists = shapely.distance(seg_m, town_m)
+        nearest_m = shapely.ops.nearest_points(shapely.union_all(seg_m), town_m)[0]
+        nearest = from_regional(nearest_m)
+        if pd.notna(g["crossing_lon"]) and pd.notna(g["crossing_lat"]):
+            crossing = Point(g["crossing_lon"], g["crossing_lat"])
+            source, precision = g["crossing_source"], float(g["crossing_precision_m"])
+        else:
+            crossing = nearest
+            source = (
+                "No published position of the crossing found: placed at the point of the border nearest the "
+                "town, which may be several km from the real crossing"
+            )
+            precision = None
+        crossing_m = to_regional(crossing)
+        dists = shapely.distance(seg_m, crossing_m)
         k = int(dists.argmin())
-        nearest_m = shapely.ops.nearest_points(seg_m[k], town_m)[0]
-        crossing = from_regional(nearest_m)
         seg = segs.iloc[k]
-        town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, crossing.x, crossing.y))
+        town_km = float(distance_km_lonlat(town.geometry.x, town.geometry.y, nearest.x, nearest.y))
         partner = None
         if g["partner_place_id"]:
             partner = by_id.loc[g["partner_place_id"]]
@@ -108,6 +131,14 @@ def build_gates(
             "border_id": int(seg["border_id"]),
             "town_to_border_km": round(town_km, 2),
             "crossing": g["crossing"],
+            "crossing_name": g["crossing_name"],
+            "crossing_source": source,
+            "crossing_precision_m": precision,
+            "crossing_to_border_m": round(float(dists[k]), 1),
+            "nearest_border_lon": round(nearest.x, 6),
+            "nearest_border_lat": round(nearest.y, 6),
+            "nearest_border_offset_km": round(float(distance_km_lonlat(
+                crossing.x, crossing.y, nearest.x, nearest.y)), 2),
             "paper_figures": _figures_text(figs) or None,
             "figure_ids": "|".join(figs["row_label"]) or None,
             "citation": g["citation"],

@@ -31,13 +31,14 @@ from .boundaries import build_boundaries
 from .fidelity import boundary_checks, write_fidelity
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
-from .hydro import build_hydro, read_hydro_inputs
+from .hydro import build_hydro, read_hydro_inputs, read_osm_borders, shared_border_lines
 from .joins import build_joins, read_capitals
 from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks, write_report
 from .places import build_places
 from .projects import build_events, build_projects, read_events, read_projects
+from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
 from .writer import build_lock, write_gpkg
 
@@ -144,6 +145,7 @@ def build(
     bounds = build_boundaries(src)
     countries, provinces = bounds.countries, bounds.provinces
     hydro_inputs = read_hydro_inputs(src)
+    border_lines = shared_border_lines(read_osm_borders(src))  # the rivers follow them along border reaches
     tables = read_paper_tables(src)
     places = build_places(src, provinces.frame)
     gate_inputs = read_gates(src, places.frame)
@@ -156,7 +158,7 @@ def build(
 
     layers: list[Layer] = [countries, provinces, bounds.territory_changes]
     step("hydrography")
-    hydro = build_hydro(src, inputs=hydro_inputs)
+    hydro = build_hydro(src, inputs=hydro_inputs, borders=border_lines)
     layers += hydro.layers
     done("hydrography")
 
@@ -172,14 +174,17 @@ def build(
     done("paper")
 
     step("places")
-    layers += [places, build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)]
+    gates = build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)
+    layers += [places, gates]
     done("places")
 
     step("projects")
     resolver = GeometryResolver(
         places=places.frame, provinces=provinces.frame, borders=current_borders, network=hydro.network
     )
-    layers += [build_projects(src, resolver, rows=project_rows), build_events(src, resolver, rows=event_rows)]
+    projects = build_projects(src, resolver, rows=project_rows)
+    events = build_events(src, resolver, rows=event_rows)
+    layers += [projects, events]
     layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
 
@@ -187,6 +192,7 @@ def build(
         src, countries=countries.frame, provinces=provinces.frame, borders=borders.frame,
         territory_changes=bounds.territory_changes.frame, places=places.frame,
     )
+    fidelity += river_rows(hydro.rivers) + gate_rows(gates.frame) + date_rows(events.frame, projects.frame)
 
     for layer in layers:
         layer.check_columns()

@@ -47,10 +47,12 @@ def read_projects(src: Sources, resolver: GeometryResolver | None = None) -> pd.
     rows = read_table(
         src, "paper", "projects.csv",
         columns={"project_id": "str", "name_en": "str", "name_local": "str", "project_type": "str", "status": "str",
-                 "start_year": "int", "end_year": "int", "period_text": "str", "countries": "str", "actors": "str",
+                 "start_year": "int", "end_year": "int", "period_text": "str", "date_paper": "str", "date_note": "str",
+                 "countries": "str", "actors": "str",
                  "geometry_spec": "str", "location_precision": "int", "location_note": "str", "description": "str",
                  "citation": "str"},
-        optional=("name_local", "start_year", "end_year", "period_text", "actors", "location_note"),
+        optional=("name_local", "start_year", "end_year", "period_text", "date_paper", "date_note", "actors",
+                  "location_note"),
         key="project_id",
     )
     for r in rows.to_dict("records"):
@@ -78,7 +80,7 @@ def build_projects(src: Sources, resolver: GeometryResolver, *, rows: pd.DataFra
     for col in ("start_year", "end_year"):
         frame[col] = frame[col].astype("Int64")
     cols = ["project_id", "name_en", "name_local", "project_type", "status", "start_year", "end_year", "period_text",
-            "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
+            "date_paper", "date_note", "countries", "actors", "description", "location_precision", "precision_meaning", "location_note",
             "geometry_spec", "length_km", "area_km2", "citation", "geometry"]
     return described("projects", gpd.GeoDataFrame(frame[cols], crs=4326))
 
@@ -97,8 +99,10 @@ def read_events(src: Sources, resolver: GeometryResolver | None = None) -> pd.Da
     """Read and check ``events.csv`` (dates too); with ``resolver``, every geometry specification."""
     rows = read_table(
         src, "paper", "events.csv",
-        columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "title": "str",
-                 "event_type": "str", "geometry_spec": "str", "description": "str", "citation": "str"},
+        columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "date_paper": "str",
+                 "date_note": "str", "title": "str", "event_type": "str", "geometry_spec": "str", "description": "str",
+                 "citation": "str"},
+        optional=("date_paper", "date_note"),
         key="event_id",
     )
     for r in rows.to_dict("records"):
@@ -121,7 +125,8 @@ def build_events(src: Sources, resolver: GeometryResolver, *, rows: pd.DataFrame
         length, area = _measure(geom)
         records.append({
             "event_id": r["event_id"], "date": r["date"], "date_start": start.strftime("%Y-%m-%d"),
-            "date_precision": r["date_precision"], "date_source": r["date_source"], "year": start.year,
+            "date_precision": r["date_precision"], "date_source": r["date_source"],
+            "date_paper": r["date_paper"], "date_note": r["date_note"], "year": start.year,
             "title": r["title"], "event_type": r["event_type"], "description": r["description"],
             "geometry_spec": r["geometry_spec"], "length_km": length, "area_km2": area,
             "citation": r["citation"], "geometry": geom,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,11 @@ _CASTS = {
 }
 
 
+#: Control characters no source cell may hold (tab, newline and carriage return are allowed):
+#: SQLite and GDAL would cut text at a NUL ("Har\x00bin" became "Har").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read_table(
     sources: Sources,
     *parts: str,
@@ -112,6 +118,10 @@ def read_table(
         rec: dict[str, object] = {}
         for col, kind in columns.items():
             cell = row[index[col]].strip()
+            bad = _CONTROL.search(cell)
+            if bad:
+                raise SourceError(f"{shown}, row {lineno}: column {col!r} contains the control character "
+                                  f"U+{ord(bad.group()):04X} in {cell!r}; remove it")
             if cell == "":
                 if col not in optional:
                     raise SourceError(f"{shown}, row {lineno}: column {col!r} must not be empty")
