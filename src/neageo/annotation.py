@@ -117,8 +117,10 @@ def annotate(
         Prepended to every added column name (e.g. ``"neageo_"``) to avoid
         clashes with columns the data already has.
     workers
-        Threads for an in-memory frame of more than 200,000 rows (default: the
-        number of cores, at most 4).  Dask frames are parallel by partition.
+        Accepted for compatibility and validated, but an in-memory frame is
+        annotated in one thread: running chunks in threads crashed the process
+        (concurrent queries on shared GEOS geometries).  For parallel runs pass a
+        Dask frame, which is annotated partition by partition in worker processes.
     gpkg
         GeoPackage to read instead of the default.
 
@@ -209,14 +211,8 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     def run(start: int) -> dict[str, np.ndarray]:
         return index.annotate_xy(x[start:start + chunk_rows], y[start:start + chunk_rows], groups)
 
-    workers = _workers(workers, len(starts))
-    if workers > 1:  # the heavy steps (k-d tree, shapely, pyproj) release the GIL
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(run, starts))
-    else:
-        parts = [run(s) for s in starts]
+    _workers(workers, len(starts))  # validated; chunks run one after another (see annotate's docstring)
+    parts = [run(s) for s in starts]
     result = {c: np.concatenate([p[c] for p in parts]) for c in output_columns(groups)} if parts else {}
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():
