@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,7 +274,6 @@ def annotate_file(
         raise QueryError(f"chunk size must be at least 1 row, not {chunk_rows}")
     groups = resolve_columns(columns)
     index = layer_index(gpkg=gpkg, year=year)
-    threads = min(os.cpu_count() or 1, 4)  # each chunk is split between this many threads
     rows = outside = chunks = 0
     first_empty = None
     with atomic_target(out, suffix=out.suffix) as tmp:
@@ -286,7 +284,7 @@ def annotate_file(
                 if not hasattr(chunk, "geometry") or lon is not None:
                     chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
                 done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
-                                      chunk_rows=max(-(-len(chunk) // threads), 1), workers=threads)
+                                      chunk_rows=max(len(chunk), 1))
                 if chunks == 0 and fout == "csv":
                     _check_csv_columns(done)
                 outside += int(done[prefix + "outside"].sum())
