@@ -23,6 +23,21 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def layer(built):
+    """Read a layer of the session's build once per test module (cached)."""
+    import pyogrio
+
+    cache = {}
+
+    def read(name):
+        if name not in cache:
+            cache[name] = pyogrio.read_dataframe(built, layer=name)
+        return cache[name]
+
+    return read
+
+
 @pytest.fixture()
 def sources_copy(tmp_path) -> Path:
     """A writable copy of the committed sources, for tests that break them."""

@@ -41,18 +41,6 @@ BORDER_TOWNS = {
 }
 
 
-@pytest.fixture(scope="module")
-def layer(built):
-    cache = {}
-
-    def read(name):
-        if name not in cache:
-            cache[name] = pyogrio.read_dataframe(built, layer=name)
-        return cache[name]
-
-    return read
-
-
 @pytest.mark.parametrize(("pair", "published"), PUBLISHED_BORDERS)
 def test_border_length_within_5_percent_of_published(built, pair, published):
     a, b = pair.split("-")

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyogrio
 import pytest
 import shapely
 
 from neageo.geodesy import area_km2, length_km, to_regional
 
 RIVERS = ("Songhua", "Amur", "Ussuri", "Argun", "Yalu", "Tumen")
-
-
-@pytest.fixture(scope="module")
-def layer(built):
-    cache = {}
-
-    def read(name):
-        if name not in cache:
-            cache[name] = pyogrio.read_dataframe(built, layer=name)
-        return cache[name]
-
-    return read
 
 
 @pytest.mark.parametrize("name", ["countries", "provinces", "borders", "rivers", "waterways", "lakes", "coastline"])

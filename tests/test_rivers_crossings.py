@@ -29,18 +29,6 @@ SHORT = {"Songhua"}
 
 
 @pytest.fixture(scope="module")
-def layer(built):
-    cache = {}
-
-    def read(name):
-        if name not in cache:
-            cache[name] = pyogrio.read_dataframe(built, layer=name)
-        return cache[name]
-
-    return read
-
-
-@pytest.fixture(scope="module")
 def osm_borders():
     frame = pyogrio.read_dataframe(OSM)
     return {pair: to_regional(shapely.union_all(parts)) for pair, parts in shared_border_lines(frame).items()}
