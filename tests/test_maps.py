@@ -146,6 +146,9 @@ def test_simplification_keeps_shared_borders_and_stays_within_250m(built):
     data = MapData(built)
     countries, provinces = data.admin(box)
     raw = neageo.read("provinces", gpkg=built).clip(box).set_index("adm1_code")
+    raw = raw[~raw.geometry.is_empty]
+    assert sorted(provinces["adm1_code"]) == sorted(raw.index)  # every province kept
+    assert sorted(countries["iso_a3"]) == sorted(neageo.read("countries", gpkg=built).clip(box)["iso_a3"])
     for code, geom in zip(provinces["adm1_code"], provinces.geometry):
         assert displacement_m(raw.geometry[code], geom) <= 250, code
     prk = countries.set_index("iso_a3").geometry["PRK"]

@@ -31,6 +31,7 @@ from ..style import STYLES, categories, look
 from .codec import Topology, encode_geometry
 from .data import MapData
 from .specs import LayerUse, MapSpec, label_priority, migration_figures, place_kind
+from .web import DECIMALS
 
 __all__ = ["WebLayer", "Context", "build_layer", "LANGS"]
 
@@ -530,7 +531,10 @@ def regions_population(ctx: Context, use: LayerUse) -> list[WebLayer]:
     _, provs = ctx.admin()
     regions = ctx.data.raw("regions_population").copy()
     by_name = provs.set_index("name_en").geometry
-    regions["geometry"] = [shapely.union_all([by_name[n] for n in split_names(m) if n in by_name.index])
+    # on the simplified provinces' grid, so a region's outline is the provinces' (and its country's) edges
+    # and travels as the same shared arcs
+    regions["geometry"] = [shapely.union_all([by_name[n] for n in split_names(m) if n in by_name.index],
+                                             grid_size=10.0 ** -DECIMALS)
                            for m in regions["members"]]
     regions = gpd.GeoDataFrame(regions, geometry="geometry", crs=4326)
     falling, rising = "#d6604d", "#4393c3"
@@ -538,7 +542,7 @@ def regions_population(ctx: Context, use: LayerUse) -> list[WebLayer]:
     def colour(rec: dict[str, Any], props: dict[str, Any]) -> None:
         props["f"] = falling if (rec.get("change_pct") or 0) < 0 else rising
 
-    layer = feature_layer(ctx, use, regions, extra=colour)
+    layer = feature_layer(ctx, use, regions, extra=colour, topology=True)
     base = STYLES["regions_population"].default.leaflet()
     rows = []
     for r in regions.sort_values("change_pct").to_dict("records"):

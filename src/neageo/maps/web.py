@@ -1,11 +1,14 @@
 """Geometry for the web: clipped to the map, simplified with shared edges kept, rounded.
 
 Polygons that share edges (countries and provinces) are simplified as one
-topology: their boundaries are cut into arcs at every junction, each arc is
-simplified once (Douglas-Peucker in the regional projection, so the tolerance
-is in metres and bounds the displacement), and the faces are rebuilt from the
-simplified arcs.  Neighbours therefore keep exactly the same edge: no gaps, no
-slivers.  Coordinates are then rounded to :data:`DECIMALS` places.
+topology: their boundaries are cut into arcs at every junction and the arcs are
+simplified together (Douglas-Peucker in the regional projection, so the
+tolerance is in metres and bounds the displacement; GEOS keeps a simplified arc
+from crossing another).  The faces are rebuilt from the noded, simplified arcs
+and each goes to the original polygon that covers most of it; an island the
+arcs cut off keeps its own simplified outline.  Neighbours therefore keep
+exactly the same edge: no gaps, no slivers.  Coordinates are then rounded to
+:data:`DECIMALS` places.
 """
 
 from __future__ import annotations
@@ -145,8 +148,8 @@ def _faithful(frames: dict, out: dict, rel: float = 0.01, slack_deg2: float = 1e
     return True
 
 
-def _simplify_arcs(names, frames, tolerance_m):
-    # disjoint pieces: each feature of the first layer, then what is left of each later feature
+def _pieces(names, frames):
+    """Disjoint pieces: each feature of the first layer, then what is left of each later feature."""
     pieces, owners = [], []
     taken = None
     for name in names:
@@ -157,27 +160,74 @@ def _simplify_arcs(names, frames, tolerance_m):
                 owners.append((name, i))
         layer_union = shapely.union_all(frames[name].geometry.values)
         taken = layer_union if taken is None else shapely.union(taken, layer_union)
-    arcs = shapely.get_parts(shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(pieces, dtype=object)))))
-    # densify each arc once: a long straight edge in degrees (a clip edge) is a curve in the projection
-    arcs = to_regional(shapely.segmentize(arcs, 0.05))
-    # closed arcs (islands, lakes) keep at least a triangle; open arcs keep their junction ends
-    arcs = shapely.simplify(arcs, tolerance_m, preserve_topology=True)
-    arcs = _round(from_regional(arcs))
-    faces = shapely.get_parts(shapely.polygonize(arcs[~shapely.is_empty(arcs)]))
-    reps = shapely.point_on_surface(faces)
-    tree = shapely.STRtree(np.asarray(pieces, dtype=object))
-    face_owner = {}
-    for f, (face_idx, piece_idx) in enumerate(zip(*tree.query(reps, predicate="within"))):
-        face_owner.setdefault(int(face_idx), int(piece_idx))
-    # faces whose point fell just outside every piece (rounding) go to the piece they overlap most
-    for f in range(len(faces)):
-        if f not in face_owner:
-            cands = tree.query(faces[f], predicate="intersects")
-            if len(cands):
-                face_owner[f] = int(max(cands, key=lambda j: shapely.area(shapely.intersection(faces[f], pieces[j]))))
+    return pieces, owners
+
+
+def _to_web(geoms, tolerance_m):
+    """Douglas-Peucker in the regional projection (metres), back to degrees, rounded."""
+    # densify first: a long straight edge in degrees (a clip edge) is a curve in the projection
+    projected = to_regional(shapely.segmentize(np.asarray(geoms, dtype=object), 0.05))
+    # closed lines and rings keep at least a triangle; open arcs keep their junction ends
+    return _round(from_regional(shapely.simplify(projected, tolerance_m, preserve_topology=True)))
+
+
+def _majority(faces, parts) -> np.ndarray:
+    """For each face, the part covering most of it (-1 if parts cover less than half of it: sea)."""
+    tree = shapely.STRtree(parts)
+    fi, pi = tree.query(faces, predicate="intersects")
+    area = shapely.area(shapely.intersection(faces[fi], parts[pi], grid_size=None))
+    owner = np.full(len(faces), -1, dtype=np.int64)
+    best = np.zeros(len(faces))
+    total = np.zeros(len(faces))
+    np.add.at(total, fi, area)
+    for f, p, a in zip(fi, pi, area):
+        if a > best[f]:
+            best[f], owner[f] = a, p
+    owner[total < 0.5 * shapely.area(faces)] = -1
+    return owner
+
+
+def _simplify_arcs(names, frames, tolerance_m):
+    pieces, owners = _pieces(names, frames)
+    # every polygon of every piece on its own, so an island that vanishes is noticed
+    part_list, part_piece = [], []
+    for p, g in enumerate(pieces):
+        for q in shapely.get_parts(_polygonal(g)):
+            part_list.append(q)
+            part_piece.append(p)
+    parts = np.asarray(part_list, dtype=object)
+    # the arcs: boundaries cut at every junction, each simplified once
+    arcs = shapely.line_merge(shapely.union_all(shapely.boundary(parts)))
+    # simplified together, as one collection: GEOS keeps a simplified arc from crossing any other
+    arcs = shapely.get_parts(_to_web([arcs], tolerance_m)[0])
+    # simplified arcs may cross where the originals ran closer than the tolerance (river islands,
+    # narrow corridors): node them, so every crossing makes its own small face
+    noded = shapely.union_all(arcs[~shapely.is_empty(arcs)], grid_size=10.0 ** -DECIMALS)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    # each face goes to the original polygon that covers most of it: a sliver where two arcs crossed
+    # goes to the side it really belongs to, and the shared edge is still one line
+    owner = _majority(faces, parts)
+    # a polygon that got no face (a small island the arcs around it cut off) keeps its own outline,
+    # simplified alone; the faces it overlaps give that ground up
+    lost = np.setdiff1d(np.arange(len(parts)), owner)
+    if len(lost):
+        own = _to_web(parts[lost], tolerance_m)
+        keep = ~shapely.is_empty(own)
+        own, lost = own[keep], lost[keep]
+        land = faces[owner >= 0]
+        lines = np.concatenate([shapely.boundary(land), shapely.boundary(own)])
+        faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(
+            shapely.union_all(lines, grid_size=10.0 ** -DECIMALS))))
+        reps = shapely.point_on_surface(faces)
+        new_owner = np.full(len(faces), -1, dtype=np.int64)
+        f_i, l_i = shapely.STRtree(land).query(reps, predicate="within")
+        new_owner[f_i] = owner[owner >= 0][l_i]
+        f_i, o_i = shapely.STRtree(own).query(reps, predicate="within")
+        new_owner[f_i] = lost[o_i]
+        owner = new_owner
     per_piece: dict[int, list] = {}
-    for f, p in face_owner.items():
-        per_piece.setdefault(p, []).append(faces[f])
+    for f in np.flatnonzero(owner >= 0):
+        per_piece.setdefault(part_piece[owner[f]], []).append(faces[f])
     simplified = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for p, (name, i) in enumerate(owners):
         simplified[name][i] += per_piece.get(p, [])
@@ -186,28 +236,16 @@ def _simplify_arcs(names, frames, tolerance_m):
     for k, name in enumerate(names):
         geoms = []
         for i, geom in enumerate(frames[name].geometry.values):
-            parts = list(simplified[name][i])
+            faces_i = list(simplified[name][i])
             for earlier in names[:k]:
                 for j, g in enumerate(frames[earlier].geometry.values):
                     if shapely.within(shapely.point_on_surface(g), geom):
-                        parts += simplified[earlier][j]
-            geoms.append(_fill_false_holes(shapely.union_all(parts), geom) if parts else None)
+                        faces_i += simplified[earlier][j]
+            geoms.append(_polygonal(shapely.union_all(faces_i, grid_size=10.0 ** -DECIMALS)) if faces_i else None)
         frame = frames[name].copy()
         frame["geometry"] = geoms
         out[name] = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
     return out
-
-
-def _fill_false_holes(simplified, original):
-    """Remove holes that simplification opened where the original has land (slivers between crossing arcs)."""
-    polys = []
-    for poly in shapely.get_parts(simplified):
-        if poly.geom_type != "Polygon":
-            continue
-        keep = [ring for ring in poly.interiors
-                if not original.contains(shapely.Polygon(ring).point_on_surface())]
-        polys.append(shapely.Polygon(poly.exterior, keep))
-    return shapely.union_all(polys) if polys else simplified
 
 
 def simplify_lines(frame: gpd.GeoDataFrame, *, box=None, tolerance_m: float = TOLERANCE_M) -> gpd.GeoDataFrame:
