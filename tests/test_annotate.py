@@ -149,6 +149,19 @@ def test_order_index_and_dtypes_kept(sample):
     assert str(out["outside"].dtype) == "boolean" and out["border_km"].dtype == float
 
 
+def test_threads_give_the_one_thread_answer(built):
+    """Many small chunks over 4 threads: the same frame as one thread (and no crash in GEOS)."""
+    from neageo.annotation import annotate_frame, layer_index
+
+    x, y = _random_points(40_000, seed=7)
+    frame = pd.DataFrame({"lon": x, "lat": y}, index=np.arange(len(x))[::-1])
+    index = layer_index(gpkg=built)
+    one = annotate_frame(frame, index, groups=tuple(neageo.annotation.GROUPS), workers=1)
+    many = annotate_frame(frame, index, groups=tuple(neageo.annotation.GROUPS), chunk_rows=997, workers=4)
+    pd.testing.assert_frame_equal(many, one)
+    assert one["province"].notna().sum() > 10_000
+
+
 def test_nulls_and_empties_pass_through(built):
     gdf = gpd.GeoDataFrame({"v": [1, 2, 3, 4]}, geometry=[Point(130, 45), None, Point(), Point(128, 44)],
                            crs=4326, index=[7, 7, 3, 1])  # duplicate labels too

@@ -263,8 +263,6 @@ def hostile(tmp_path_factory):
     """A build and maps from sources with a payload in every free-text field."""
     import shutil
 
-    from neageo.maps import render_all
-
     root = tmp_path_factory.mktemp("hostile_all")
     src = root / "geodata" / "sources"
     shutil.copytree(SOURCES, src)
@@ -285,9 +283,18 @@ def hostile(tmp_path_factory):
             w.writerows(rows)
     gpkg = root / "geodata" / "neageo.gpkg"
     neageo.build(sources=src, out=gpkg)
-    maps = root / "maps"
-    render_all(gpkg=gpkg, out_dir=maps)
-    return {"gpkg": gpkg, "maps": maps, "fields": used}
+    return {"gpkg": gpkg, "root": root, "fields": used}
+
+
+@pytest.fixture(scope="module")
+def hostile_maps(hostile) -> Path:
+    """Every map and the index page rendered from the hostile build (slow: CI runs it; the default run has
+    test_maps' hostile overview and Sinuiju pages)."""
+    from neageo.maps import render_all
+
+    maps = hostile["root"] / "maps"
+    render_all(gpkg=hostile["gpkg"], out_dir=maps)
+    return maps
 
 
 def test_payloads_survive_as_data(hostile):
@@ -298,8 +305,9 @@ def test_payloads_survive_as_data(hostile):
     assert hostile["fields"] > 600
 
 
-def test_payloads_never_reach_map_html_raw(hostile):
-    for page in hostile["maps"].glob("*.html"):
+@pytest.mark.slow
+def test_payloads_never_reach_map_html_raw(hostile_maps):
+    for page in hostile_maps.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "49 ${window" not in text, page.name  # no template engine evaluated "{{7*7}}"
         for p in PAYLOADS:
@@ -320,10 +328,11 @@ def test_payloads_are_escaped_in_exports(hostile, tmp_path):
     assert any("<script>window.__xss=1</script>" in n for n in names)  # data, unchanged
 
 
+@pytest.mark.slow
 @pytest.mark.browser
-def test_payloads_run_nothing_in_chromium(hostile, browser):
+def test_payloads_run_nothing_in_chromium(hostile_maps, browser):
     opened = 0
-    for page_path in sorted(hostile["maps"].glob("*.html")):
+    for page_path in sorted(hostile_maps.glob("*.html")):
         if page_path.name == "index.html":
             continue
         page, seen = open_offline(browser, page_path)

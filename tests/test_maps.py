@@ -9,8 +9,11 @@ hash, stacked features, and every feature's popup.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,10 +99,22 @@ def test_maps_are_self_contained_with_lang_and_pinch_zoom(rendered):
         assert "user-scalable=no" not in text and "maximum-scale" not in text, page.name
 
 
-def test_same_geopackage_gives_identical_html(built, rendered, tmp_path):
-    render_all(gpkg=built, out_dir=tmp_path)
-    for page in rendered.glob("*.html"):
-        assert page.read_bytes() == (tmp_path / page.name).read_bytes(), page.name
+@pytest.mark.parametrize("names", [
+    pytest.param(("sinuiju_dandong", "tumen"), id="two-maps"),
+    pytest.param(MAP_NAMES, id="every-map", marks=pytest.mark.slow),
+])
+def test_same_geopackage_gives_identical_html(built, rendered, tmp_path, names):
+    # in another process (its own hash seed, nothing cached): the same bytes
+    code = ("import sys; from neageo.maps import render_all; "
+            "render_all(gpkg=sys.argv[1], out_dir=sys.argv[2], names=sys.argv[3].split(','))")
+    subprocess.run([sys.executable, "-c", code, str(built), str(tmp_path), ",".join(names)], check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "random"})
+    written = sorted(tmp_path.glob("*.html"))
+    assert len(written) == len(names) + 1  # and the index page
+    partial_index = len(names) < len(MAP_NAMES)  # an index of fewer maps is a different page
+    for page in written:
+        if not (partial_index and page.name == "index.html"):
+            assert page.read_bytes() == (rendered / page.name).read_bytes(), page.name
 
 
 def test_specs_are_data_and_text_comes_from_the_data(built):

@@ -26,6 +26,10 @@ CROSSINGS = pd.read_csv(DATA / "reference_crossings.csv").set_index("gate_id")
 #: Published lengths we do not yet reach within 15 % (World Data Bank II loses the
 #: meanders of the Songhua's plain course, and no finer named line is available).
 SHORT = {"Songhua"}
+#: How far, beyond its source's precision, a published crossing may lie from the border line:
+#: a land crossing or a bridge is on the line; a river port's landing is on the bank, and the
+#: Amur is about a kilometre wide at Heihe and Tongjiang.
+BANK_M = {"land": 300, "bridge": 300, "river_port": 1000}
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +88,21 @@ def test_gate_sits_on_its_real_crossing(layer, osm_borders, gate_id):
     gates = layer("customs_gates").set_index("gate_id")
     gate = gates.loc[gate_id]
     ref = CROSSINGS.loc[gate_id]
+    # within 2 km of the crossing's position as its source gives it
     assert distance_km_lonlat(gate.geometry.x, gate.geometry.y, ref["lon"], ref["lat"]) < 2
+    # the gate is on the border line (a river port's landing is carried straight out to mid-river)
     pair = gate["border"]
     assert osm_borders[pair].distance(to_regional(gate.geometry)) < 300
-    assert gate["crossing_source"] and gate["crossing_precision_m"] > 0
+    # the published position is itself where a crossing can be: a land crossing or a bridge on the
+    # line (within the source's precision), a river port's landing on the bank
+    published = to_regional(shapely.Point(ref["lon"], ref["lat"]))
+    assert osm_borders[pair].distance(published) < ref["precision_m"] + BANK_M[ref["kind"]]
+    assert gate["crossing_source"] and gate["crossing_precision_m"] >= ref["precision_m"]
+
+
+def test_every_sourced_gate_is_checked_against_its_crossing(layer):
+    gates = layer("customs_gates")
+    assert set(gates.loc[gates["crossing_precision_m"].notna(), "gate_id"]) == set(CROSSINGS.index)
 
 
 def test_gates_without_a_sourced_crossing_say_so(layer):
@@ -95,6 +110,8 @@ def test_gates_without_a_sourced_crossing_say_so(layer):
     unsourced = gates[gates["crossing_precision_m"].isna()]
     assert set(unsourced["gate_id"]).isdisjoint(CROSSINGS.index)
     assert unsourced["crossing_source"].str.startswith("No published position").all()
+    # and say what was searched, so the next reader knows where not to look again
+    assert unsourced["crossing_source"].str.contains("Searched").all()
     # the nearest border point is kept for every gate, and for an unsourced gate it is the gate
     assert gates[["nearest_border_lon", "nearest_border_lat"]].notna().all().all()
     for g in unsourced.itertuples():

@@ -68,6 +68,13 @@ def _lower(c):
     return 2.0 * R_MAX * np.arcsin(np.clip(c / (2.0 * R_MAX), 0.0, 1.0)) * (1.0 - 1e-9) - 0.01
 
 
+def _tree(xyz: np.ndarray):
+    """A k-d tree of Earth-centred points (scipy imported only when a search is built)."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(xyz, leafsize=_LEAFSIZE)
+
+
 def _group_min(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, np.inf)
     np.minimum.at(out, rows, values)
@@ -106,11 +113,9 @@ class NearestPoints:
     """Nearest point feature, by exact geodesic distance."""
 
     def __init__(self, lon: np.ndarray, lat: np.ndarray):
-        from scipy.spatial import cKDTree
-
         self.lon = np.asarray(lon, dtype=float)
         self.lat = np.asarray(lat, dtype=float)
-        self.tree = cKDTree(ecef(self.lon, self.lat), leafsize=_LEAFSIZE)
+        self.tree = _tree(ecef(self.lon, self.lat))
 
     def __len__(self) -> int:
         return len(self.lon)
@@ -146,8 +151,6 @@ class NearestLines:
     """Nearest line feature and the geodesic distance to its nearest point."""
 
     def __init__(self, geoms: np.ndarray):
-        from scipy.spatial import cKDTree
-
         parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
         coords, which = shapely.get_coordinates(parts, return_index=True)
         self.lon, self.lat, which = _densify(coords[:, 0], coords[:, 1], which)
@@ -168,7 +171,7 @@ class NearestLines:
         # how far a densified step can stray from its chord: the sagitta, plus the bend between a
         # geodesic and a straight lon/lat step, both ~L^2/8R; doubled and padded
         self.sag = 2.0 * self.max_chord ** 2 / (8 * R_MIN) * 2.5 + 0.01
-        self.tree = cKDTree(self.xyz, leafsize=_LEAFSIZE)
+        self.tree = _tree(self.xyz)
 
     def __len__(self) -> int:
         return len(self.lon)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,10 @@ _MIN_MERIDIAN_RADIUS_M = 6_335_439.0
 #: Rows processed at once (bounds memory on big inputs).
 DEFAULT_CHUNK_ROWS = 200_000
 
+#: Serialises queries on prepared GEOS geometries: GEOS builds a prepared geometry's index lazily and
+#: is not safe when two threads query the same one (seen as "double free or corruption" on 1M points).
+_GEOS_LOCK = threading.Lock()
+
 _LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 _LAT_NAMES = ("lat", "latitude", "y")
 
@@ -117,10 +122,12 @@ def annotate(
         Prepended to every added column name (e.g. ``"neageo_"``) to avoid
         clashes with columns the data already has.
     workers
-        Accepted for compatibility and validated, but an in-memory frame is
-        annotated in one thread: running chunks in threads crashed the process
-        (concurrent queries on shared GEOS geometries).  For parallel runs pass a
-        Dask frame, which is annotated partition by partition in worker processes.
+        Threads for an in-memory frame of more than one chunk (200,000 rows);
+        default: the number of cores, at most 4.  The nearest-feature searches
+        (k-d trees, pyproj, numpy) run in parallel; the point-in-polygon tests
+        share prepared GEOS geometries, which are not safe to query from two
+        threads at once, so they take turns.  Dask frames are parallel by
+        partition instead.
     gpkg
         GeoPackage to read instead of the default.
 
@@ -211,8 +218,14 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     def run(start: int) -> dict[str, np.ndarray]:
         return index.annotate_xy(x[start:start + chunk_rows], y[start:start + chunk_rows], groups)
 
-    _workers(workers, len(starts))  # validated; chunks run one after another (see annotate's docstring)
-    parts = [run(s) for s in starts]
+    workers = _workers(workers, len(starts))
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="neageo-annotate") as pool:
+            parts = list(pool.map(run, starts))
+    else:
+        parts = [run(s) for s in starts]
     result = {c: np.concatenate([p[c] for p in parts]) for c in output_columns(groups)} if parts else {}
     frame = empty_result(groups, prefix, index=data.index)
     for c, values in result.items():
@@ -365,6 +378,7 @@ class LayerIndex:
                 "province": changes["from_province"].to_numpy(dtype=object),
                 "province_id": np.array([by_name.get(n) for n in changes["from_province"]], dtype=object),
             }
+            self.changes["bounds"] = shapely.bounds(self.changes["geoms"])
         self.prov_bounds = shapely.bounds(self.prov_geoms)
         self.ctry_bounds = shapely.bounds(self.ctry_geoms)
         borders = _in_force(frames["borders"], year)
@@ -409,7 +423,8 @@ class LayerIndex:
         valid = ~(np.isnan(x) | np.isnan(y))
         prov = np.full(n, -1)
         iv = np.flatnonzero(valid)
-        prov[iv] = self._cover(self.prov_geoms, self.prov_bounds, x[iv], y[iv])
+        with _GEOS_LOCK:
+            prov[iv] = self._cover(self.prov_geoms, self.prov_bounds, x[iv], y[iv])
         w, s, e, nn = self.bbox
         in_box = (x >= w) & (x <= e) & (y >= s) & (y <= nn)
         inside = valid & (in_box | (prov >= 0))
@@ -424,12 +439,14 @@ class LayerIndex:
             country = _pick(self.prov_iso, p)
             need = np.flatnonzero(p < 0)
             if len(need):
-                c = self._cover(self.ctry_geoms, self.ctry_bounds, xi[need], yi[need])
+                with _GEOS_LOCK:
+                    c = self._cover(self.ctry_geoms, self.ctry_bounds, xi[need], yi[need])
                 country[need] = _pick(self.ctry_iso, c)
             pid = _pick(self.prov_id, p)
             pname = _pick(self.prov_name, p)
             if self.changes is not None:
-                ch = self._cover(self.changes["geoms"], shapely.bounds(self.changes["geoms"]), xi, yi)
+                with _GEOS_LOCK:
+                    ch = self._cover(self.changes["geoms"], self.changes["bounds"], xi, yi)
                 hit = ch >= 0
                 country[hit] = self.changes["iso"][ch[hit]]
                 pid[hit] = self.changes["province_id"][ch[hit]]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,6 +243,10 @@ def _as_geo(frame):
 # ---------------------------------------------------------------------------------------------- the driver
 
 
+def _cores() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def annotate_file(
     src: str | Path,
     out: str | Path,
@@ -283,8 +288,9 @@ def annotate_file(
                 chunk.index = pd.RangeIndex(rows + 1, rows + 1 + len(chunk))
                 if not hasattr(chunk, "geometry") or lon is not None:
                     chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
+                # each chunk is shared out between the cores (threads; see annotate's ``workers``)
                 done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
-                                      chunk_rows=max(len(chunk), 1))
+                                      chunk_rows=max(-(-len(chunk) // _cores()), 1), workers=None)
                 if chunks == 0 and fout == "csv":
                     _check_csv_columns(done)
                 outside += int(done[prefix + "outside"].sum())

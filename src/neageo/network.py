@@ -384,18 +384,7 @@ class RiverNetwork:
         NotDownstream
             when no water from ``start`` passes within ``max_m`` of ``end``.
         """
-        a = self.snap(start, max_m=max_m)
-        b = self._snap_downstream(a, end, max_m)
-        if b is None:
-            try:
-                back = self.snap(end, max_m=max_m)
-            except QueryError:
-                raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
-            if self._snap_downstream(back, start, max_m) is not None:
-                raise NotDownstream("the end lies upstream of the start; swap them") from None
-            raise NotDownstream(
-                f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
-            )
+        a, b = _ends(start, end, max_m, self.snap, self._snap_downstream)
         return self.downstream_path(a, b)
 
     def _snap_downstream(self, node, point: Point, max_m: float):
@@ -478,18 +467,7 @@ class RiverNetwork:
 
     def route(self, start: Point, end: Point, *, max_m: float) -> Trace:
         """Like :meth:`path_between`, without modifying the network (for queries)."""
-        a = self.locate(start, max_m=max_m)
-        b = self.locate_downstream(a, end, max_m)
-        if b is None:
-            try:
-                back = self.locate(end, max_m=max_m)
-            except QueryError:
-                raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
-            if self.locate_downstream(back, start, max_m) is not None:
-                raise NotDownstream("the end lies upstream of the start; swap them") from None
-            raise NotDownstream(
-                f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
-            )
+        a, b = _ends(start, end, max_m, self.locate, self.locate_downstream)
         return self._route_between(a, b)
 
     def _route_between(self, a: _Spot, b: _Spot) -> Trace:
@@ -690,3 +668,25 @@ def _orient_like_source(edge: LineString, lines, tree) -> LineString:
     src = min((lines[int(j)] for j in cands), key=lambda g: (off(g), g.length))
     a, b = src.project(Point(edge.coords[0])), src.project(Point(edge.coords[-1]))
     return LineString(edge.coords[::-1]) if a > b else edge
+
+
+def _ends(start: Point, end: Point, max_m: float, snap, downstream):
+    """Snap ``start`` and then ``end`` downstream of it, or say why the water does not connect them.
+
+    ``snap(point, max_m=)`` and ``downstream(snapped, point, max_m)`` are either
+    the splitting pair (:meth:`RiverNetwork.snap`) or the read-only one
+    (:meth:`RiverNetwork.locate`), so both kinds of path give the same answers and errors.
+    """
+    a = snap(start, max_m=max_m)
+    b = downstream(a, end, max_m)
+    if b is not None:
+        return a, b
+    try:
+        back = snap(end, max_m=max_m)
+    except QueryError:
+        raise NotDownstream(f"the end is more than {max_m / 1000:g} km from any river") from None
+    if downstream(back, start, max_m) is not None:
+        raise NotDownstream("the end lies upstream of the start; swap them") from None
+    raise NotDownstream(
+        f"the end is not downstream of the start: no water from the start passes within {max_m / 1000:g} km of it"
+    )

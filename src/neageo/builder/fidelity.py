@@ -31,10 +31,10 @@ import shapely
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
-from .._atomic import write_text_atomic
 from .._errors import SourceError
 from ..geodesy import GEOD, length_km
 from .borders import in_force
+from .report import md_row, write_pair
 from .sources import Sources, read_table
 
 __all__ = [
@@ -378,9 +378,6 @@ def fidelity_frame(rows: list[FidelityRow]) -> pd.DataFrame:
 def write_fidelity(rows: list[FidelityRow], folder: Path) -> tuple[Path, Path]:
     """Write ``fidelity.md`` and ``fidelity.csv`` into ``folder`` (atomically)."""
     frame = fidelity_frame(rows)
-    folder.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = folder / "fidelity.csv", folder / "fidelity.md"
-    write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
     counts = frame["verdict"].value_counts()
     lines = [
         "# Fidelity: neageo's geometry against published figures",
@@ -407,7 +404,6 @@ def write_fidelity(rows: list[FidelityRow], folder: Path) -> tuple[Path, Path]:
         for r in frame[frame["kind"] == kind].to_dict("records"):
             cells = [r["subject"], r["year"], r["measured"], r["published"], r["unit"], r["diff"], r["diff_pct"],
                      r["tolerance"], r["verdict"], r["citation"], r["note"]]
-            lines.append("| " + " | ".join("" if pd.isna(x) else str(x).replace("|", "\\|") for x in cells) + " |")
+            lines.append(md_row(cells))
         lines.append("")
-    write_text_atomic(md_path, "\n".join(lines))
-    return md_path, csv_path
+    return write_pair(folder, "fidelity", frame, "\n".join(lines))

@@ -3,8 +3,9 @@
 Each gate is placed at its real crossing (bridge, rail or road port) where a
 source gives its coordinates (``crossing_lon``/``crossing_lat`` with
 ``crossing_source`` and ``crossing_precision_m`` in ``customs_gates.csv``);
-otherwise, and said so in ``crossing_source``, at the point of the border
-nearest to its town.  That nearest border point is kept for every gate
+otherwise, and said so in ``crossing_source`` (followed by the CSV's note of
+what was searched, if any), at the point of the border nearest to its town.
+That nearest border point is kept for every gate
 (``nearest_border_lon``/``_lat``); the border segment, the distances and the
 town across the border are derived, not typed.  The paper's figures for the
 gate's town are attached from the text figures.
@@ -102,6 +103,8 @@ def build_gates(
                 "No published position of the crossing found: placed at the point of the border nearest the "
                 "town, which may be several km from the real crossing"
             )
+            if g["crossing_source"]:  # what was searched, so the next reader need not search again
+                source = f"{source}. {g['crossing_source']}"
             precision = None
         crossing_m = to_regional(crossing)
         dists = shapely.distance(seg_m, crossing_m)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._atomic import write_text_atomic
 from .paper import decimals
+from .report import md_row, write_pair
 
 __all__ = ["Interval", "run_checks", "write_report", "CHECK_COLUMNS"]
 
@@ -349,9 +349,6 @@ def run_checks(tables: pd.DataFrame) -> pd.DataFrame:
 
 def write_report(checks: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
     """Write ``paper_check.md`` and ``paper_check.csv`` into ``folder`` (atomically)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = folder / "paper_check.csv", folder / "paper_check.md"
-    write_text_atomic(csv_path, checks.to_csv(index=False, lineterminator="\n"))
     counts = checks["status"].value_counts()
     lines = [
         "# Consistency of the paper's numbers",
@@ -385,6 +382,5 @@ def write_report(checks: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
               "|---|---|---|---|---|---|---|---|"]
     for rec in checks.to_dict("records"):
         cells = [rec[k] for k in ("check_id", "kind", "status", "claim", "computed", "printed", "tolerance", "note")]
-        lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
-    write_text_atomic(md_path, "\n".join(lines) + "\n")
-    return md_path, csv_path
+        lines.append(md_row(cells))
+    return write_pair(folder, "paper_check", checks, "\n".join(lines) + "\n")

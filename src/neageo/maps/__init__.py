@@ -41,12 +41,13 @@ def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
                names: list[str] | tuple[str, ...] | None = None) -> list[Path]:
     """Write every map (or ``names``) and ``index.html``; return the paths written."""
     from ..settings import maps_dir
-    from .codec import page_html
+    from .codec import leaflet_assets, page_html
     from .data import MapData
     from .index import index_html, thumbnail_svg
     from .render import payload, write_html
     from .specs import load_specs
 
+    leaflet_assets()  # without the [maps] extra, say so now rather than after a minute of geometry work
     specs = load_specs()
     out = Path(out_dir) if out_dir else maps_dir()
     data = MapData(gpkg)

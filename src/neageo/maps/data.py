@@ -7,10 +7,34 @@ from functools import lru_cache
 import geopandas as gpd
 import shapely
 
-from ..io import read
+from ..io import gpkg_path, read
 from .web import TOLERANCE_M, drop_small_parts, round_points, simplify_coverage, simplify_lines
 
 __all__ = ["MapData"]
+
+
+def _every_box(box) -> tuple[float, float, float, float]:
+    """The union of every map's data box (and ``box``), over which the admin layers are simplified once."""
+    from .specs import load_specs
+
+    boxes = [tuple(spec.box) for spec in load_specs().values()] + [tuple(box)]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+@lru_cache(maxsize=2)
+def _simplified_admin(path: str, stamp: tuple[int, int], box: tuple[float, float, float, float]):
+    """Countries and provinces of a GeoPackage simplified as one coverage over ``box``.
+
+    Cached per file (path, modification time and size), so every map rendered from one GeoPackage in
+    a process shares one simplification: it is by far the costliest step of rendering.
+    """
+    layers = {name: read(name, gpkg=path) for name in ("provinces", "countries")}
+    return simplify_coverage({k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}, box=box)
+
+
+def _clip(frame: gpd.GeoDataFrame, box) -> gpd.GeoDataFrame:
+    out = frame.clip(box, keep_geom_type=True)
+    return out[~out.geometry.is_empty].sort_index().reset_index(drop=True)
 
 
 class MapData:
@@ -28,7 +52,15 @@ class MapData:
         return self._raw[name]
 
     def _admin(self, box: tuple[float, float, float, float], min_part_km2: float = 0.0):
-        out = simplify_coverage({"provinces": self.raw("provinces"), "countries": self.raw("countries")}, box=box)
+        """Countries and provinces for a map's box: simplified once over every map's box, then clipped.
+
+        Clipping a simplified coverage keeps neighbours' shared edges identical (both are cut by the same
+        rectangle), so each map gets the same edges it would get from simplifying its own box.
+        """
+        path = gpkg_path(self.gpkg)
+        st = path.stat()
+        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), _every_box(box))
+        out = {k: _clip(v, box) for k, v in every.items()}
         if min_part_km2:
             out = {k: drop_small_parts(v, min_part_km2) for k, v in out.items()}
         return out["countries"], out["provinces"]

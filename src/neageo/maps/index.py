@@ -36,7 +36,10 @@ def thumbnail_svg(data: MapData, bounds) -> str:
                     out.append("M" + "L".join(pts) + ("Z" if part.geom_type == "Polygon" else ""))
         return "".join(out)
 
-    countries, _ = data.admin(tuple(map(float, box)))
+    # a thumbnail needs nothing finer than a pixel: the raw countries, clipped and simplified to a pixel by
+    # path(), instead of the map's own 225 m coverage simplification (which took half the rendering time)
+    countries = data.raw("countries").clip(box)
+    countries = countries[~countries.geometry.is_empty]
     parts = [f'<rect width="{_W}" height="{_H}" fill="#cfe1f0"/>']
     fills = {"CHN": "#f6e8d8", "RUS": "#e3ebf2", "PRK": "#e6f0de"}
     for iso, g in zip(countries["iso_a3"], countries.geometry):

@@ -1,0 +1,30 @@
+"""Generated Markdown + CSV reports (``paper_check``, ``fidelity``): one writer, one table-row format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .._atomic import write_text_atomic
+
+__all__ = ["md_row", "write_pair"]
+
+
+def md_row(cells: Iterable[object]) -> str:
+    """One Markdown table row; nulls are empty cells and ``|`` inside a cell is escaped."""
+    return "| " + " | ".join("" if _missing(x) else str(x).replace("|", "\\|") for x in cells) + " |"
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or x is pd.NA
+
+
+def write_pair(folder: Path, stem: str, frame: pd.DataFrame, markdown: str) -> tuple[Path, Path]:
+    """Write ``<stem>.csv`` (the frame) and ``<stem>.md`` into ``folder``, each atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, md_path = folder / f"{stem}.csv", folder / f"{stem}.md"
+    write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(md_path, markdown)
+    return md_path, csv_path
