@@ -3,7 +3,9 @@
 * **Offline**: Leaflet 1.9.3 (JS and CSS, the layer-control icon as a data URI) is
   inlined from the pinned ``xstatic-leaflet`` package together with neageo's own
   runtime (``assets/nea.js``) and style sheet (``assets/nea.css``), so a map is one
-  file that works without a network.
+  file that works without a network.  The two scripts travel zlib-compressed
+  (:func:`code_bundle`) and ``assets/boot.js`` unpacks them with the browser's own
+  ``DecompressionStream``; the data stays plain JSON.
 * **Compact**: coordinates travel as delta-encoded integers packed five bits a
   character (:func:`pack`); polygons that share edges send each edge once
   (:class:`Topology`); the browser decodes them (``neaDecode`` in ``nea.js``).
@@ -20,6 +22,7 @@ import html
 import json
 import math
 import re
+import zlib
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -28,7 +31,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["SCALE", "ALPHABET", "pack", "Topology", "encode_geometry", "script_json", "esc", "leaflet_assets",
-           "asset", "page_html", "resolve_topology"]
+           "asset", "code_bundle", "page_html", "resolve_topology"]
 
 
 def esc(value: Any) -> str:
@@ -214,13 +217,23 @@ def resolve_topology(geom: list, topology: Topology) -> list:
     return geom
 
 
+@lru_cache(maxsize=1)
+def code_bundle(leaflet_js: str) -> str:
+    """Leaflet and the runtime as one script, zlib-compressed (level 9, so the same bytes every time)
+    and base64-encoded; ``assets/boot.js`` unpacks it in the browser with ``DecompressionStream``.
+    The code is 178 KB as text and 69 KB packed, the largest saving a page can make without
+    touching its data."""
+    code = leaflet_js + "\n" + asset("nea.js").replace("__SCALE__", str(SCALE))
+    return base64.b64encode(zlib.compress(code.encode("utf-8"), 9)).decode("ascii")
+
+
 def page_html(*, lang: str, title: str, description: str, payload: dict) -> str:
     """The complete page: static head and title (escaped), Leaflet, the runtime and the map's data."""
     js, css = leaflet_assets()
     template = asset("page.html")
     parts = {
         "LANG": esc(lang), "TITLE": esc(title), "DESCRIPTION": esc(description),
-        "LEAFLET_CSS": css, "NEA_CSS": asset("nea.css"), "LEAFLET_JS": js,
-        "NEA_JS": asset("nea.js").replace("__SCALE__", str(SCALE)), "DATA": script_json(payload),
+        "LEAFLET_CSS": css, "NEA_CSS": asset("nea.css"), "CODE": code_bundle(js), "BOOT": asset("boot.js"),
+        "DATA": script_json(payload),
     }
     return re.sub(r"<!--@(\w+)-->", lambda m: parts[m.group(1)], template)
