@@ -44,7 +44,9 @@ def main() -> None:
                 page = browser.new_page(viewport=viewport)
                 page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
                 page.goto(page_path.resolve().as_uri())
-                page.wait_for_timeout(700)
+                if page_path.stem != "index":  # a map unpacks its code first: wait until it has drawn
+                    page.wait_for_function("window.neaDrawn !== undefined", timeout=15_000)
+                page.wait_for_timeout(300)
                 target = args.out / f"{page_path.stem}{suffix}.png"
                 page.screenshot(path=str(target))
                 print(target)

@@ -166,6 +166,14 @@ def test_simplification_keeps_shared_borders_and_stays_within_250m(built):
     assert sorted(countries["iso_a3"]) == sorted(neageo.read("countries", gpkg=built).clip(box)["iso_a3"])
     for code, geom in zip(provinces["adm1_code"], provinces.geometry):
         assert displacement_m(raw.geometry[code], geom) <= 250, code
+    # the close-up maps too, countries included: clipped to their own box (the shared simplification
+    # is cut at every map's box, so no crossing of a box side moves)
+    for name in ("tumen", "sinuiju_dandong"):
+        small = load_specs()[name].box
+        for layer, key, simple in zip(("countries", "provinces"), ("iso_a3", "adm1_code"), data.admin(small)):
+            orig = neageo.read(layer, gpkg=built).clip(small).set_index(key)
+            for code, geom in zip(simple[key], simple.geometry):
+                assert displacement_m(orig.geometry[code], geom) <= 250, (name, code)
     prk = countries.set_index("iso_a3").geometry["PRK"]
     union = shapely.union_all(provinces[provinces["iso_a3"] == "PRK"].geometry.values)
     assert union.difference(prk).area < 1e-9  # gap-free

@@ -21,15 +21,25 @@ def _every_box(box) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _boxes() -> tuple[tuple[float, ...], ...]:
+    from .specs import load_specs
+
+    return tuple(sorted({tuple(spec.box) for spec in load_specs().values()}))
+
+
 @lru_cache(maxsize=2)
-def _simplified_admin(path: str, stamp: tuple[int, int], box: tuple[float, float, float, float]):
+def _simplified_admin(path: str, stamp: tuple[int, int], box: tuple[float, float, float, float],
+                      cuts: tuple[tuple[float, ...], ...] = ()):
     """Countries and provinces of a GeoPackage simplified as one coverage over ``box``.
 
     Cached per file (path, modification time and size), so every map rendered from one GeoPackage in
-    a process shares one simplification: it is by far the costliest step of rendering.
+    a process shares one simplification: it is by far the costliest step of rendering.  The edges
+    cross the sides of the ``cuts`` (every map's box) where the originals do, so clipping to a map's
+    box adds no displacement along its sides.
     """
     layers = {name: read(name, gpkg=path) for name in ("provinces", "countries")}
-    return simplify_coverage({k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}, box=box)
+    return simplify_coverage({k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}, box=box,
+                             cuts=cuts)
 
 
 def _clip(frame: gpd.GeoDataFrame, box) -> gpd.GeoDataFrame:
@@ -59,7 +69,8 @@ class MapData:
         """
         path = gpkg_path(self.gpkg)
         st = path.stat()
-        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), _every_box(box))
+        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), _every_box(box),
+                                  tuple(sorted({*_boxes(), tuple(box)})))
         out = {k: _clip(v, box) for k, v in every.items()}
         if min_part_km2:
             out = {k: drop_small_parts(v, min_part_km2) for k, v in out.items()}

@@ -40,7 +40,8 @@ def _round(geoms, decimals: int = DECIMALS):
     return shapely.set_precision(geoms, 10.0 ** -decimals, mode="pointwise")
 
 
-def simplify_coverage(groups: dict[str, gpd.GeoDataFrame], *, box=None, tolerance_m: float = TOLERANCE_M):
+def simplify_coverage(groups: dict[str, gpd.GeoDataFrame], *, box=None, tolerance_m: float = TOLERANCE_M,
+                      cuts=()):
     """Simplify several polygon layers that share edges as one topology.
 
     Parameters
@@ -51,6 +52,10 @@ def simplify_coverage(groups: dict[str, gpd.GeoDataFrame], *, box=None, toleranc
         disjoint pieces first.
     box
         (west, south, east, north) to clip to first.
+    cuts
+        Boxes (west, south, east, north) the result will later be clipped to: every edge crosses
+        their sides exactly where the original does, so clipping the simplified coverage to one of
+        them moves no crossing along the clip line.
 
     Returns
     -------
@@ -61,7 +66,7 @@ def simplify_coverage(groups: dict[str, gpd.GeoDataFrame], *, box=None, toleranc
     names = list(groups)
     frames = {k: (v.clip(box) if box else v.copy()) for k, v in groups.items()}
     frames = {k: v[~v.geometry.is_empty].reset_index(drop=True) for k, v in frames.items()}
-    out = _simplify_arcs(names, frames, tolerance_m)
+    out = _simplify_arcs(names, frames, tolerance_m, cuts)
     if not _faithful(frames, out):
         # the arcs crossed somewhere and a face was lost (layers that do not nest exactly, as when
         # provinces are conflated to other borders than the countries'): simplify each layer as a
@@ -187,7 +192,7 @@ def _majority(faces, parts) -> np.ndarray:
     return owner
 
 
-def _simplify_arcs(names, frames, tolerance_m):
+def _simplify_arcs(names, frames, tolerance_m, cuts=()):
     pieces, owners = _pieces(names, frames)
     # every polygon of every piece on its own, so an island that vanishes is noticed
     part_list, part_piece = [], []
@@ -197,7 +202,12 @@ def _simplify_arcs(names, frames, tolerance_m):
             part_piece.append(p)
     parts = np.asarray(part_list, dtype=object)
     # the arcs: boundaries cut at every junction, each simplified once
-    arcs = shapely.line_merge(shapely.union_all(shapely.boundary(parts)))
+    lines = shapely.boundary(parts)
+    if len(cuts):
+        # the sides of the boxes the maps are clipped to, noded with the edges: each crossing becomes
+        # an arc end, which simplification keeps (the sides' own faces merge again below)
+        lines = np.concatenate([lines, shapely.boundary(shapely.box(*np.asarray(cuts, dtype=float).T))])
+    arcs = shapely.line_merge(shapely.union_all(lines))
     # simplified together, as one collection: GEOS keeps a simplified arc from crossing any other
     arcs = shapely.get_parts(_to_web([arcs], tolerance_m)[0])
     # simplified arcs may cross where the originals ran closer than the tolerance (river islands,
