@@ -15,11 +15,24 @@ from helpers.qgis_runner import QGIS_PYTHON, qgis_available
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A GeoPackage built from the committed sources (once per session)."""
+    """A GeoPackage built from the committed sources, once per test run (read-only for the tests).
+
+    Under pytest-xdist the workers share one build: the first to ask builds it under a file lock in
+    the run's common temporary folder; the build's write is atomic, so a file there is complete.
+    """
     import neageo
 
-    out = tmp_path_factory.mktemp("build") / "neageo.gpkg"
-    neageo.build(sources=SOURCES, out=out)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("build") / "neageo.gpkg"
+        neageo.build(sources=SOURCES, out=out)
+        return out
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent
+    out = shared / "shared_build" / "neageo.gpkg"
+    with FileLock(str(shared / "shared_build.lock")):
+        if not out.exists():
+            neageo.build(sources=SOURCES, out=out)
     return out
 
 
