@@ -183,6 +183,25 @@ def test_simplification_keeps_shared_borders_and_stays_within_250m(built):
     assert heilongjiang.boundary.intersection(jilin.boundary).length > 5  # the shared edge is shared exactly
 
 
+def test_displacement_is_the_hausdorff_distance(built):
+    """The fast displacement measure agrees with GEOS's (all-pairs) Hausdorff distance, and sees a lost island."""
+    from shapely.geometry import box as rect
+
+    from neageo.geodesy import to_regional
+    from neageo.maps.data import MapData
+    from neageo.maps.specs import load_specs
+    from neageo.maps.web import displacement_m
+
+    small = load_specs()["sinuiju_dandong"].box
+    _, provinces = MapData(built).admin(small)
+    raw = neageo.read("provinces", gpkg=built).clip(small).set_index("adm1_code")
+    for code, geom in zip(provinces["adm1_code"], provinces.geometry):
+        a, b = (to_regional(shapely.segmentize(g, 0.05)) for g in (raw.geometry[code], geom))
+        assert displacement_m(raw.geometry[code], geom) == pytest.approx(shapely.hausdorff_distance(a, b, densify=0.25), abs=1.0)
+    island = shapely.union_all([rect(124.0, 40.0, 124.1, 40.1), rect(124.3, 40.0, 124.31, 40.01)])
+    assert displacement_m(island, rect(124.0, 40.0, 124.1, 40.1)) > 15_000  # the island 17-18 km away is gone
+
+
 # -- in a real browser -----------------------------------------------------------------------------
 
 VISIBLE_LABELS_JS = """
