@@ -36,8 +36,8 @@ from .joins import build_joins, read_capitals
 from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks, write_report
-from .places import build_places
-from .projects import build_events, build_projects, read_events, read_projects
+from .places import build_places, read_places
+from .projects import build_events, build_projects, check_geometry_specs, read_events, read_projects
 from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
 from .writer import build_lock, write_gpkg
@@ -138,22 +138,27 @@ def build(
     def done(name: str):
         seconds[name] = round(time.perf_counter() - seconds[name], 3)
 
-    # Every source is read and checked first (boundaries and places, cheap and
-    # needed to check the rest, are built on the way); only then the heavy steps
-    # run.  The layers keep their order in the GeoPackage.
+    # Every source is read and checked first; only then the heavy steps run.  The
+    # tables' own rows first (a second or so), then what needs the boundaries
+    # (places against their provinces, gates, geometry specifications); the
+    # boundaries and places are built on the way.  The layers keep their order in
+    # the GeoPackage.
     step("sources")
+    tables = read_paper_tables(src)
+    capitals = read_capitals(src, tables)
+    project_rows = read_projects(src)
+    event_rows = read_events(src)
+    registry = _registry_sources(src)
+    place_points = read_places(src)
+    hydro_inputs = read_hydro_inputs(src)
     bounds = build_boundaries(src)
     countries, provinces = bounds.countries, bounds.provinces
-    hydro_inputs = read_hydro_inputs(src)
     border_lines = shared_border_lines(read_osm_borders(src))  # the rivers follow them along border reaches
-    tables = read_paper_tables(src)
-    places = build_places(src, provinces.frame)
+    places = build_places(src, provinces.frame, points=place_points)
     gate_inputs = read_gates(src, places.frame)
     precheck = GeometryResolver(places=places.frame, provinces=provinces.frame)
-    project_rows = read_projects(src, precheck)
-    event_rows = read_events(src, precheck)
-    capitals = read_capitals(src, tables)
-    registry = _registry_sources(src)
+    check_geometry_specs(project_rows, precheck)
+    check_geometry_specs(event_rows, precheck, events=True)
     done("sources")
 
     layers: list[Layer] = [countries, provinces, bounds.territory_changes]

@@ -48,8 +48,12 @@ def _geonames(src: Sources) -> pd.DataFrame:
     return frame.set_index("geonameid")
 
 
-def build_places(src: Sources, provinces: gpd.GeoDataFrame) -> Layer:
-    shown = "geodata/sources/places/places.csv"
+_SHOWN = "geodata/sources/places/places.csv"
+
+
+def read_places(src: Sources) -> gpd.GeoDataFrame:
+    """Read and check ``places.csv`` row by row (ids, names, coordinates in the region): no provinces needed."""
+    shown = _SHOWN
     rows = read_table(
         src, "places", "places.csv", columns=_COLUMNS,
         optional=("name_zh", "name_ru", "name_ko", "aliases", "geonames_id", "lon", "lat", "coord_source",
@@ -83,8 +87,13 @@ def build_places(src: Sources, provinces: gpd.GeoDataFrame) -> Layer:
         check_lonlat(shown, r["_row"], lon, lat, PLACES_BBOX)
         records.append({**r, "lon": lon, "lat": lat, "coord_source": source, "precision_km": precision,
                         "population": population, "geometry": Point(lon, lat)})
-    frame = gpd.GeoDataFrame(records, crs=4326)
-    _join_provinces(frame, provinces, shown)
+    return gpd.GeoDataFrame(records, crs=4326)
+
+
+def build_places(src: Sources, provinces: gpd.GeoDataFrame, *, points: gpd.GeoDataFrame | None = None) -> Layer:
+    """The places layer: ``points`` (from :func:`read_places`; read now if not given) joined to their provinces."""
+    frame = (read_places(src) if points is None else points).copy()
+    _join_provinces(frame, provinces, _SHOWN)
     frame["aliases"] = ["|".join(split_aliases(a)) or None for a in frame["aliases"]]
     frame["geonames_id"] = frame["geonames_id"].astype("Int64")
     frame["population"] = frame["population"].astype("Int64")

@@ -42,6 +42,13 @@ def _measure(geom) -> tuple[float | None, float | None]:
     return None, None
 
 
+def check_geometry_specs(rows: pd.DataFrame, resolver: GeometryResolver, *, events: bool = False) -> None:
+    """Check the geometry specification of every row :func:`read_projects` (or :func:`read_events`) returned."""
+    shown = _EVENTS if events else _PROJECTS
+    for row, spec in zip(rows["_row"], rows["geometry_spec"]):
+        resolver.check(spec, f"{shown}, row {row}")
+
+
 def read_projects(src: Sources, resolver: GeometryResolver | None = None) -> pd.DataFrame:
     """Read and check ``projects.csv``; with ``resolver``, check every geometry specification too."""
     rows = read_table(
