@@ -211,7 +211,8 @@ def main() -> None:
     p.add_argument("--chunk-rows", type=int, default=200_000)
     p = sub.add_parser("dask")
     p.add_argument("--points", type=int, default=4_000_000)
-    p.add_argument("--partitions", type=int, default=16)
+    # 20 partitions of 200,000 points: the same rows per task as the in-memory path's chunks
+    p.add_argument("--partitions", type=int, default=20)
     p = sub.add_parser("all")
     p.add_argument("--scale", type=float, default=1.0, help="Multiply every size (e.g. 0.1 for a quick run).")
     args = ap.parse_args()

@@ -34,7 +34,10 @@ def _import_dask():
 
 
 def _partition(part: pd.DataFrame, index, groups, lon, lat, prefix):
-    return annotate_frame(part, index, groups=groups, lon=lon, lat=lat, prefix=prefix)
+    # one chunk per partition, one thread: the partition's size is the user's choice of memory per task,
+    # and Dask runs the partitions in parallel
+    return annotate_frame(part, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
+                          chunk_rows=max(len(part), 1), workers=1)
 
 
 def _ship(index):

@@ -300,9 +300,17 @@ def displacement_m(original, simplified, *, step_m: float = 250.0) -> float:
     segment of the other (a k-d style STRtree search, so large outlines such as
     Russia's take seconds, not the minutes of an all-pairs comparison).
     """
-    a = to_regional(shapely.segmentize(original, 0.05))
-    b = to_regional(shapely.segmentize(simplified, 0.05))
+    a = to_regional(_densify(original, 0.05))
+    b = to_regional(_densify(simplified, 0.05))
     return max(_directed_m(a, b, step_m), _directed_m(b, a, step_m))
+
+
+def _densify(geom, step: float):
+    """``shapely.segmentize``, leaving alone a line that rounding collapsed to one repeated point."""
+    try:
+        return shapely.segmentize(geom, step)
+    except shapely.errors.GEOSException:
+        return geom
 
 
 def _outline(geom):
@@ -311,7 +319,7 @@ def _outline(geom):
 
 def _directed_m(a, b, step_m: float) -> float:
     """Largest distance from a point of ``a``'s outline to ``b``'s outline."""
-    pts = shapely.points(shapely.get_coordinates(shapely.segmentize(_outline(a), step_m)))
+    pts = shapely.points(shapely.get_coordinates(_densify(_outline(a), step_m)))
     coords, ring = shapely.get_coordinates(shapely.get_parts(_outline(b)), return_index=True)
     same = ring[1:] == ring[:-1]
     segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
