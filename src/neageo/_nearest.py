@@ -75,6 +75,12 @@ def _tree(xyz: np.ndarray):
     return cKDTree(xyz, leafsize=_LEAFSIZE)
 
 
+def _knn(tree, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Chord distances and rows of each point's ``k`` nearest tree points, always as (n, k) arrays."""
+    c, idx = tree.query(points, k=k)
+    return c.reshape(len(points), k), idx.reshape(len(points), k)
+
+
 def _group_min(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, np.inf)
     np.minimum.at(out, rows, values)
@@ -129,8 +135,7 @@ class NearestPoints:
         p = ecef(lon, lat)
         todo, k = np.arange(n), min(K_FIRST, nf)
         while len(todo):
-            c, idx = self.tree.query(p[todo], k=k)
-            c, idx = c.reshape(len(todo), k), idx.reshape(len(todo), k)
+            c, idx = _knn(self.tree, p[todo], k)
             keep = _lower(c) <= _upper(c[:, :1])  # could be nearer than the chord-nearest
             rows, col = np.nonzero(keep)
             cand = idx[rows, col]
@@ -185,8 +190,7 @@ class NearestLines:
         p = ecef(lon, lat)
         todo, k = np.arange(n), min(K_FIRST, nv)
         while len(todo):
-            cv, vi = self.tree.query(p[todo], k=k)
-            cv, vi = cv.reshape(len(todo), k), vi.reshape(len(todo), k)
+            cv, vi = _knn(self.tree, p[todo], k)
             segs = np.sort(np.concatenate([vi - 1, vi], axis=1), axis=1)
             ok = (segs >= 0) & self.seg_ok[np.maximum(segs, 0)]
             ok[:, 1:] &= segs[:, 1:] != segs[:, :-1]  # each (point, segment) once

@@ -194,9 +194,14 @@ def empty_result(groups, prefix: str = "", index=None) -> pd.DataFrame:
     return pd.DataFrame(out, index=index)
 
 
+def default_workers() -> int:
+    """Threads used when ``workers`` is not given: the number of cores, at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def _workers(workers: int | None, chunks: int) -> int:
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4)
+        workers = default_workers()
     if not isinstance(workers, int) or workers < 1:
         raise QueryError(f"workers must be a whole number >= 1, not {workers!r}")
     return max(1, min(workers, chunks))

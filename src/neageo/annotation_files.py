@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,14 @@ import pandas as pd
 
 from ._atomic import atomic_target
 from ._errors import DataError, ExportError, QueryError
-from .annotation import annotate_frame, find_lonlat_columns, layer_index, output_columns, resolve_columns
+from .annotation import (
+    annotate_frame,
+    default_workers,
+    find_lonlat_columns,
+    layer_index,
+    output_columns,
+    resolve_columns,
+)
 
 __all__ = ["FORMATS", "AnnotateReport", "annotate_file"]
 
@@ -243,10 +249,6 @@ def _as_geo(frame):
 # ---------------------------------------------------------------------------------------------- the driver
 
 
-def _cores() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
 def annotate_file(
     src: str | Path,
     out: str | Path,
@@ -290,7 +292,7 @@ def annotate_file(
                     chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
                 # each chunk is shared out between the cores (threads; see annotate's ``workers``)
                 done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
-                                      chunk_rows=max(-(-len(chunk) // _cores()), 1), workers=None)
+                                      chunk_rows=max(-(-len(chunk) // default_workers()), 1), workers=None)
                 if chunks == 0 and fout == "csv":
                     _check_csv_columns(done)
                 outside += int(done[prefix + "outside"].sum())

@@ -49,8 +49,8 @@ def check_geometry_specs(rows: pd.DataFrame, resolver: GeometryResolver, *, even
         resolver.check(spec, f"{shown}, row {row}")
 
 
-def read_projects(src: Sources, resolver: GeometryResolver | None = None) -> pd.DataFrame:
-    """Read and check ``projects.csv``; with ``resolver``, check every geometry specification too."""
+def read_projects(src: Sources) -> pd.DataFrame:
+    """Read and check ``projects.csv`` row by row (geometry specifications: :func:`check_geometry_specs`)."""
     rows = read_table(
         src, "paper", "projects.csv",
         columns={"project_id": "str", "name_en": "str", "name_local": "str", "project_type": "str", "status": "str",
@@ -66,8 +66,6 @@ def read_projects(src: Sources, resolver: GeometryResolver | None = None) -> pd.
         where = f"{_PROJECTS}, row {r['_row']}"
         if r["location_precision"] not in PRECISION_CODES:
             raise SourceError(f"{where}: location_precision must be one of {sorted(PRECISION_CODES)}")
-        if resolver is not None:
-            resolver.check(r["geometry_spec"], where)
     return rows
 
 
@@ -102,8 +100,8 @@ def _event_start(r: dict, where: str) -> pd.Timestamp:
         raise SourceError(f"{where}: date {r['date']!r} does not match its precision {r['date_precision']!r}") from None
 
 
-def read_events(src: Sources, resolver: GeometryResolver | None = None) -> pd.DataFrame:
-    """Read and check ``events.csv`` (dates too); with ``resolver``, every geometry specification."""
+def read_events(src: Sources) -> pd.DataFrame:
+    """Read and check ``events.csv`` row by row, dates too (geometry specifications: :func:`check_geometry_specs`)."""
     rows = read_table(
         src, "paper", "events.csv",
         columns={"event_id": "str", "date": "str", "date_precision": "str", "date_source": "str", "date_paper": "str",
@@ -113,10 +111,7 @@ def read_events(src: Sources, resolver: GeometryResolver | None = None) -> pd.Da
         key="event_id",
     )
     for r in rows.to_dict("records"):
-        where = f"{_EVENTS}, row {r['_row']}"
-        _event_start(r, where)
-        if resolver is not None:
-            resolver.check(r["geometry_spec"], where)
+        _event_start(r, f"{_EVENTS}, row {r['_row']}")
     return rows
 
 

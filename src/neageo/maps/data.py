@@ -13,18 +13,11 @@ from .web import TOLERANCE_M, drop_small_parts, round_points, simplify_coverage,
 __all__ = ["MapData"]
 
 
-def _every_box(box) -> tuple[float, float, float, float]:
-    """The union of every map's data box (and ``box``), over which the admin layers are simplified once."""
+def _map_boxes(box) -> tuple[tuple[float, ...], ...]:
+    """Every map's data box and ``box``: the admin layers are simplified once over their union, cut at their sides."""
     from .specs import load_specs
 
-    boxes = [tuple(spec.box) for spec in load_specs().values()] + [tuple(box)]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _boxes() -> tuple[tuple[float, ...], ...]:
-    from .specs import load_specs
-
-    return tuple(sorted({tuple(spec.box) for spec in load_specs().values()}))
+    return tuple(sorted({*(tuple(spec.box) for spec in load_specs().values()), tuple(box)}))
 
 
 @lru_cache(maxsize=2)
@@ -69,8 +62,9 @@ class MapData:
         """
         path = gpkg_path(self.gpkg)
         st = path.stat()
-        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), _every_box(box),
-                                  tuple(sorted({*_boxes(), tuple(box)})))
+        cuts = _map_boxes(box)
+        union = (min(c[0] for c in cuts), min(c[1] for c in cuts), max(c[2] for c in cuts), max(c[3] for c in cuts))
+        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), union, cuts)
         out = {k: _clip(v, box) for k, v in every.items()}
         if min_part_km2:
             out = {k: drop_small_parts(v, min_part_km2) for k, v in out.items()}

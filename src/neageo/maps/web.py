@@ -90,36 +90,18 @@ def _coverage_pieces(names, frames, tolerance_m):
     """Disjoint pieces (each feature less the layers before it) simplified together by GEOS's
     CoverageSimplifier, then reassembled: neighbours, and a province and its country, keep one edge."""
     pieces, owners = [], []
-    taken = None
-    for name in names:
-        for i, geom in enumerate(frames[name].geometry.values):
-            rest = geom if taken is None else geom.difference(taken)
-            rest = _polygonal(shapely.make_valid(shapely.set_precision(rest, 1e-6)))
-            if not rest.is_empty and rest.area > 1e-6:  # slivers between layers that do not nest exactly
-                pieces.append(rest)
-                owners.append((name, i))
-        layer_union = shapely.union_all(frames[name].geometry.values)
-        taken = layer_union if taken is None else shapely.union(taken, layer_union)
+    for rest, owner in zip(*_pieces(names, frames)):
+        rest = _polygonal(shapely.make_valid(shapely.set_precision(rest, 1e-6)))
+        if not rest.is_empty and rest.area > 1e-6:  # slivers between layers that do not nest exactly
+            pieces.append(rest)
+            owners.append(owner)
     projected = to_regional(shapely.segmentize(np.asarray(pieces, dtype=object), 0.05))
     simple = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
     simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simple)))]
-    own: dict[tuple[str, int], list] = {}
+    own: dict[str, list[list]] = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for (name, i), g in zip(owners, simple):
-        own.setdefault((name, i), []).append(g)
-    out = {}
-    for k, name in enumerate(names):
-        geoms = []
-        for i, geom in enumerate(frames[name].geometry.values):
-            parts = list(own.get((name, i), []))
-            for earlier in names[:k]:
-                for j, g in enumerate(frames[earlier].geometry.values):
-                    if shapely.within(shapely.point_on_surface(g), geom):
-                        parts += own.get((earlier, j), [])
-            geoms.append(_polygonal(shapely.union_all(parts)) if parts else None)
-        frame = frames[name].copy()
-        frame["geometry"] = geoms
-        out[name] = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
-    return out
+        own[name][i].append(g)
+    return _reassemble(names, frames, own, grid_size=None)
 
 
 def _coverage_each(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
@@ -241,17 +223,22 @@ def _simplify_arcs(names, frames, tolerance_m, cuts=()):
     simplified = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for p, (name, i) in enumerate(owners):
         simplified[name][i] += per_piece.get(p, [])
-    # a later layer's feature also covers the earlier pieces nested inside it
+    return _reassemble(names, frames, simplified, grid_size=10.0 ** -DECIMALS)
+
+
+def _reassemble(names, frames, own: dict[str, list[list]], *, grid_size):
+    """Each feature from its simplified parts (``own[name][i]``); a later layer's feature (a country)
+    also takes the parts of the earlier features nested inside it (its provinces)."""
     out = {}
     for k, name in enumerate(names):
         geoms = []
         for i, geom in enumerate(frames[name].geometry.values):
-            faces_i = list(simplified[name][i])
+            parts = list(own[name][i])
             for earlier in names[:k]:
                 for j, g in enumerate(frames[earlier].geometry.values):
                     if shapely.within(shapely.point_on_surface(g), geom):
-                        faces_i += simplified[earlier][j]
-            geoms.append(_polygonal(shapely.union_all(faces_i, grid_size=10.0 ** -DECIMALS)) if faces_i else None)
+                        parts += own[earlier][j]
+            geoms.append(_polygonal(shapely.union_all(parts, grid_size=grid_size)) if parts else None)
         frame = frames[name].copy()
         frame["geometry"] = geoms
         out[name] = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
