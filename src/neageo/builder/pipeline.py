@@ -31,6 +31,7 @@ from .boundaries import build_boundaries
 from .fidelity import boundary_checks, write_fidelity
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
+from .grid import write_lookup_grids
 from .hydro import build_hydro, read_hydro_inputs, read_osm_borders, shared_border_lines
 from .joins import build_joins, read_capitals
 from .layer import Layer, described
@@ -215,7 +216,7 @@ def build(
     }
     with build_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
-                   finish=(write_qgis_support,))
+                   finish=(write_qgis_support, write_lookup_grids))
         write_project(target)
         write_datapackage(target)
         write_report(checks, target.parent)
