@@ -202,7 +202,7 @@ class NearestLines:
             ub = _group_min(rows, _upper(c + self.sag), len(todo))
             keep = _lower(c - self.sag) <= ub[rows]
             rows, seg, t = rows[keep], seg[keep], t[keep]
-            g = self._refine(lon[todo[rows]], lat[todo[rows]], t, seg)
+            g = self._refine(lon, lat, todo[rows], t, seg)
             best = _first_per_row(rows, (self.feature[seg], g))
             g_best = np.full(len(todo), np.inf)
             g_best[rows[best]] = g[best]
@@ -220,19 +220,48 @@ class NearestLines:
         t = np.einsum("ij,ij->i", p - self.seg_a[seg], self.seg_ab[seg]) / self.seg_ab2[seg]
         return np.clip(t, 0.0, 1.0)
 
-    def _refine(self, lon, lat, t, seg) -> np.ndarray:
-        """Exact geodesic distance from each point to its (densified, <= 2 km) segment, from chord foot ``t``."""
+    def _foot(self, seg: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lon/lat of fraction ``t`` along each segment (its end vertex exactly at 0 and 1)."""
         lon_a, lat_a = self.lon[seg], self.lat[seg]
-        dlon, dlat = self.lon[seg + 1] - lon_a, self.lat[seg + 1] - lat_a
+        lon = np.where(t == 1.0, self.lon[seg + 1], lon_a + t * (self.lon[seg + 1] - lon_a))
+        lat = np.where(t == 1.0, self.lat[seg + 1], lat_a + t * (self.lat[seg + 1] - lat_a))
+        return lon, lat
+
+    def _refine(self, lon, lat, point, t, seg) -> np.ndarray:
+        """Exact geodesic distance from each point to its (densified, <= 2 km) segment, from chord foot ``t``.
+
+        ``point`` indexes ``lon``/``lat`` for each (point, segment) pair.  Most feet are at a vertex
+        that two candidate segments share: each (point, vertex) is measured once, and a Newton step
+        that does not move the foot (a vertex the point lies behind) is not measured again.
+        """
         az, length = self.seg_az[seg], self.seg_len[seg]
-        best = np.full(len(seg), np.inf)
-        for step in range(NEWTON_STEPS + 1):
-            _, az_qp, d = GEOD.inv(lon, lat, lon_a + t * dlon, lat_a + t * dlat)
-            d = np.asarray(d, dtype=float)
-            best = np.minimum(best, d)
-            if step < NEWTON_STEPS:
-                # moving along the segment changes the distance at -cos(az_QP - az_segment); for a
-                # straight line the foot of the perpendicular is d * cos(...) further on
-                along = d * np.cos(np.radians(np.asarray(az_qp) - az))
-                t = np.clip(t + np.divide(along, length, out=np.zeros_like(along), where=length > 0), 0.0, 1.0)
+        at_vertex = np.flatnonzero((t == 0.0) | (t == 1.0))
+        key = point[at_vertex] * len(self) + seg[at_vertex] + (t[at_vertex] == 1.0)
+        _, first, again = np.unique(key, return_index=True, return_inverse=True)
+        measure = np.ones(len(seg), dtype=bool)
+        measure[at_vertex] = False
+        measure[at_vertex[first]] = True
+        m = np.flatnonzero(measure)
+        flon, flat = self._foot(seg[m], t[m])
+        _, az_m, d_m = GEOD.inv(lon[point[m]], lat[point[m]], flon, flat)
+        d, az_qp = np.empty(len(seg)), np.empty(len(seg))
+        d[m], az_qp[m] = d_m, az_m
+        d[at_vertex], az_qp[at_vertex] = d[at_vertex[first]][again], az_qp[at_vertex[first]][again]
+        best = d.copy()
+        live, t = np.arange(len(seg)), t.copy()
+        for _ in range(NEWTON_STEPS):
+            # moving along the segment changes the distance at -cos(az_QP - az_segment); for a
+            # straight line the foot of the perpendicular is d * cos(...) further on
+            along = d * np.cos(np.radians(az_qp - az[live]))
+            step = np.divide(along, length[live], out=np.zeros_like(along), where=length[live] > 0)
+            t_new = np.clip(t[live] + step, 0.0, 1.0)
+            moved = t_new != t[live]
+            live, t_new = live[moved], t_new[moved]
+            if not len(live):
+                break
+            t[live] = t_new
+            flon, flat = self._foot(seg[live], t_new)
+            _, az_qp, d = GEOD.inv(lon[point[live]], lat[point[live]], flon, flat)
+            d, az_qp = np.asarray(d, dtype=float), np.asarray(az_qp, dtype=float)
+            best[live] = np.minimum(best[live], d)
         return best
