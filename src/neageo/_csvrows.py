@@ -77,7 +77,7 @@ class CsvRows:
         except csv.Error as exc:
             raise CsvFormatError(f"the header row is not CSV ({exc})") from None
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> io.BufferedIOBase:
         if self.path.suffix.lower() == ".gz":
             return gzip.GzipFile(self.path, "rb")
         return open(self.path, "rb")
