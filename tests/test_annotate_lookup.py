@@ -95,8 +95,8 @@ def _check(layers, built, x, y, year, first):
     for col in ("country", "province_id", "province"):
         a = got[col].astype(object).where(got[col].notna(), None).to_numpy()
         bad = np.flatnonzero(a != want[col])
-        first = f"({x[bad[0]]!r}, {y[bad[0]]!r}): {a[bad[0]]} != {want[col][bad[0]]}" if len(bad) else ""
-        assert not len(bad), f"{col}: {len(bad)} differ, e.g. {first}"
+        example = f"({x[bad[0]]!r}, {y[bad[0]]!r}): {a[bad[0]]} != {want[col][bad[0]]}" if len(bad) else ""
+        assert not len(bad), f"{col}: {len(bad)} differ, e.g. {example}"
 
 
 @pytest.mark.parametrize("year", [None, 2007])
