@@ -91,10 +91,22 @@ def _group_min(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _first_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Positions of the best entry of each row (``keys`` sorted last-to-first, like np.lexsort)."""
-    order = np.lexsort((*keys, rows))
-    r = rows[order]
-    return order[np.r_[True, r[1:] != r[:-1]]]
+    """Positions of the best entry of each row (``keys`` sorted last-to-first, like np.lexsort), in row order."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    if not (rows[1:] >= rows[:-1]).all():
+        order = np.lexsort((*keys, rows))
+        r = rows[order]
+        return order[np.r_[True, r[1:] != r[:-1]]]
+    # rows already grouped (as np.nonzero gives them): segment minima, key by key, instead of a sort
+    new = np.r_[True, rows[1:] != rows[:-1]]
+    starts, segment = np.flatnonzero(new), np.cumsum(new) - 1
+    best = np.ones(len(rows), dtype=bool)
+    for key in reversed(keys):
+        masked = np.where(best, key, np.inf)
+        best &= masked == np.minimum.reduceat(masked, starts)[segment]
+    hit = np.flatnonzero(best)
+    return hit[np.r_[True, segment[hit][1:] != segment[hit][:-1]]]
 
 
 def _densify(lon: np.ndarray, lat: np.ndarray, part: np.ndarray):
