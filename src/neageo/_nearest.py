@@ -85,8 +85,11 @@ def _knn(tree, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _group_min(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Smallest value of each row 0..n-1 (inf for a row without values); ``rows`` grouped, as np.nonzero gives."""
     out = np.full(n, np.inf)
-    np.minimum.at(out, rows, values)
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] = np.minimum.reduceat(values, starts)
     return out
 
 
@@ -211,9 +214,7 @@ class NearestLines:
             ok[:, 1:] &= segs[:, 1:] != segs[:, :-1]  # each (point, segment) once
             rows, col = np.nonzero(ok)
             seg = segs[rows, col]
-            pp = p[todo[rows]]
-            t = self._chord_foot(pp, seg)
-            c = np.linalg.norm(pp - (self.seg_a[seg] + t[:, None] * self.seg_ab[seg]), axis=1)
+            t, c = self._chord_foot(p[todo[rows]], seg)
             ub = _group_min(rows, _upper(c + self.sag), len(todo))
             keep = _lower(c - self.sag) <= ub[rows]
             rows, seg, t = rows[keep], seg[keep], t[keep]
@@ -230,10 +231,13 @@ class NearestLines:
             todo, k = todo[~done], min(4 * k, nv)
         return feat, dist
 
-    def _chord_foot(self, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        """Where along each segment's chord (0-1) the point's perpendicular falls."""
-        t = np.einsum("ij,ij->i", p - self.seg_a[seg], self.seg_ab[seg]) / self.seg_ab2[seg]
-        return np.clip(t, 0.0, 1.0)
+    def _chord_foot(self, p: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where along each segment's chord (0-1) the point's perpendicular falls, and the chord distance to it."""
+        ab = self.seg_ab[seg]
+        w = p - self.seg_a[seg]
+        t = np.clip(np.einsum("ij,ij->i", w, ab) / self.seg_ab2[seg], 0.0, 1.0)
+        w -= t[:, None] * ab
+        return t, np.sqrt(np.einsum("ij,ij->i", w, w))
 
     def _foot(self, seg: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lon/lat of fraction ``t`` along each segment (its end vertex exactly at 0 and 1)."""
