@@ -23,10 +23,7 @@ from ._errors import (
     QueryError,
     SourceError,
 )
-
-#: The code version, the single source of the package version (pyproject.toml reads it).
-#: The data have their own version: :func:`data_version`.
-__version__ = "0.2.0"
+from ._version import __version__
 
 #: Public functions, loaded from their modules on first use (PEP 562).
 _LAZY = {

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, _errors
+from ._errors import NeageoError
+from ._version import __version__
 
 gpkg_option = click.option(
     "--gpkg",
@@ -363,7 +364,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .annotation_files import annotate_file
+    from .annotation.files import annotate_file
 
     err = _console(stderr=True)
     with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
@@ -390,7 +391,7 @@ def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
         text = str(exc)
         if "pip install" not in text:
             text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
-        raise _errors.NeageoError(text) from None
+        raise NeageoError(text) from None
     total = sum(p.stat().st_size for p in paths)
     _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
 
@@ -425,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         print(f"neageo: error: {exc.format_message()}", file=sys.stderr)
         sys.exit(2)
-    except _errors.NeageoError as exc:
+    except NeageoError as exc:
         print(f"neageo: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

@@ -11,15 +11,14 @@ description.  Only the standard library is used.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from ._atomic import write_text_atomic
+from .gpkg import geometry_columns, read_only, table_columns
 from .metadata import data_licence, dataset_info, read_written
 
 __all__ = ["FIELD_TYPES", "datapackage", "write_datapackage"]
@@ -69,15 +68,14 @@ def datapackage(gpkg: str | os.PathLike[str]) -> dict[str, Any]:
     meta = read_written(path)
     own = dataset_info().get("licence", "CC-BY-4.0")
     source_rows = {s["source"]: s for s in meta.sources}
-    with contextlib.closing(sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)) as con:
-        geometry = {t: (c, g, s) for t, c, g, s in con.execute(
-            "SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns")}
+    with read_only(path) as con:
+        geometry = geometry_columns(con)
         resources = []
         for name, info in meta.tables.items():
-            columns = con.execute(f'PRAGMA table_info("{name}")').fetchall()
+            columns = table_columns(con, name)
             (rows,) = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()
             fields = []
-            for _, column, declared, _notnull, _default, pk in columns:
+            for column, declared, pk in columns:
                 if name in geometry and column == geometry[name][0]:
                     gtype, srs = geometry[name][1], geometry[name][2]
                     fields.append({"name": column, "type": "any", "format": "geopackage-geometry",
@@ -88,7 +86,7 @@ def datapackage(gpkg: str | os.PathLike[str]) -> dict[str, Any]:
                 if desc is None and pk:
                     desc = "Feature id (the GeoPackage table's primary key)"
                 fields.append({"name": column, "type": _field_type(declared), "description": desc or ""})
-            pk_cols = [c[1] for c in columns if c[5]]
+            pk_cols = [c for c, _, pk in columns if pk]
             resource: dict[str, Any] = {
                 "name": name.lower().replace("_", "-"),
                 "layer": name,

@@ -32,8 +32,8 @@ from shapely.geometry import Point
 from shapely.ops import nearest_points
 
 from .._errors import SourceError
+from ..dated import in_force
 from ..geodesy import GEOD, length_km
-from .borders import in_force
 from .report import md_row, write_pair
 from .sources import Sources, read_table
 

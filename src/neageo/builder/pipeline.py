@@ -20,13 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
 from .._errors import SourceError
+from .._version import __version__
 from ..codebook import write_datapackage
+from ..dated import in_force
 from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
-from .borders import build_borders, in_force
+from .borders import build_borders
 from .boundaries import build_boundaries
 from .fidelity import boundary_checks, write_fidelity
 from .gates import build_gates, read_gates
