@@ -29,6 +29,7 @@ No QGIS is needed to write any of this; the tests open the results in real QGIS.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ from .metadata import column_alias, data_column_rows, read_written, table_catalo
 from .settings import REGIONAL_CRS, STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
-__all__ = ["write_qgis_support", "qml", "project_xml", "PROJECT_GROUPS", "write_project"]
+__all__ = ["write_qgis_support", "qml", "project_xml", "project_qgz", "PROJECT_GROUPS", "write_project"]
 
 #: (group title, [(layer, geometry kind or None), ...]) top to bottom in the layer tree.
 PROJECT_GROUPS = [
@@ -462,13 +463,22 @@ def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo]
     )
 
 
+def project_qgz(gpkg: Path, name: str = "neageo.qgs") -> bytes:
+    """The bytes of a ``.qgz`` (a zip holding the project ``name``) for the GeoPackage ``gpkg``, from what it holds."""
+    info, skip = _read_layers(gpkg)
+    xml = project_xml(gpkg.name, info, skip_labels=skip)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        zinfo = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zinfo, xml)
+    return buffer.getvalue()
+
+
 def write_project(gpkg: Path, target: Path | None = None) -> Path:
     """Write ``neageo.qgz`` next to the GeoPackage (atomically), from what the GeoPackage holds; return its path."""
     target = target or gpkg.with_suffix(".qgz")
-    info, skip = _read_layers(gpkg)
-    xml = project_xml(gpkg.name, info, skip_labels=skip)
-    with atomic_target(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        zinfo = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
-        zinfo.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(zinfo, xml)
+    data = project_qgz(gpkg, target.with_suffix(".qgs").name)
+    with atomic_target(target) as tmp:
+        tmp.write_bytes(data)
     return target

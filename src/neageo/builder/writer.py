@@ -3,7 +3,8 @@
 The file is first written next to its destination under a temporary name,
 checked (SQLite integrity check, every layer readable with the right count)
 and only then moved over the old file with :func:`os.replace`, which is atomic
-on POSIX file systems.  A lock file serialises concurrent builds.  An
+on POSIX file systems.  The build holds :func:`neageo._atomic.output_lock` while
+it writes, so concurrent builds (and publishes) take turns.  An
 interrupted or failed build therefore leaves the last good GeoPackage as it
 was; a stale temporary file is removed by the next build.
 """
@@ -11,7 +12,6 @@ was; a stale temporary file is removed by the next build.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -34,7 +34,7 @@ from ..gpkg import (
 from ..metadata import METADATA_URI, data_column_rows, table_catalogue
 from .layer import Layer
 
-__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_gpkg"]
+__all__ = ["FIXED_TIMESTAMP", "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +48,6 @@ def _timestamp() -> str:
     if epoch and epoch.isdigit():
         return pd.Timestamp(int(epoch), unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return FIXED_TIMESTAMP
-
-
-@contextlib.contextmanager
-def build_lock(target: Path):
-    """Hold an exclusive lock beside ``target`` for the duration of a build."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = target.with_name(f".{target.name}.lock")
-    with open(lock_path, "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _write_layer(path: Path, layer: Layer) -> None:
