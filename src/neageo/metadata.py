@@ -262,7 +262,7 @@ def read_written(gpkg: str | os.PathLike[str]) -> WrittenMetadata:
         with read_only(gpkg) as con:
             documents = metadata_documents(con, METADATA_URI)
             tables_described = contents(con)
-            columns = {t: {c: text for c, (_, text) in cols.items()} for t, cols in data_columns(con).items()}
+            columns = {t: {c: text or "" for c, (_, text) in cols.items()} for t, cols in data_columns(con).items()}
             con.row_factory = sqlite3.Row
             sources = [dict(r) for r in con.execute(
                 "SELECT source, package, licence, attribution, sha256, note FROM sources ORDER BY fid")]
