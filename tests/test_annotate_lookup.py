@@ -16,6 +16,8 @@ import shapely
 
 import neageo
 from neageo.annotation import annotate
+from neageo.annotation.core import annotate_frame
+from neageo.annotation.index import LayerIndex
 
 #: Metres per degree of latitude (near enough for placing points "within 1 m").
 _M_PER_DEG = 111_000.0
@@ -120,3 +122,20 @@ def test_on_and_within_1_m_of_edges_and_vertices(layers, built, layer, year):
         geoms = shapely.clip_by_rect(geoms, 100, 30, 160, 65)
     x, y = _edge_points(geoms, 6_000, seed=len(layer) * 10 + (year is None))
     _check(layers, built, x, y, year, _first_covering)
+
+
+@pytest.mark.parametrize("year", [None, 2007])
+def test_lookup_equals_annotates_own_exact_path(layers, built, year):
+    """The grid changes no answer of annotate's exact path (every point tested against the polygons)."""
+    rng = np.random.default_rng(77)
+    x, y = rng.uniform(110, 150, 100_000), rng.uniform(33, 60, 100_000)
+    for layer in ("provinces", "countries", "territory_changes"):
+        if layers[layer] is not None:
+            ex, ey = _edge_points(shapely.clip_by_rect(layers[layer].geometry.values, 100, 30, 160, 65), 4_000, seed=5)
+            x, y = np.r_[x, ex], np.r_[y, ey]
+    frame = pd.DataFrame({"lon": x, "lat": y})
+    fast = LayerIndex.from_gpkg(built, year=year)
+    exact = LayerIndex.from_gpkg(built, year=year, lookup=False)
+    assert fast.grids is not None and exact.grids is None
+    groups = ("country", "province")
+    pd.testing.assert_frame_equal(annotate_frame(frame, fast, groups=groups), annotate_frame(frame, exact, groups=groups))

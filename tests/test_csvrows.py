@@ -1,4 +1,4 @@
-"""CSV rows kept as text (neageo._csvrows): rows pass through byte for byte, only the asked columns are parsed."""
+"""CSV rows kept as text (neageo.annotation.csvrows): rows pass through byte for byte, only the asked columns are parsed."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from neageo import _csvrows
-from neageo._csvrows import CsvFormatError, CsvRows, RowWriter, coded_text, csv_text
+from neageo.annotation import csvrows as _csvrows
+from neageo.annotation.csvrows import CsvFormatError, CsvRows, RowWriter, coded_text, csv_text
 
 #: Rows that exercise RFC 4180: quoted separators, doubled quotes, a line break inside quotes, empty cells,
 #: text that looks like a number, non-ASCII text, a missing-value marker.

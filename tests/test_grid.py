@@ -17,18 +17,20 @@ import pytest
 import shapely
 
 import neageo
-from neageo._grid import (
-    BOUNDARY,
-    GRID_LAYERS,
-    GRID_TABLE,
-    GROW,
-    NONE,
-    CellGrid,
-    fingerprint,
-    first_cover,
-    grid_for,
-    read_grid,
-)
+from neageo import gpkg
+from neageo._grid import BOUNDARY, GRID_LAYERS, GROW, NONE, CellGrid, fingerprint, first_cover, grid_for
+from neageo.gpkg import LOOKUP_GRIDS as GRID_TABLE
+
+
+def _record(path, layer):
+    with gpkg.read_only(path) as con:
+        return gpkg.lookup_grid(con, layer)
+
+
+def read_grid(path, layer):
+    record = _record(path, layer)
+    return None if record is None else CellGrid.from_record(record)
+
 
 #: Metres per degree of latitude (near enough for placing points "within 1 m").
 _M_PER_DEG = 111_000.0
@@ -186,7 +188,7 @@ def test_a_stale_or_damaged_grid_is_never_used(built, tmp_path, caplog):
     stored = read_grid(path, "provinces")
     assert stored is not None and stored.fingerprint != fingerprint(geoms)
     with caplog.at_level(logging.INFO, logger="neageo._grid"):
-        grid = grid_for(path, "provinces", geoms)
+        grid = grid_for(_record(path, "provinces"), geoms, where=path, layer="provinces")
     assert "built for other geometries" in caplog.text
     assert grid.fingerprint == fingerprint(geoms)
     x, y = _random_points(50_000, seed=5, grid=grid)
@@ -197,13 +199,13 @@ def test_a_stale_or_damaged_grid_is_never_used(built, tmp_path, caplog):
         con.execute(f"UPDATE {GRID_TABLE} SET blocks = x'00ff' WHERE layer = 'provinces'")
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="neageo._grid"):
-        assert read_grid(path, "provinces") is None
-    assert "not usable" in caplog.text
+        again = grid_for(_record(path, "provinces"), geoms, where=path, layer="provinces")
+    assert "not usable" in caplog.text and again.to_record() == grid.to_record()
     # no table at all (a GeoPackage of one's own): built in memory
     with sqlite3.connect(path) as con:
         con.execute(f"DROP TABLE {GRID_TABLE}")
-    assert read_grid(path, "provinces") is None
-    assert grid_for(path, "provinces", geoms).to_record() == grid.to_record()
+    assert _record(path, "provinces") is None
+    assert grid_for(None, geoms).to_record() == grid.to_record()
 
 
 def test_any_geometry_and_empty_layers():

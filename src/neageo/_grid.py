@@ -25,19 +25,16 @@ Codes: ``i >= 0`` the i-th geometry covers the whole cell; :data:`NONE` none cov
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import sqlite3
 import zlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 
 __all__ = ["BOUNDARY", "CELL_DEG", "FORMAT", "GRID_LAYERS", "NONE", "CellGrid", "fingerprint", "first_cover",
-           "grid_for", "read_grid", "write_grids"]
+           "grid_for"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -313,65 +310,24 @@ class CellGrid:
                    features=int(rec["features"]), fingerprint=str(rec["fingerprint"]))
 
 
-# -------------------------------------------------------------------------------- in the GeoPackage
+# ------------------------------------------------------------------------------------ stored grids
 
-#: The layers whose grids the build stores.
+#: The layers whose grids the build stores (with :func:`neageo.gpkg.write_lookup_grids`).
 GRID_LAYERS = ("provinces", "countries")
-#: The table holding them (a GeoPackage extension table, registered in ``gpkg_extensions``).
-GRID_TABLE = "neageo_lookup_grids"
-_EXTENSION = "neageo_lookup_grid"
-_DEFINITION = ("neageo: point-in-polygon lookup grids (one row per layer; see the docstring of neageo._grid "
-               "and the README's 'Annotating your own data')")
-_COLUMNS = (
-    ("layer", "TEXT PRIMARY KEY NOT NULL"), ("format", "INTEGER NOT NULL"), ("fingerprint", "TEXT NOT NULL"),
-    ("features", "INTEGER NOT NULL"), ("west", "DOUBLE NOT NULL"), ("south", "DOUBLE NOT NULL"),
-    ("east", "DOUBLE NOT NULL"), ("north", "DOUBLE NOT NULL"), ("cell_deg", "DOUBLE NOT NULL"),
-    ("block", "INTEGER NOT NULL"), ("inside_cells", "INTEGER NOT NULL"), ("outside_cells", "INTEGER NOT NULL"),
-    ("boundary_cells", "INTEGER NOT NULL"), ("fine_dtype", "TEXT NOT NULL"), ("coarse", "BLOB NOT NULL"),
-    ("blocks", "BLOB NOT NULL"),
-)
 
 
-def write_grids(path: Path, grids: dict[str, CellGrid]) -> None:
-    """Store ``grids`` (layer -> grid) in the GeoPackage at ``path``, replacing any stored before."""
-    names = [c for c, _ in _COLUMNS]
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{GRID_TABLE}" ({", ".join(f"{c} {t}" for c, t in _COLUMNS)})')
-        con.execute(
-            "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-            "SELECT ?, NULL, ?, ?, 'read-write' WHERE NOT EXISTS "
-            "(SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = ?)",
-            (GRID_TABLE, _EXTENSION, _DEFINITION, GRID_TABLE, _EXTENSION))
-        for layer, grid in grids.items():
-            rec = {"layer": layer, **grid.to_record()}
-            con.execute(f'INSERT OR REPLACE INTO "{GRID_TABLE}" ({", ".join(names)}) '
-                        f'VALUES ({", ".join("?" * len(names))})', [rec[c] for c in names])
-
-
-def read_grid(path: Path, layer: str) -> CellGrid | None:
-    """The grid stored for ``layer`` in the GeoPackage at ``path`` (None: none, or not readable as one)."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
-            con.row_factory = sqlite3.Row
-            row = con.execute(f'SELECT * FROM "{GRID_TABLE}" WHERE layer = ?', (layer,)).fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None:
-        return None
-    try:
-        return CellGrid.from_record(dict(row))
-    except (ValueError, KeyError) as exc:
-        log.warning("%s: the stored lookup grid of %s is not usable (%s); building one in memory", path, layer, exc)
-        return None
-
-
-def grid_for(path: Path | None, layer: str, geoms: np.ndarray) -> CellGrid:
-    """The grid of ``geoms`` (``layer`` as read from ``path``): the stored one if built for exactly these
-    geometries (same fingerprint), else one built now, in memory (a stale grid is never used)."""
-    stored = read_grid(path, layer) if path is not None else None
+def grid_for(stored: dict[str, Any] | None, geoms: np.ndarray, *, where: object = "the GeoPackage",
+             layer: str = "") -> CellGrid:
+    """The grid of ``geoms``: ``stored`` (a record read from the GeoPackage) if it was built for exactly these
+    geometries (same format and fingerprint), else one built now, in memory: a stale grid is never used."""
     if stored is not None:
-        if stored.fingerprint == fingerprint(geoms) and stored.features == len(geoms):
-            return stored
-        log.info("%s: the stored lookup grid of %s was built for other geometries; building one in memory",
-                 path, layer)
+        try:
+            grid = CellGrid.from_record(stored)
+        except (ValueError, KeyError) as exc:
+            log.warning("%s: the stored lookup grid of %s is not usable (%s); building one in memory", where, layer, exc)
+        else:
+            if grid.fingerprint == fingerprint(geoms) and grid.features == len(geoms):
+                return grid
+            log.info("%s: the stored lookup grid of %s was built for other geometries; building one in memory",
+                     where, layer)
     return CellGrid.build(geoms)

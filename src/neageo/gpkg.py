@@ -13,7 +13,9 @@ here, and nowhere else:
     documents about the whole file (neageo's dataset document) or one table
     (QGIS layer metadata);
 ``layer_styles``
-    QGIS default styles (QML), in the table QGIS itself creates.
+    QGIS default styles (QML), in the table QGIS itself creates;
+``neageo_lookup_grids`` (neageo's extension, registered in ``gpkg_extensions``)
+    the point-in-polygon lookup grids of the provinces and countries (:mod:`neageo._grid`).
 
 The build (:mod:`neageo.builder.writer`, and the QGIS styles of
 :mod:`neageo.qgis`), the publish step and the exports use these functions; none
@@ -42,6 +44,7 @@ __all__ = [
     "data_columns",
     "default_styles",
     "geometry_columns",
+    "lookup_grid",
     "metadata_documents",
     "read_only",
     "writing",
@@ -49,6 +52,7 @@ __all__ = [
     "table_columns",
     "tables",
     "write_data_columns",
+    "write_lookup_grids",
 ]
 
 #: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
@@ -307,3 +311,45 @@ def copy_descriptions(target: str | os.PathLike[str], source: str | os.PathLike[
             "SELECT table_name, column_name, extension_name, definition, scope FROM src.gpkg_extensions "
             "WHERE table_name IN ('gpkg_metadata', 'gpkg_metadata_reference', 'gpkg_data_columns', "
             "'gpkg_data_column_constraints') AND table_name IN (SELECT name FROM sqlite_master)")
+
+
+# -- lookup grids (neageo's extension) ----------------------------------------------------------------
+
+#: The table of lookup grids: one row per layer, the cells' codes as zlib-compressed little-endian arrays.
+LOOKUP_GRIDS = "neageo_lookup_grids"
+_LOOKUP_EXTENSION = "neageo_lookup_grid"
+_LOOKUP_DEFINITION = ("neageo: point-in-polygon lookup grids, one row per layer (resolution, extent, the fingerprint "
+                      "of the geometries it was built for, the cells' codes); see neageo._grid")
+_LOOKUP_COLUMNS = (
+    ("layer", "TEXT PRIMARY KEY NOT NULL"), ("format", "INTEGER NOT NULL"), ("fingerprint", "TEXT NOT NULL"),
+    ("features", "INTEGER NOT NULL"), ("west", "DOUBLE NOT NULL"), ("south", "DOUBLE NOT NULL"),
+    ("east", "DOUBLE NOT NULL"), ("north", "DOUBLE NOT NULL"), ("cell_deg", "DOUBLE NOT NULL"),
+    ("block", "INTEGER NOT NULL"), ("inside_cells", "INTEGER NOT NULL"), ("outside_cells", "INTEGER NOT NULL"),
+    ("boundary_cells", "INTEGER NOT NULL"), ("fine_dtype", "TEXT NOT NULL"), ("coarse", "BLOB NOT NULL"),
+    ("blocks", "BLOB NOT NULL"),
+)
+
+
+def write_lookup_grids(con: sqlite3.Connection, records: dict[str, dict[str, object]]) -> None:
+    """Store lookup grids (layer -> the grid's record, :meth:`neageo._grid.CellGrid.to_record`), replacing any
+    stored for those layers, and register the extension (once)."""
+    names = [c for c, _ in _LOOKUP_COLUMNS]
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{LOOKUP_GRIDS}" ({", ".join(f"{c} {t}" for c, t in _LOOKUP_COLUMNS)})')
+    con.execute(
+        "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+        "SELECT ?, NULL, ?, ?, 'read-write' WHERE NOT EXISTS "
+        "(SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = ?)",
+        (LOOKUP_GRIDS, _LOOKUP_EXTENSION, _LOOKUP_DEFINITION, LOOKUP_GRIDS, _LOOKUP_EXTENSION))
+    for layer, record in records.items():
+        row = {**record, "layer": layer}
+        con.execute(f'INSERT OR REPLACE INTO "{LOOKUP_GRIDS}" ({", ".join(names)}) '
+                    f'VALUES ({", ".join("?" * len(names))})', [row[c] for c in names])
+
+
+def lookup_grid(con: sqlite3.Connection, layer: str) -> dict[str, object] | None:
+    """The stored lookup grid record of ``layer`` (column -> value), or None if the file has none."""
+    if LOOKUP_GRIDS not in tables(con):
+        return None
+    cur = con.execute(f'SELECT * FROM "{LOOKUP_GRIDS}" WHERE layer = ?', (layer,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row))

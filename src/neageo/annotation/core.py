@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .._errors import QueryError
-from .index import LayerIndex
+from .index import Coded, LayerIndex
 from .points import point_coordinates
 
-__all__ = ["COLUMNS", "DEFAULT_CHUNK_ROWS", "GROUPS", "annotate_frame", "default_workers", "empty_result",
-           "output_columns", "resolve_columns"]
+__all__ = ["COLUMNS", "DEFAULT_CHUNK_ROWS", "GROUPS", "annotate_frame", "concat_parts", "default_workers",
+           "empty_result", "output_columns", "pandas_columns", "resolve_columns"]
 
 #: The column groups :func:`~neageo.annotate` can add, and the columns of each.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -105,7 +105,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
     x, y = point_coordinates(data, lon=lon, lat=lat)
     starts = range(0, len(x), chunk_rows)
 
-    def run(start: int) -> dict[str, np.ndarray]:
+    def run(start: int) -> dict[str, np.ndarray | Coded]:
         return index.annotate_xy(x[start:start + chunk_rows], y[start:start + chunk_rows], groups)
 
     workers = _workers(workers, len(starts))
@@ -115,20 +115,46 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
         with ThreadPoolExecutor(workers, thread_name_prefix="neageo-annotate") as pool:
             parts = list(pool.map(run, starts))
     else:
-        parts = [run(s) for s in starts]
-    result = {c: np.concatenate([p[c] for p in parts]) for c in output_columns(groups)} if parts else {}
-    frame = empty_result(groups, prefix, index=data.index)
-    for c, values in result.items():
-        if c == "outside":
-            frame[prefix + c] = pd.array(values, dtype="boolean")
-        else:
-            frame[prefix + c] = values
+        parts = [run(s) for s in starts] or [index.annotate_xy(x, y, groups)]  # no rows: the columns' types
     out = data.copy()
-    for c in frame.columns:
-        if c == prefix + "outside":
-            out[c] = frame[c].array
-        elif frame[c].dtype == object:
-            out[c] = pd.array(frame[c].to_numpy(), dtype=_TEXT)  # type: ignore[arg-type]
-        else:
-            out[c] = frame[c].to_numpy()
+    for c, col in pandas_columns(concat_parts(parts), groups).items():
+        out[prefix + c] = col
     return out
+
+
+def concat_parts(parts: list[dict[str, np.ndarray | Coded]]) -> dict[str, np.ndarray | Coded]:
+    """The columns of consecutive chunks (:meth:`LayerIndex.annotate_xy` results) as one."""
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, np.ndarray | Coded] = {}
+    for key, first in parts[0].items():
+        if isinstance(first, Coded):
+            out[key] = Coded(np.concatenate([p[key].codes for p in parts]), first.values)  # type: ignore[union-attr]
+        else:
+            out[key] = np.concatenate([p[key] for p in parts])
+    return out
+
+
+def pandas_columns(columns: dict[str, np.ndarray | Coded], groups) -> dict[str, Any]:
+    """The added columns (unprefixed names, in order) as pandas arrays: ``outside`` nullable boolean, text in
+    pandas' text dtype (null as missing), distances float."""
+    out: dict[str, Any] = {}
+    for name in output_columns(groups):
+        col = columns[name]
+        if name == "outside":
+            out[name] = pd.arrays.BooleanArray(np.asarray(col), ~np.asarray(columns["valid"]))
+        elif isinstance(col, Coded):
+            out[name] = _text(col)
+        else:
+            out[name] = col
+    return out
+
+
+def _text(col: Coded):
+    """A :class:`Coded` column in pandas' text dtype, built from its few values (not a Python string per row)."""
+    if not isinstance(_TEXT, pd.StringDtype):  # pandas 2: text is object
+        return col.decoded()
+    import pyarrow as pa
+
+    table = pa.array(list(col.values), pa.string())
+    return pd.array(table.take(pa.array(col.codes, mask=col.codes < 0)), dtype=_TEXT)

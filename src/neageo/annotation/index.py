@@ -1,16 +1,24 @@
-"""neageo's layers prepared for annotation: polygons for point lookup, k-d trees for the nearest searches.
+"""neageo's layers prepared for annotation: lookup grids for provinces and countries, k-d trees for the nearest searches.
 
-:class:`LayerIndex` holds the provinces and countries (prepared polygons), the
-borders in force in the year asked for (:func:`neageo.dated.in_force`), the
-territory that changed hands since, and the certified geodesic nearest-feature
-engines of :mod:`neageo._nearest` for borders, rivers, gates and places.
+:class:`LayerIndex` holds the provinces and countries (prepared polygons and
+their lookup grids, :mod:`neageo._grid`: a point in a cell that lies inside one
+polygon or outside all is answered by lookup, only points in cells a boundary
+runs through are tested against the polygons), the borders in force in the year
+asked for (:func:`neageo.dated.in_force`), the territory that changed hands
+since, and the certified geodesic nearest-feature engines of
+:mod:`neageo._nearest` for borders, rivers, gates and places.
 :func:`layer_index` caches one per GeoPackage version and year.
+
+Text columns come back as :class:`Coded` (a code per row into a small table of
+values), so that a frame, a CSV or an Arrow column is made from them without a
+Python string per row.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,13 +27,15 @@ import pandas as pd
 import shapely
 
 from .._errors import QueryError
+from .._grid import BOUNDARY, GRID_LAYERS, CellGrid, first_cover, grid_for
 from .._nearest import NearestLines, NearestPoints
 from ..dated import in_force
+from ..gpkg import lookup_grid, read_only
 from ..io import gpkg_path, read
 from ..io import layers as _layers
 from ..settings import STUDY_BBOX
 
-__all__ = ["LayerIndex", "check_year", "layer_index"]
+__all__ = ["Coded", "LayerIndex", "check_year", "layer_index"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -39,6 +49,21 @@ def _attrs(frame, attrs: dict[str, str]) -> dict[str, np.ndarray]:
     return {k: frame[c].astype(object).where(frame[c].notna(), None).to_numpy(dtype=object) for k, c in attrs.items()}
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A text column as codes: row i holds ``values[codes[i]]``, or null where ``codes[i]`` is -1."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def decoded(self) -> np.ndarray:
+        """The column as an object array (None for null)."""
+        return _pick(self.values, self.codes)
+
+
 class LayerIndex:
     """neageo's layers prepared for annotation: polygons for lookup, k-d trees for the nearest searches.
 
@@ -46,31 +71,39 @@ class LayerIndex:
     be shipped to Dask workers; polygons are prepared again on arrival.
     """
 
-    def __init__(self, frames: dict, *, year: int | None = None):
+    def __init__(self, frames: dict, *, year: int | None = None, grids: dict[str, CellGrid] | None = None,
+                 lookup: bool = True):
+        """``grids``: lookup grids by layer (for exactly these geometries; default: built now);
+        ``lookup=False`` tests every point against the polygons instead (the exact path, for checks)."""
         self.year = year
         prov = frames["provinces"]
         self.prov_geoms = np.asarray(prov.geometry.values, dtype=object)
-        self.prov_id = prov["adm1_code"].to_numpy(dtype=object)
-        self.prov_name = prov["name_en"].to_numpy(dtype=object)
-        self.prov_iso = prov["iso_a3"].to_numpy(dtype=object)
+        prov_id = prov["adm1_code"].to_numpy(dtype=object)
+        prov_name = prov["name_en"].to_numpy(dtype=object)
         ctry = frames["countries"]
         self.ctry_geoms = np.asarray(ctry.geometry.values, dtype=object)
-        self.ctry_iso = ctry["iso_a3"].to_numpy(dtype=object)
         changes = frames.get("territory_changes")
         if changes is not None:  # today's map needs no change; a past year undoes the later ones
             changes = changes.iloc[:0] if year is None else changes[changes["year"] > year]
-        self.changes = None
-        if changes is not None and len(changes):
-            by_name = dict(zip(self.prov_name, self.prov_id))
-            self.changes = {
-                "geoms": np.asarray(changes.geometry.values, dtype=object),
-                "iso": changes["from_iso"].to_numpy(dtype=object),
-                "province": changes["from_province"].to_numpy(dtype=object),
-                "province_id": np.array([by_name.get(n) for n in changes["from_province"]], dtype=object),
-            }
-            self.changes["bounds"] = shapely.bounds(self.changes["geoms"])
+        if changes is None:
+            changes = pd.DataFrame({"from_iso": [], "from_province": []})
+        by_name = dict(zip(prov_name, prov_id))
+        self.change_geoms = np.asarray(getattr(changes, "geometry", pd.Series([])).values, dtype=object)
+        self.change_bounds = shapely.bounds(self.change_geoms)
+        # the tables the codes of the country and province columns point into: provinces first, then
+        # countries (for the country column) or the changes (the province a change gives back)
+        self.country_values = np.concatenate([prov["iso_a3"].to_numpy(dtype=object), ctry["iso_a3"].to_numpy(dtype=object),
+                                              changes["from_iso"].to_numpy(dtype=object)])
+        self.province_id_values = np.concatenate([prov_id, np.array([by_name.get(n) for n in changes["from_province"]],
+                                                                    dtype=object)])
+        self.province_values = np.concatenate([prov_name, changes["from_province"].to_numpy(dtype=object)])
         self.prov_bounds = shapely.bounds(self.prov_geoms)
         self.ctry_bounds = shapely.bounds(self.ctry_geoms)
+        grids = grids or {}
+        self.grids: dict[str, CellGrid] | None = None
+        if lookup:
+            self.grids = {layer: grids.get(layer) or CellGrid.build(geoms)
+                          for layer, geoms in zip(GRID_LAYERS, (self.prov_geoms, self.ctry_geoms))}
         borders = in_force(frames["borders"], year)
         self.nearest: dict[str, tuple[NearestLines | NearestPoints, dict[str, np.ndarray]]] = {
             "border": (NearestLines(borders.geometry.values), _attrs(borders, {"pair": "countries",
@@ -89,13 +122,14 @@ class LayerIndex:
     def _prepare(self) -> None:
         shapely.prepare(self.prov_geoms)
         shapely.prepare(self.ctry_geoms)
+        shapely.prepare(self.change_geoms)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._prepare()
 
     @classmethod
-    def from_gpkg(cls, path: Path, *, year: int | None = None) -> LayerIndex:
+    def from_gpkg(cls, path: Path, *, year: int | None = None, lookup: bool = True) -> LayerIndex:
         names = set(_layers(gpkg=path)["name"])
         frames = {name: read(name, gpkg=path) for name in
                   ("provinces", "countries", "borders", "customs_gates", "rivers", "places")}
@@ -103,78 +137,84 @@ class LayerIndex:
             frames["territory_changes"] = read("territory_changes", gpkg=path)
         elif year is not None:
             log.info("%s has no territory_changes layer: year=%s changes borders only", path, year)
-        return cls(frames, year=year)
+        if not lookup:
+            return cls(frames, year=year, lookup=False)
+        with read_only(path) as con:
+            stored = {layer: lookup_grid(con, layer) for layer in GRID_LAYERS}
+        grids = {layer: grid_for(stored[layer], np.asarray(frames[layer].geometry.values, dtype=object),
+                                 where=path, layer=layer) for layer in GRID_LAYERS}
+        return cls(frames, year=year, grids=grids)
 
     # -------------------------------------------------------------------------------- per chunk of rows
 
-    def annotate_xy(self, x: np.ndarray, y: np.ndarray, groups) -> dict[str, np.ndarray]:
-        """Added columns (without prefix) for lon/lat arrays; NaN coordinates give nulls."""
+    def annotate_xy(self, x: np.ndarray, y: np.ndarray, groups) -> dict[str, np.ndarray | Coded]:
+        """Added columns (without prefix) for lon/lat arrays; NaN coordinates give nulls.
+
+        ``outside`` is a bool array (False also for a null point: see ``valid``), ``valid`` marks the
+        points with coordinates, ``*_km`` are float arrays (NaN for null), every text column is :class:`Coded`.
+        """
         n = len(x)
         valid = ~(np.isnan(x) | np.isnan(y))
         prov = np.full(n, -1)
         iv = np.flatnonzero(valid)
-        with _GEOS_LOCK:
-            prov[iv] = self._cover(self.prov_geoms, self.prov_bounds, x[iv], y[iv])
+        prov[iv] = self._first(0, x[iv], y[iv])
         w, s, e, nn = self.bbox
         in_box = (x >= w) & (x <= e) & (y >= s) & (y <= nn)
         inside = valid & (in_box | (prov >= 0))
-        outside = np.where(valid, ~inside, False).astype(object)
-        outside[~valid] = pd.NA
-        out: dict[str, np.ndarray] = {"outside": outside}
+        out: dict[str, np.ndarray | Coded] = {"outside": valid & ~inside, "valid": valid}
         ii = np.flatnonzero(inside)
-        ii = ii[_spatial_order(x[ii], y[ii])]  # neighbours together: the searches run ~25 % faster
-        xi, yi = x[ii], y[ii]
         if "country" in groups or "province" in groups:
             p = prov[ii]
-            country = _pick(self.prov_iso, p)
+            country, province = p.copy(), p.copy()  # a province's row is its code in both tables
             need = np.flatnonzero(p < 0)
             if len(need):
+                c = self._first(1, x[ii[need]], y[ii[need]])
+                country[need] = np.where(c >= 0, len(self.prov_geoms) + c, -1)
+            if len(self.change_geoms):
                 with _GEOS_LOCK:
-                    c = self._cover(self.ctry_geoms, self.ctry_bounds, xi[need], yi[need])
-                country[need] = _pick(self.ctry_iso, c)
-            pid = _pick(self.prov_id, p)
-            pname = _pick(self.prov_name, p)
-            if self.changes is not None:
-                with _GEOS_LOCK:
-                    ch = self._cover(self.changes["geoms"], self.changes["bounds"], xi, yi)
+                    ch = first_cover(self.change_geoms, self.change_bounds, x[ii], y[ii])
                 hit = ch >= 0
-                country[hit] = self.changes["iso"][ch[hit]]
-                pid[hit] = self.changes["province_id"][ch[hit]]
-                pname[hit] = self.changes["province"][ch[hit]]
+                country[hit] = len(self.prov_geoms) + len(self.ctry_geoms) + ch[hit]
+                province[hit] = len(self.prov_geoms) + ch[hit]
             if "country" in groups:
-                out["country"] = _spread(n, ii, country, None)
+                out["country"] = Coded(_spread(n, ii, country, -1), self.country_values)
             if "province" in groups:
-                out["province_id"] = _spread(n, ii, pid, None)
-                out["province"] = _spread(n, ii, pname, None)
-        for group in ("border", "gate", "river", "place"):
-            if group not in groups:
-                continue
+                codes = _spread(n, ii, province, -1)
+                out["province_id"] = Coded(codes, self.province_id_values)
+                out["province"] = Coded(codes, self.province_values)
+        nearest = [g for g in ("border", "gate", "river", "place") if g in groups]
+        if nearest:
+            ii = ii[_spatial_order(x[ii], y[ii])]  # neighbours together: the searches run ~25 % faster
+        for group in nearest:
             engine, attrs = self.nearest[group]
-            feat, dist = engine.query(xi, yi)
+            feat, dist = engine.query(x[ii], y[ii])
             km = np.where(feat >= 0, dist / 1000.0, np.nan)
+            codes = _spread(n, ii, feat, -1)
             if group == "border":
                 out["border_km"] = _spread(n, ii, km, np.nan)
-                out["border_pair"] = _spread(n, ii, _pick(attrs["pair"], feat), None)
-                out["border_segment"] = _spread(n, ii, _pick(attrs["segment"], feat), None)
+                out["border_pair"] = Coded(codes, attrs["pair"])
+                out["border_segment"] = Coded(codes, attrs["segment"])
             else:
-                out[group] = _spread(n, ii, _pick(attrs["name"], feat), None)
+                out[group] = Coded(codes, attrs["name"])
                 out[f"{group}_km"] = _spread(n, ii, km, np.nan)
         return out
 
-    @staticmethod
-    def _cover(geoms, bounds, x, y) -> np.ndarray:
-        """Row of the first polygon covering each point (-1: none); boundary counts as inside.
+    def _first(self, which: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Row of the first province (``which`` 0) or country (1) covering each point; -1 for none.
 
-        One vectorised test per polygon (tens of them), on the points inside its bounding box.
+        The lookup grid answers the points in cells inside one polygon or outside all; the others (cells a
+        boundary runs through) are tested against the prepared polygons, as are all without a grid.
         """
-        res = np.full(len(x), -1)
-        for i in range(len(geoms) - 1, -1, -1):  # backwards, so the first polygon in layer order wins
-            w, s, e, n = bounds[i]
-            sel = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
-            if len(sel):
-                hit = shapely.intersects_xy(geoms[i], x[sel], y[sel])
-                res[sel[hit]] = i
-        return res
+        geoms, bounds = (self.prov_geoms, self.prov_bounds) if which == 0 else (self.ctry_geoms, self.ctry_bounds)
+        if self.grids is None:
+            with _GEOS_LOCK:
+                return first_cover(geoms, bounds, x, y)
+        code = self.grids[GRID_LAYERS[which]].lookup(x, y).astype(np.int64)
+        mixed = np.flatnonzero(code == BOUNDARY)
+        if len(mixed):
+            with _GEOS_LOCK:
+                code[mixed] = first_cover(geoms, bounds, x[mixed], y[mixed])
+        return code
 
 
 def _spatial_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -183,9 +223,9 @@ def _spatial_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.lexsort((np.where(row % 2 == 0, x, -x), row))
 
 
-def _spread(n: int, idx: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
-    dtype = float if fill is not None and isinstance(fill, float) else object
-    out = np.full(n, fill, dtype=dtype)
+def _spread(n: int, idx: np.ndarray, values: np.ndarray, fill: float) -> np.ndarray:
+    """An array of ``n`` holding ``values`` at ``idx`` and ``fill`` elsewhere (int32 codes for an int fill)."""
+    out = np.full(n, fill, dtype=np.int32 if isinstance(fill, int) else float)
     out[idx] = values
     return out
 

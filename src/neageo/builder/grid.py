@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pyogrio
 
-from .._grid import GRID_LAYERS, CellGrid, write_grids
+from .._grid import GRID_LAYERS, CellGrid
+from ..gpkg import write_lookup_grids, writing
 
-__all__ = ["write_lookup_grids"]
+__all__ = ["add_lookup_grids"]
 
 
-def write_lookup_grids(path: Path) -> None:
+def add_lookup_grids(path: Path) -> None:
     """Classify the grid cells of every layer in :data:`~neageo._grid.GRID_LAYERS` and store them in ``path``."""
-    grids = {}
+    records = {}
     for layer in GRID_LAYERS:
         frame = pyogrio.read_dataframe(path, layer=layer, columns=[], use_arrow=True)
-        grids[layer] = CellGrid.build(frame.geometry.values)
-    write_grids(path, grids)
+        records[layer] = CellGrid.build(frame.geometry.values).to_record()
+    with writing(path) as con:
+        write_lookup_grids(con, records)

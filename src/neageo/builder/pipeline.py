@@ -35,7 +35,7 @@ from .borders import build_borders
 from .boundaries import build_boundaries
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
-from .grid import write_lookup_grids
+from .grid import add_lookup_grids
 from .hydro import build_hydro, read_hydro_inputs, read_osm_borders, shared_border_lines
 from .joins import build_joins, read_capitals
 from .layer import Layer, described
@@ -221,7 +221,7 @@ def build_gpkg(
     }
     with output_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
-                   finish=(write_qgis_support, write_lookup_grids))
+                   finish=(write_qgis_support, add_lookup_grids))
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)
