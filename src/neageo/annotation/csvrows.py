@@ -65,7 +65,9 @@ class CsvRows:
 
     def __init__(self, path: Path, *, sep: str = ",", chunk_rows: int = 200_000):
         self.path, self.sep, self.chunk_rows = Path(path), sep, max(int(chunk_rows), 1)
-        self._fh = self._open()
+        self._raw = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+        self._fh: io.BufferedIOBase = gzip.GzipFile(fileobj=self._raw, mode="rb") \
+            if self.path.suffix.lower() == ".gz" else self._raw
         self._buf = b""
         self._ends: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]  # row ends found in _buf so far (positions of their line breaks)
         self._scanned = 0
@@ -77,13 +79,9 @@ class CsvRows:
         except csv.Error as exc:
             raise CsvFormatError(f"the header row is not CSV ({exc})") from None
 
-    def _open(self) -> io.BufferedIOBase:
-        if self.path.suffix.lower() == ".gz":
-            return gzip.GzipFile(self.path, "rb")
-        return open(self.path, "rb")
-
     def close(self) -> None:
         self._fh.close()
+        self._raw.close()
 
     def __enter__(self) -> CsvRows:
         return self
@@ -92,9 +90,9 @@ class CsvRows:
         self.close()
 
     @property
-    def bytes_read(self) -> int:
-        """Bytes of the (uncompressed) file read so far, for progress displays."""
-        return self._fh.tell()
+    def raw_bytes_read(self) -> int:
+        """Bytes of the file (as stored: compressed for .gz) read so far, for progress displays."""
+        return self._raw.tell()
 
     # ---------------------------------------------------------------------------------------- scanning
 

@@ -27,6 +27,7 @@ from .._errors import DataError, ExportError, QueryError
 from .core import DEFAULT_CHUNK_ROWS, annotate_frame, default_workers, output_columns, resolve_columns
 from .index import layer_index
 from .points import find_lonlat_columns
+from .streaming import annotate_csv_rows, run_pipeline
 
 __all__ = ["FORMATS", "AnnotateReport", "annotate_file"]
 
@@ -91,8 +92,12 @@ def _read_chunks(path: Path, fmt: str, chunk_rows: int, progress: Progress | Non
         raise
 
 
+def _csv_sep(path: Path) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" or path.name.lower().endswith(".tsv.gz") else ","
+
+
 def _csv_chunks(path, chunk_rows, progress):
-    sep = "\t" if path.suffix.lower() == ".tsv" or path.name.lower().endswith(".tsv.gz") else ","
+    sep = _csv_sep(path)
     total = path.stat().st_size
     with open(path, "rb") as raw:
         reader = pd.read_csv(raw, sep=sep, dtype=str, chunksize=chunk_rows, compression="infer"
@@ -275,33 +280,50 @@ def annotate_file(
         raise QueryError(f"chunk size must be at least 1 row, not {chunk_rows}")
     groups = resolve_columns(columns)
     index = layer_index(gpkg=gpkg, year=year)
-    rows = outside = chunks = 0
-    first_empty = None
+    if fin == "csv" and fout == "csv":  # rows kept as text: only the coordinates are parsed
+        if not src.is_file():
+            raise DataError(f"{src}: no such file")
+        with atomic_target(out, suffix=out.suffix) as tmp:
+            rows, outside, chunks = annotate_csv_rows(src, tmp, index, groups=groups, sep=_csv_sep(src), lon=lon,
+                                                      lat=lat, prefix=prefix, chunk_rows=chunk_rows, progress=progress)
+        log.info("annotated %d rows of %s in %d chunks -> %s", rows, src, chunks, out)
+        return AnnotateReport(path=out, rows=rows, outside=outside, chunks=chunks)
+    counts = {"rows": 0, "outside": 0, "chunks": 0}
+    first_empty: list[pd.DataFrame] = []
+
+    def annotate(chunk: pd.DataFrame) -> pd.DataFrame:
+        if not hasattr(chunk, "geometry") or lon is not None:
+            chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
+        # each chunk is shared out between the cores (threads; see annotate's ``workers``)
+        return annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
+                              chunk_rows=max(-(-len(chunk) // default_workers()), 1), workers=None)
+
+    def write(chunk: pd.DataFrame, done: pd.DataFrame) -> None:
+        if counts["chunks"] == 0 and fout == "csv":
+            _check_csv_columns(done)
+        counts["outside"] += int(done[prefix + "outside"].sum())
+        counts["chunks"] += 1
+        if len(done):
+            writer.write(done)
+        elif not first_empty:
+            first_empty.append(done)
+
+    def numbered(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for chunk in chunks:  # rows numbered from 1 across chunks, for error messages
+            chunk.index = pd.RangeIndex(counts["rows"] + 1, counts["rows"] + 1 + len(chunk))
+            counts["rows"] += len(chunk)
+            yield chunk
+
     with atomic_target(out, suffix=out.suffix) as tmp:
         writer = _Writer(tmp, fout, layer=out.stem)
         try:
-            for chunk in _read_chunks(src, fin, chunk_rows, progress):
-                chunk.index = pd.RangeIndex(rows + 1, rows + 1 + len(chunk))
-                if not hasattr(chunk, "geometry") or lon is not None:
-                    chunk.attrs["_neageo_lonlat"] = find_lonlat_columns(chunk.columns, lon, lat)
-                # each chunk is shared out between the cores (threads; see annotate's ``workers``)
-                done = annotate_frame(chunk, index, groups=groups, lon=lon, lat=lat, prefix=prefix,
-                                      chunk_rows=max(-(-len(chunk) // default_workers()), 1), workers=None)
-                if chunks == 0 and fout == "csv":
-                    _check_csv_columns(done)
-                outside += int(done[prefix + "outside"].sum())
-                rows += len(chunk)
-                chunks += 1
-                if len(done):
-                    writer.write(done)
-                elif first_empty is None:
-                    first_empty = done
+            run_pipeline(numbered(_read_chunks(src, fin, chunk_rows, progress)), annotate, write)
         finally:
-            writer.close(empty_frame=first_empty if writer.count == 0 else None)
-        if writer.count == 0 and first_empty is None:
+            writer.close(empty_frame=first_empty[0] if writer.count == 0 and first_empty else None)
+        if writer.count == 0 and not first_empty:
             raise DataError(f"{src}: the file has no rows and no columns to annotate")
-    log.info("annotated %d rows of %s in %d chunks -> %s", rows, src, chunks, out)
-    return AnnotateReport(path=out, rows=rows, outside=outside, chunks=chunks)
+    log.info("annotated %d rows of %s in %d chunks -> %s", counts["rows"], src, counts["chunks"], out)
+    return AnnotateReport(path=out, rows=counts["rows"], outside=counts["outside"], chunks=counts["chunks"])
 
 
 def _check_csv_columns(frame: pd.DataFrame) -> None:
