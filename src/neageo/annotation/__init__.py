@@ -3,9 +3,13 @@
 :func:`annotate` takes a GeoDataFrame (any CRS) or a DataFrame with lon/lat
 columns and returns the same rows, in the same order and with the same index,
 with columns added (see :data:`COLUMNS`).  Everything is vectorised over the
-rows: prepared polygons for point-in-polygon, and for the nearest border,
-river, gate and place the certified geodesic search of :mod:`neageo._nearest`
-(k-d tree candidates in Earth-centred coordinates, exact pyproj distances).
+rows: for province and country a lookup grid built with the GeoPackage
+(:mod:`neageo._grid`: cells inside one polygon or outside all answer by lookup,
+points in cells a boundary runs through are tested against the prepared
+polygons, so the answer is exactly point-in-polygon), and for the nearest
+border, river, gate and place the certified geodesic search of
+:mod:`neageo._nearest` (k-d tree candidates in Earth-centred coordinates,
+exact pyproj distances).
 
 Rules
 -----
@@ -31,7 +35,9 @@ The package
 :mod:`~neageo.annotation.points` reads and checks the input coordinates;
 :mod:`~neageo.annotation.index` prepares neageo's layers (:class:`~neageo.annotation.index.LayerIndex`);
 :mod:`~neageo.annotation.dask` runs the same code partition by partition on Dask;
-:mod:`~neageo.annotation.files` streams a file through it in bounded memory (``neageo annotate``).
+:mod:`~neageo.annotation.files` streams a file through it in bounded memory (``neageo annotate``), with
+:mod:`~neageo.annotation.streaming` (reading, annotating and writing overlapped) and
+:mod:`~neageo.annotation.csvrows` (CSV rows kept as text).
 """
 
 from __future__ import annotations
@@ -80,11 +86,11 @@ def annotate(
         clashes with columns the data already has.
     workers
         Threads for an in-memory frame of more than one chunk (200,000 rows);
-        default: the number of cores, at most 4.  The nearest-feature searches
-        (k-d trees, pyproj, numpy) run in parallel; the point-in-polygon tests
-        share prepared GEOS geometries, which are not safe to query from two
-        threads at once, so they take turns.  Dask frames are parallel by
-        partition instead.
+        default: the number of cores, at most 4.  The lookups and the
+        nearest-feature searches (k-d trees, pyproj, numpy) run in parallel;
+        the few points tested against the polygons share prepared GEOS
+        geometries, which are not safe to query from two threads at once, so
+        they take turns.  Dask frames are parallel by partition instead.
     gpkg
         GeoPackage to read instead of the default.
 

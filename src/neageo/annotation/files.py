@@ -5,8 +5,11 @@ annotates each with :func:`neageo.annotate`'s in-memory code and appends it to
 the output, so memory stays flat whatever the file's size.  The output is
 written beside its target and renamed over it only when complete.
 
-CSV columns are read and written back as text (values round-trip unchanged);
-coordinates come from the lon/lat columns.  Geometry files keep their geometry
+A CSV written from a CSV keeps every row's text exactly as read, with the added
+cells after it (only the lon/lat columns are parsed: :mod:`~neageo.annotation.csvrows`);
+into other formats, CSV columns are read and written as text (values round-trip
+unchanged).  Reading, annotating and writing overlap on threads
+(:mod:`~neageo.annotation.streaming`).  Geometry files keep their geometry
 and CRS; a CSV written from one gets a WKT ``geometry`` column, a GeoPackage or
 GeoJSON written from a CSV gets points from lon/lat (EPSG:4326).
 """
