@@ -117,7 +117,8 @@ def _marked_cells(a: np.ndarray, b: np.ndarray, nx: int, ny: int) -> np.ndarray:
             ix, iy = lo[:, 0] + dx, lo[:, 1] + dy
             ok = (ix <= hi[:, 0]) & (iy <= hi[:, 1]) & (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
             cells.append(iy[ok] * nx + ix[ok])
-    return np.unique(np.concatenate(cells))
+    flat = np.sort(np.concatenate(cells))
+    return flat[np.r_[True, flat[1:] != flat[:-1]]] if len(flat) else flat
 
 
 def _classify_runs(free: np.ndarray, centre_x: np.ndarray, centre_y: np.ndarray,
@@ -283,8 +284,8 @@ class CellGrid:
                 "west": w, "south": s, "east": e, "north": n, "cell_deg": self.cell, "block": self.block,
                 **{f"{k}_cells": v for k, v in self.counts().items()},
                 "fine_dtype": self.blocks.dtype.newbyteorder("<").str,
-                "coarse": zlib.compress(self.coarse.astype("<i4").tobytes(), 9),
-                "blocks": zlib.compress(self.blocks.astype(self.blocks.dtype.newbyteorder("<")).tobytes(), 9)}
+                "coarse": zlib.compress(self.coarse.astype("<i4").tobytes(), 6),
+                "blocks": zlib.compress(self.blocks.astype(self.blocks.dtype.newbyteorder("<")).tobytes(), 6)}
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> CellGrid:

@@ -256,7 +256,10 @@ class NearestLines:
         az, length = self.seg_az[seg], self.seg_len[seg]
         at_vertex = np.flatnonzero((t == 0.0) | (t == 1.0))
         key = point[at_vertex] * len(self) + seg[at_vertex] + (t[at_vertex] == 1.0)
-        _, first, again = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(key, kind="stable")  # like np.unique(key, return_index=True, return_inverse=True)
+        new = np.r_[True, key[order][1:] != key[order][:-1]]
+        first, again = order[new], np.empty(len(key), dtype=np.int64)
+        again[order] = np.cumsum(new) - 1
         measure = np.ones(len(seg), dtype=bool)
         measure[at_vertex] = False
         measure[at_vertex[first]] = True
