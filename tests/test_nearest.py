@@ -19,3 +19,16 @@ def test_best_entry_per_row_is_the_lexicographic_minimum():
             order = np.lexsort((f, d, r))
             first = order[np.r_[True, r[order][1:] != r[order][:-1]]] if n else order
             np.testing.assert_array_equal(_first_per_row(r, (f, d)), first)
+
+
+def test_points_without_candidates_at_a_vertex():
+    """Feet that all fall inside segments (none at a vertex), one point, and no point at all."""
+    from shapely import LineString
+
+    from neageo._nearest import NearestLines
+
+    lines = NearestLines(np.array([LineString([(130.0, 45.0), (130.0, 45.01)])], dtype=object))
+    feat, dist = lines.query(np.array([130.001]), np.array([45.005]))
+    assert feat.tolist() == [0] and 70 < dist[0] < 90  # 0.001 degrees of longitude at 45 N: about 79 m
+    feat, dist = lines.query(np.zeros(0), np.zeros(0))
+    assert len(feat) == len(dist) == 0

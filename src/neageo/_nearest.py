@@ -257,7 +257,7 @@ class NearestLines:
         at_vertex = np.flatnonzero((t == 0.0) | (t == 1.0))
         key = point[at_vertex] * len(self) + seg[at_vertex] + (t[at_vertex] == 1.0)
         order = np.argsort(key, kind="stable")  # like np.unique(key, return_index=True, return_inverse=True)
-        new = np.r_[True, key[order][1:] != key[order][:-1]]
+        new = np.r_[True, key[order][1:] != key[order][:-1]][:len(key)]
         first, again = order[new], np.empty(len(key), dtype=np.int64)
         again[order] = np.cumsum(new) - 1
         measure = np.ones(len(seg), dtype=bool)
