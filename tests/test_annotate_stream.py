@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.tricky_csv import TRICKY_ROWS as ROWS
+from helpers.tricky_csv import csv_bytes
 from neageo.annotation import annotate
 from neageo.annotation.streaming import run_pipeline
 from neageo.cli import main as cli_main
@@ -22,22 +24,9 @@ def _run(argv, capsys):
     return exc.value.code, captured.out, captured.err
 
 
-ROWS = [
-    ("a1", "130.70", "42.43", '"Hunchun, Jilin"'),
-    ("a2", "124.39", "40.10", '"the ""bridge"" at Sinuiju"'),
-    ("a3", "135.1", "48.5", '"two\nlines"'),
-    ("a4", "", "45.0", "no longitude"),
-    ("a5", "127.5", "NA", "'NA' latitude"),
-    ("a6", "129.97", "42.96", "Туманная 图们"),
-    ("a7", "0.0", "51.5", "London"),
-]
-
-
 @pytest.mark.parametrize(("name", "sep", "newline"), [("events.csv", ",", "\r\n"), ("events.tsv.gz", "\t", "\n")])
 def test_csv_rows_pass_through_byte_for_byte(built, tmp_path, capsys, name, sep, newline):
-    lines = [sep.join(("id", "lon", "lat", "note"))] + [sep.join(r) for r in ROWS[:3]] + [""] + \
-            [sep.join(r) for r in ROWS[3:]]
-    raw = newline.join(lines).encode("utf-8") + newline.encode()
+    raw = csv_bytes(ROWS, sep=sep, newline=newline, blank_after=3)
     src = tmp_path / name
     src.write_bytes(gzip.compress(raw) if name.endswith(".gz") else raw)
     out = tmp_path / ("out.tsv" if sep == "\t" else "out.csv")

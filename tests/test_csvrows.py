@@ -10,25 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from helpers.tricky_csv import TRICKY_ROWS as TRICKY
+from helpers.tricky_csv import csv_bytes
 from neageo.annotation import csvrows as _csvrows
 from neageo.annotation.csvrows import CsvFormatError, CsvRows, RowWriter, coded_text, csv_text
-
-#: Rows that exercise RFC 4180: quoted separators, doubled quotes, a line break inside quotes, empty cells,
-#: text that looks like a number, non-ASCII text, a missing-value marker.
-TRICKY = [
-    ("1", "130.5", "45.25", "plain"),
-    ("2", "131.0", "46.0", '"with, comma"'),
-    ("3", "132.25", "47.5", '"say ""hi"""'),
-    ("4", "133.0", "48.0", '"two\nlines"'),
-    ("5", "", "49.0", "no longitude"),
-    ("6", "134.5", "NA", "'NA' latitude"),
-    ("007", "135.0", "50.0", "Хабаровск 丹东"),
-]
-
-
-def _csv(rows, sep=",", newline="\n", header=("id", "lon", "lat", "note")) -> bytes:
-    lines = [sep.join(header)] + [sep.join(r) for r in rows]
-    return newline.join(lines).encode("utf-8")
 
 
 def _roundtrip(path, *, sep=",", chunk_rows=3, columns=("lon", "lat")):
@@ -48,7 +33,7 @@ def _roundtrip(path, *, sep=",", chunk_rows=3, columns=("lon", "lat")):
 def test_rows_pass_through_unchanged_and_cells_are_added(tmp_path, chunk_rows, newline, monkeypatch):
     monkeypatch.setattr(_csvrows, "READ_BYTES", 5)  # row ends and quotes split across reads
     path = tmp_path / "in.csv"
-    path.write_bytes(_csv(TRICKY, newline=newline) + newline.encode())
+    path.write_bytes(csv_bytes(TRICKY, newline=newline))
     data, blocks = _roundtrip(path, chunk_rows=chunk_rows)
     assert sum(len(b) for b in blocks) == len(TRICKY)
     assert [b.first_row for b in blocks] == list(range(1, len(TRICKY) + 1, chunk_rows))
