@@ -205,7 +205,10 @@ def _geopandas_route(frame: pd.DataFrame):
     pm = pts.to_crs(REGIONAL_CRS)
     for group, layer, attr in (("gate", "customs_gates", "name_en"), ("border", "borders", "countries"),
                                ("river", "rivers", "name_en")):
-        feats = neageo.read(layer)[[attr, "geometry"]].to_crs(REGIONAL_CRS)
+        feats = neageo.read(layer)
+        if "valid_to" in feats:  # the borders in force today, as annotate uses them
+            feats = feats[feats["valid_to"].isna()]
+        feats = feats[[attr, "geometry"]].reset_index(drop=True).to_crs(REGIONAL_CRS)
         near = gpd.sjoin_nearest(pm, feats, how="left")
         near = near[~near.index.duplicated()]
         target = feats.geometry.to_numpy()[near["index_right"].to_numpy()]
