@@ -83,7 +83,8 @@ class TracedGraph(RoutedGraph):
     def _snap_downstream(self, node, point: Point, max_m: float):
         """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""
         reach = nx.descendants(self.graph, node) | {node}
-        best = None
+        best: tuple[float, int] | None = None
+        eid: int  # the edge's index in self.edges
         for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in SNAPPABLE:
                 continue

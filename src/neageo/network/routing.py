@@ -79,6 +79,7 @@ class RoutedGraph(RiverGraph):
             d = piece.distance(point)
             if d <= max_m:
                 best = (d, own, piece, spot.at)
+        eid: int  # the edge's index in self.edges
         for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in SNAPPABLE:
                 continue
