@@ -48,7 +48,7 @@ def test_api_cli_reports_and_gallery_are_there(site):
         assert f'id="neageo.{anchor}"' in api, anchor
     assert "Read one layer as a GeoDataFrame" in api  # from the docstring
     cli = (site / "reference" / "cli.html").read_text(encoding="utf-8")
-    for command in ("build", "maps", "info", "export", "find", "near", "path"):
+    for command in ("build", "publish", "maps", "info", "export", "find", "near", "path"):
         assert f"neageo {command}" in cli
     assert (site / "reports" / "paper-check.html").is_file()
     gallery = (site / "gallery.html").read_text(encoding="utf-8")
