@@ -30,15 +30,9 @@ log.addHandler(logging.NullHandler())
 class RiverNetwork(TracedGraph):
     """The regional river network: built from raw lines, traced by the build, routed by queries.
 
-    Parameters
-    ----------
-    edges
-        LineStrings in a metric CRS, noded (meeting only at their ends) and
-        oriented downstream.
-    kinds
-        ``"river"``, ``"centreline"`` or ``"link"`` per edge (default all river).
-    labels
-        A label per edge (default none).
+    Made from noded, oriented edges like :class:`~neageo.network.graph.RiverGraph`, from the
+    stored ``waterways`` layer (:meth:`~neageo.network.graph.RiverGraph.from_edges`) or from
+    raw lines (:meth:`from_lines`).
     """
 
     @classmethod
