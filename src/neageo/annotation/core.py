@@ -128,10 +128,11 @@ def concat_parts(parts: list[dict[str, np.ndarray | Coded]]) -> dict[str, np.nda
         return parts[0]
     out: dict[str, np.ndarray | Coded] = {}
     for key, first in parts[0].items():
+        cols = [p[key] for p in parts]
         if isinstance(first, Coded):
-            out[key] = Coded(np.concatenate([p[key].codes for p in parts]), first.values)  # type: ignore[union-attr]
+            out[key] = Coded(np.concatenate([c.codes for c in cols if isinstance(c, Coded)]), first.values)
         else:
-            out[key] = np.concatenate([p[key] for p in parts])
+            out[key] = np.concatenate([np.asarray(c) for c in cols])
     return out
 
 
