@@ -179,7 +179,8 @@ def build(
     done("paper")
 
     step("places")
-    gates = build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)
+    gates = build_gates(src, places.frame, current_borders, tables, provinces=provinces.frame,
+                        countries=countries.frame, inputs=gate_inputs)
     layers += [places, gates]
     done("places")
 
