@@ -145,3 +145,91 @@ def test_a_gate_exactly_on_the_line_is_moved_onto_its_own_side():
     assert note.startswith(f"Moved {metres:.1f} m west onto the Chinese side") and "on the border line" in note
     inside = shapely.Point(130.5, 45.5)
     assert _own_side(inside, own, other, "CHN", "test") == (inside, 0.0, None)
+
+
+# ---------------------------------------------------------------- border segment names
+
+
+@pytest.fixture(scope="module")
+def borders(built):
+    return neageo.read("borders", gpkg=built)
+
+
+@pytest.fixture(scope="module")
+def rivers_m(built):
+    rivers = neageo.read("rivers", gpkg=built)
+    return {n: to_regional(g) for n, g in zip(rivers["name_en"], rivers.geometry)}
+
+
+def _share_on(line, river_m, metres: float) -> float:
+    """Share (%) of a lon/lat line's length within ``metres`` of a river, sampled every 25 m (independent of the build)."""
+    dense = shapely.segmentize(to_regional(line), 25.0)
+    pts = shapely.points(shapely.get_coordinates(dense))
+    return float(shapely.dwithin(river_m, pts, metres).mean() * 100)
+
+
+def test_no_china_russia_segment_is_named_tumen(built, borders):
+    assert "Tumen" not in set(borders.loc[borders["countries"] == "CHN-RUS", "segment"])
+    for year in (None, 2005):
+        by_segment = neageo.border_segments_km("China", "Russia", year=year, gpkg=built)
+        assert "Tumen" not in set(by_segment["segment"])
+    # the line beside the Fangchuan corridor, between the Ussuri's land stretch and the tripoint, is land
+    fangchuan = to_regional(shapely.Point(130.6, 42.48))
+    cr = borders[borders["countries"] == "CHN-RUS"]
+    nearest = cr.index[shapely.distance(to_regional(cr.geometry.values), fangchuan).argmin()]
+    assert borders.loc[nearest, "segment"] == "land"
+
+
+def test_every_river_named_segment_lies_on_its_river(borders, rivers_m):
+    """The rule, from the data: most of a river-named segment lies within ON_RIVER_M of that river."""
+    from neageo.builder.borders import ON_RIVER_M, ON_RIVER_PCT
+
+    changes = {}
+    named = borders[borders["segment"] != "land"]
+    assert len(named) >= 10
+    for _, seg in named.iterrows():
+        share = _share_on(seg.geometry, rivers_m[seg["segment"]], ON_RIVER_M)
+        assert seg["on_river_pct"] == pytest.approx(share, abs=1.5), seg["border_id"]
+        if share >= ON_RIVER_PCT:
+            assert pd.isna(seg["segment_note"])
+            continue
+        # the one exception: a line no longer in force, named by the record of the change
+        changes.setdefault("old", []).append(seg["border_id"])
+        assert pd.notna(seg["valid_to"]) and "rests on this record" in seg["segment_note"], seg["border_id"]
+    assert len(changes.get("old", [])) <= 1
+
+
+def test_old_line_name_comes_from_the_territory_change_record(built, borders):
+    changes = neageo.read("territory_changes", gpkg=built)
+    old = borders[borders["segment_note"].notna()]
+    for _, seg in old.iterrows():
+        record = changes[changes["year"] == seg["valid_to"]].iloc[0]
+        assert record["old_line"] == seg["segment"] and record["old_line_note"] == seg["segment_note"]
+
+
+def test_no_land_segment_runs_along_a_named_river(borders, rivers_m):
+    from neageo.builder.borders import BORDER_PAIRS, ON_RIVER_M, ON_RIVER_PCT
+
+    rivers_of = {f"{a}-{b}": names for a, b, names in BORDER_PAIRS}
+    for _, seg in borders[borders["segment"] == "land"].iterrows():
+        assert pd.isna(seg["on_river_pct"])
+        for river in rivers_of[seg["countries"]]:
+            assert _share_on(seg.geometry, rivers_m[river], ON_RIVER_M) < ON_RIVER_PCT, (seg["border_id"], river)
+
+
+def test_a_run_beside_a_river_is_land_and_one_on_it_keeps_the_name():
+    """The naming rule on made-up lines: 1 km beside a river is land; on the river it is the river."""
+    import numpy as np
+
+    from neageo.builder.borders import _named
+    from neageo.geodesy import from_regional
+
+    river_m = shapely.LineString([(0, 0), (20_000, 0)])
+    beside = np.asarray(from_regional(shapely.LineString([(0, 1000), (20_000, 1000)])).coords)
+    on = np.asarray(from_regional(shapely.LineString([(0, 10), (20_000, 10)])).coords)
+    rivers = {"Tumen": river_m}
+    assert [r[0] for r in _named([("Tumen", 0, 1)], beside, rivers, None, "test")] == ["land"]
+    assert [r[:2] for r in _named([("Tumen", 0, 1)], on, rivers, None, "test")] == [("Tumen", 0)]
+    # a line no longer in force keeps the name its record gives, with the record's note
+    kept = _named([("Tumen", 0, 1)], beside, rivers, ("Tumen", "as the record says"), "test")
+    assert kept[0][0] == "Tumen" and kept[0][4] == "as the record says"
