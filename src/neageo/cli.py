@@ -57,7 +57,9 @@ def app(verbose: bool) -> None:
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of committed sources (default: the checkout's geodata/sources, else the packaged copy).")
 @click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
-def build(out: Path | None, sources: Path | None, maps: bool) -> None:
+@click.option("--gpkg-version", type=click.Choice(["1.3", "1.4"]), default="1.3", show_default=True,
+              help="GeoPackage version: 1.3 opens without warnings in GDAL 3.6 / QGIS 3.22; 1.4 is the newest.")
+def build(out: Path | None, sources: Path | None, maps: bool, gpkg_version: str) -> None:
     """Build the GeoPackage from the committed sources (atomically)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -74,7 +76,7 @@ def build(out: Path | None, sources: Path | None, maps: bool) -> None:
         def progress(step: str) -> None:
             bar.update(task, description=step, completed=STEPS.index(step))
 
-        report = run_build(sources=sources, out=out, progress=progress)
+        report = run_build(sources=sources, out=out, progress=progress, gpkg_version=gpkg_version)
         bar.update(task, completed=len(STEPS))
     out_console = _console()
     total = sum(report.seconds.values())

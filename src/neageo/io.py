@@ -7,6 +7,12 @@ SQLAlchemy are translated at this boundary into :class:`neageo.DataError` /
 :class:`neageo.LayerNotFound` / :class:`neageo.QueryError` with a message that
 says what to do.
 
+A GeoPackage is checked when first opened (and again whenever its size or
+modification time changes): SQLite's ``PRAGMA quick_check`` and every table's
+row count against the count the build recorded in its metadata.  A damaged
+file (a torn write, a bad sector, a truncated copy) is a :class:`DataError`
+naming the table, never an empty or short result.
+
 Integer columns stay integers: a column declared INTEGER in the GeoPackage
 (or PostGIS) that holds nulls comes back as pandas' nullable ``Int64``, not as
 floats (``geonames_id`` is 2037013, never 2037013.0).
@@ -75,10 +81,17 @@ def gpkg_path(gpkg: str | Path | None = None) -> Path:
 
 @lru_cache(maxsize=8)
 def _catalogue(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    """Table name, kind, description, geometry type and count of a GeoPackage (cached per file version)."""
+    """Table name, kind, description, geometry type and count of a GeoPackage (cached per file version).
+
+    Checks the file on the way (see the module docstring): :class:`DataError` if it is damaged.
+    """
+    _check_length(path, size)
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
             (app_id,) = con.execute("PRAGMA application_id").fetchone()
+            if app_id != _GPKG_APPLICATION_ID:
+                raise DataError(f"{path}: not a GeoPackage (SQLite application_id {app_id:#x}); "
+                                "rebuild it with `neageo build`")
             rows = con.execute(
                 "SELECT c.table_name, c.data_type, c.identifier, c.description, g.geometry_type_name "
                 "FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g ON g.table_name = c.table_name "
@@ -86,15 +99,104 @@ def _catalogue(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
             ).fetchall()
             counts = {}
             for name, *_ in rows:
-                (counts[name],) = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()
+                try:
+                    (counts[name],) = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()
+                except sqlite3.DatabaseError as exc:
+                    raise _damaged(path, [name], str(exc)) from None
+            _check_counts(path, counts, _recorded_counts(con))
+            _quick_check(con, path)
     except sqlite3.DatabaseError as exc:
-        raise DataError(f"{path}: not a readable GeoPackage ({exc}); rebuild it with `neageo build`") from None
-    if app_id != _GPKG_APPLICATION_ID:
-        raise DataError(f"{path}: not a GeoPackage (SQLite application_id {app_id:#x}); rebuild it with `neageo build`")
+        raise DataError(f"{path}: not a readable GeoPackage ({_short(str(exc))}); rebuild it with `neageo build`") from None
     frame = pd.DataFrame(rows, columns=["name", "kind", "title", "description", "geometry_type"])
     frame["kind"] = frame["kind"].map({"features": "spatial", "attributes": "table"}).fillna(frame["kind"])
     frame["features"] = frame["name"].map(counts)
     return frame
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """One line of at most ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def _damaged(path: str, tables: Sequence[str], reason: str) -> DataError:
+    if tables:
+        more = f" (and {len(tables) - 1} more)" if len(tables) > 1 else ""
+        what = f"{path}: layer {tables[0]!r}{more} is damaged"
+    else:
+        what = f"{path} is damaged"
+    return DataError(f"{what} ({_short(reason)}); the file is corrupt: rebuild it with `neageo build` "
+                     "(or reinstall neageo for its packaged copy)")
+
+
+def _check_length(path: str, size: int) -> None:
+    """A file shorter than the page count its SQLite header records was cut off (a partial copy or download)."""
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        return  # not SQLite at all: the connection says so
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    valid = head[24:28] == head[92:96]  # the header's page count is valid only when these agree
+    if not valid or pages * page_size <= size:
+        return
+    present = size // page_size
+    beyond: list[str] = []
+    with contextlib.suppress(sqlite3.DatabaseError), \
+            contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        beyond = [n for (n, root) in con.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE type = 'table' ORDER BY rootpage") if root > present]
+    raise _damaged(path, beyond, f"the file is truncated: {size:,} of the {pages * page_size:,} bytes it should have")
+
+
+def _recorded_counts(con: sqlite3.Connection) -> dict[str, int]:
+    """Row counts the build recorded in the dataset metadata (empty for files without them)."""
+    import json
+
+    from .metadata import METADATA_URI
+
+    try:
+        row = con.execute("SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1",
+                          (METADATA_URI,)).fetchone()
+    except sqlite3.OperationalError:  # no gpkg_metadata table: not built by neageo
+        return {}
+    if row is None:
+        return {}
+    try:
+        counts = json.loads(row[0]).get("row_counts", {})
+    except (ValueError, AttributeError):
+        raise DataError("the dataset metadata is not valid JSON") from None
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _check_counts(path: str, counts: dict[str, int], recorded: dict[str, int]) -> None:
+    missing = sorted(set(recorded) - set(counts))
+    if missing:
+        raise _damaged(path, missing, "the table the build wrote is gone from gpkg_contents")
+    short = sorted(n for n in recorded if counts[n] != recorded[n])
+    if short:
+        name = short[0]
+        raise _damaged(path, short, f"{counts[name]} rows read where the build wrote {recorded[name]}")
+
+
+def _quick_check(con: sqlite3.Connection, path: str) -> None:
+    """SQLite's structural check (fast at this size); the tables its findings point at, where it can tell."""
+    problems = [p for (p,) in con.execute("PRAGMA quick_check(10)")]
+    if problems == ["ok"]:
+        return
+    text = " ".join(problems).replace("*** in database main ***", "").strip()
+    import re
+
+    roots = {int(n) for n in re.findall(r"\bTree (\d+)", text)}
+    pages = {int(n) for n in re.findall(r"\b[Pp]age (\d+)", text)}
+    names: list[str] = []
+    with contextlib.suppress(sqlite3.DatabaseError):
+        names += [n for (n, root) in con.execute("SELECT name, rootpage FROM sqlite_master") if root in roots]
+    with contextlib.suppress(sqlite3.DatabaseError):  # dbstat: which table each page belongs to
+        names += [n for (n, page) in con.execute("SELECT name, pageno FROM dbstat") if page in pages]
+    names = list(dict.fromkeys(names))
+    raise _damaged(path, names, f"SQLite quick_check: {text}")
 
 
 @lru_cache(maxsize=64)

@@ -40,7 +40,7 @@ from .places import build_places, read_places
 from .projects import build_events, build_projects, check_geometry_specs, read_events, read_projects
 from .record_checks import date_rows, gate_rows, river_rows
 from .sources import Sources
-from .writer import build_lock, write_gpkg
+from .writer import DEFAULT_GPKG_VERSION, build_lock, write_gpkg
 
 __all__ = ["STEPS", "BuildReport", "build"]
 
@@ -101,6 +101,7 @@ def build(
     sources: Path | None = None,
     out: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    gpkg_version: str = DEFAULT_GPKG_VERSION,
 ) -> BuildReport:
     """Build the GeoPackage from the committed sources.
 
@@ -115,6 +116,9 @@ def build(
         ``datapackage.json`` and the paper-check report are written beside it.
     progress
         Called with each step's name as it starts.
+    gpkg_version
+        GeoPackage version to write: ``"1.3"`` (default: GDAL 3.6 and QGIS 3.22 read it without
+        warnings) or ``"1.4"``.
 
     Returns
     -------
@@ -216,7 +220,7 @@ def build(
     }
     with build_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
-                   finish=(write_qgis_support,))
+                   finish=(write_qgis_support,), version=gpkg_version)
         write_project(target)
         write_datapackage(target)
         write_report(checks, target.parent)

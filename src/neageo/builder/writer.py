@@ -3,7 +3,14 @@
 The file is first written next to its destination under a temporary name,
 checked (SQLite integrity check, every layer readable with the right count)
 and only then moved over the old file with :func:`os.replace`, which is atomic
-on POSIX file systems.  A lock file serialises concurrent builds.  An
+on POSIX file systems.  Every table's row count is recorded in the dataset
+metadata (``row_counts``), so a reader can tell a damaged file from a small one
+(see :func:`neageo.io.gpkg_path`).
+
+The file is a GeoPackage 1.3 by default: GDAL 3.6 (Debian 12, QGIS 3.22) warns
+that a 1.4 file "may only be partially supported", and GDAL writes the 1.3 form
+of the spatial-index triggers, which older validators accept.  ``version="1.4"``
+writes the newer form.  A lock file serialises concurrent builds.  An
 interrupted or failed build therefore leaves the last good GeoPackage as it
 was; a stale temporary file is removed by the next build.
 """
@@ -27,13 +34,18 @@ from .._errors import BuildError
 from ..metadata import METADATA_URI, LayerInfo, column_alias, table_catalogue
 from .layer import Layer
 
-__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_data_columns", "write_gpkg"]
+__all__ = ["DEFAULT_GPKG_VERSION", "FIXED_TIMESTAMP", "GPKG_VERSIONS", "build_lock", "write_data_columns",
+           "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
 #: GDAL stamps ``gpkg_contents.last_change`` with the current time; a fixed
 #: stamp (or ``SOURCE_DATE_EPOCH``) keeps two builds of the same sources identical.
 FIXED_TIMESTAMP = "2026-01-01T00:00:00.000Z"
+#: GeoPackage versions the build writes (GDAL's ``VERSION`` creation option).
+GPKG_VERSIONS = ("1.3", "1.4")
+#: Read without warnings by GDAL 3.6, QGIS 3.22 and older validators.
+DEFAULT_GPKG_VERSION = "1.3"
 
 
 def _timestamp() -> str:
@@ -56,14 +68,16 @@ def build_lock(target: Path):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _write_layer(path: Path, layer: Layer) -> None:
+def _write_layer(path: Path, layer: Layer, version: str) -> None:
     frame = layer.frame
     options = {"DESCRIPTION": f"{layer.title}. {layer.description}", "IDENTIFIER": layer.title}
     if layer.spatial:
         options["SPATIAL_INDEX"] = "YES"
         options["GEOMETRY_NAME"] = "geom"
+    append = path.exists()
     pyogrio.write_dataframe(
-        frame, path, layer=layer.name, driver="GPKG", layer_options=options, append=path.exists(),
+        frame, path, layer=layer.name, driver="GPKG", layer_options=options, append=append,
+        dataset_options=None if append else {"VERSION": version},
     )
 
 
@@ -94,6 +108,10 @@ def _check(path: Path, layers: list[Layer]) -> None:
             raise BuildError(
                 f"layer {layer.name!r} has {info.get(layer.name)} rows in the new GeoPackage, expected {len(layer.frame)}"
             )
+    recorded = _read_metadata(path).get("row_counts", {})
+    for name, count in info.items():
+        if recorded.get(name) != count:
+            raise BuildError(f"table {name!r}: {count} rows, but {recorded.get(name)} recorded in the metadata")
 
 
 def _layer_counts(path: Path):
@@ -108,11 +126,14 @@ def write_gpkg(
     sources: list[dict],
     metadata: dict,
     finish: Sequence[Callable[[Path], None]] = (),
+    version: str = DEFAULT_GPKG_VERSION,
 ) -> Path:
     """Write ``layers`` to ``target`` atomically and return ``target``.
 
     Parameters
     ----------
+    version
+        GeoPackage version, one of :data:`GPKG_VERSIONS` (default 1.3).
     sources
         Rows for the ``sources`` table: source, package, licence, attribution, sha256, note.
     metadata
@@ -121,6 +142,8 @@ def write_gpkg(
         Steps run on the complete new file before it is checked and moved into place
         (e.g. :func:`neageo.qgis.write_qgis_support`); each reads what it needs from the file.
     """
+    if version not in GPKG_VERSIONS:
+        raise BuildError(f"GeoPackage version {version!r} is not one neageo writes; choose {' or '.join(GPKG_VERSIONS)}")
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.tmp.gpkg"):
@@ -131,21 +154,43 @@ def write_gpkg(
         with atomic_target(target, suffix=".tmp.gpkg", fsync=True) as tmp:
             for layer in layers:
                 log.debug("writing layer %s (%d rows)", layer.name, len(layer.frame))
-                _write_layer(tmp, layer)
+                _write_layer(tmp, layer, version)
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
             write_data_columns(tmp, [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))])
             for step in finish:
                 step(tmp)
+            _record_row_counts(tmp)
             _check(tmp, layers)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return target
 
 
+def _metadata_json(metadata: dict) -> str:
+    return json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _read_metadata(path: Path) -> dict:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        (doc,) = con.execute("SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1",
+                             (METADATA_URI,)).fetchone()
+    return json.loads(doc)
+
+
+def _record_row_counts(path: Path) -> None:
+    """Store every table's row count in the dataset metadata (``row_counts``), for readers to check against."""
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        tables = [name for (name,) in con.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+        counts = {name: con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in tables}
+        doc = _read_metadata(path)
+        doc["row_counts"] = counts
+        con.execute("UPDATE gpkg_metadata SET metadata = ? WHERE md_standard_uri = ?", (_metadata_json(doc), METADATA_URI))
+
+
 def _write_metadata(path: Path, metadata: dict) -> None:
     """Dataset metadata as a JSON document in ``gpkg_metadata`` (GeoPackage metadata extension)."""
-    doc = json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True)
+    doc = _metadata_json(metadata)
     with contextlib.closing(sqlite3.connect(path)) as con, con:
         con.execute(
             "CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
