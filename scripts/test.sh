@@ -7,7 +7,7 @@
 # missing are skipped locally, and fail on CI (CI=true).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
-APT_PACKAGES=(chromium fonts-noto-cjk qgis python3-qgis postgresql postgresql-postgis)
+APT_PACKAGES=(chromium fonts-noto-cjk qgis python3-qgis gdal-bin python3-gdal postgresql postgresql-postgis)
 if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
