@@ -59,7 +59,9 @@ def app(verbose: bool) -> None:
 @click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
 @click.option("--gpkg-version", type=click.Choice(["1.3", "1.4"]), default="1.3", show_default=True,
               help="GeoPackage version: 1.3 opens without warnings in GDAL 3.6 / QGIS 3.22; 1.4 is the newest.")
-def build(out: Path | None, sources: Path | None, maps: bool, gpkg_version: str) -> None:
+@click.option("--force", is_flag=True,
+              help="Replace a file at --out that is not a neageo GeoPackage (an earlier build is always replaced).")
+def build(out: Path | None, sources: Path | None, maps: bool, gpkg_version: str, force: bool) -> None:
     """Build the GeoPackage from the committed sources (atomically)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -76,11 +78,12 @@ def build(out: Path | None, sources: Path | None, maps: bool, gpkg_version: str)
         def progress(step: str) -> None:
             bar.update(task, description=step, completed=STEPS.index(step))
 
-        report = run_build(sources=sources, out=out, progress=progress, gpkg_version=gpkg_version)
+        report = run_build(sources=sources, out=out, progress=progress, gpkg_version=gpkg_version, overwrite=force)
         bar.update(task, completed=len(STEPS))
     out_console = _console()
     total = sum(report.seconds.values())
-    out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s")
+    out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s"
+                      + (", replacing the previous build" if report.replaced else ""))
     for name, count in report.layers.items():
         out_console.print(f"  {name:<16} {count:>6} rows")
     if maps:
@@ -144,18 +147,21 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
               help="Where to write the report (default: the checkout's geodata/; required for an installed package).")
 def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
+    from ._atomic import ensure_folder
     from .builder.paper import read_paper_tables
     from .builder.paper_checks import run_checks, write_report
     from .builder.sources import Sources
     from .settings import repo_root, sources_dir
 
+    folder = ensure_folder(out_dir or repo_root() / "geodata")  # a bad --out fails before any work
     src = Sources(sources or sources_dir())
     checks = run_checks(read_paper_tables(src))
-    md, csv = write_report(checks, out_dir or repo_root() / "geodata")
+    existed = (folder / "paper_check.md").exists()
+    md, csv = write_report(checks, folder)
     counts = checks["status"].value_counts()
     click.echo(
         f"{len(checks)} checks: {counts.get('ok', 0)} ok, {counts.get('discrepancy', 0)} discrepancies, "
-        f"{counts.get('info', 0)} informational; report: {md} and {csv}"
+        f"{counts.get('info', 0)} informational; report: {md} and {csv}" + (" (replaced)" if existed else "")
     )
     for rec in checks[checks["status"] == "discrepancy"].to_dict("records"):
         click.echo(f"  {rec['check_id']}: {rec['claim']} - computed {rec['computed']}, printed {rec['printed']}")
@@ -384,6 +390,11 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
 
 
 def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
+    from ._atomic import ensure_folder
+    from .settings import maps_dir
+
+    folder = ensure_folder(out_dir if out_dir is not None else maps_dir())  # a bad --out fails before any work
+    before = set(folder.glob("*.html"))
     try:
         from .maps import render_all
 
@@ -394,7 +405,9 @@ def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
             text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
         raise _errors.NeageoError(text) from None
     total = sum(p.stat().st_size for p in paths)
-    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
+    replaced = len(before & set(paths))
+    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}"
+                     + (f", replacing {replaced}" if replaced else ""))
 
 
 @app.command()
@@ -435,6 +448,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a file or folder the checks above did not foresee (a full disk, ...): one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"neageo: error: {where}{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        sys.exit(_errors.OutputError.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

@@ -34,11 +34,11 @@ import pandas as pd
 if TYPE_CHECKING:
     import geopandas as gpd
 
-from ._errors import DataError, LayerNotFound, QueryError
+from ._errors import DataError, LayerNotFound, QueryError, shown
 from ._postgis import SAFE_NAME, check_schema, engine, redact
 from .settings import gpkg_choice
 
-__all__ = ["gpkg_path", "layers", "read", "read_postgis"]
+__all__ = ["check_year", "gpkg_path", "layer_names", "layers", "read", "read_postgis"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -292,7 +292,7 @@ def read(
     cat = _catalogue(str(path), stat.st_mtime_ns, stat.st_size)
     if layer not in set(cat["name"]):
         names = ", ".join(cat["name"])
-        raise LayerNotFound(f"{path.name} has no layer {layer!r}; it has: {names}")
+        raise LayerNotFound(f"{path.name} has no layer {shown(layer)}; it has: {names}")
     try:
         frame: gpd.GeoDataFrame | pd.DataFrame = pyogrio.read_dataframe(
             path, layer=layer, bbox=bbox, where=where, use_arrow=True
@@ -300,7 +300,7 @@ def read(
     except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, OSError) as exc:
         # with Arrow, GDAL reports a bad WHERE clause as an OSError naming the SQL problem
         if where is not None and isinstance(exc, (OSError, pyogrio.errors.FeatureError)):
-            raise QueryError(f"invalid where clause {where!r}: {str(exc).splitlines()[0]}") from None
+            raise QueryError(f"invalid where clause {shown(where)}: {str(exc).splitlines()[0]}") from None
         raise DataError(f"{path}: cannot read layer {layer!r} ({exc}); rebuild it with `neageo build`") from None
     return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
 
@@ -312,17 +312,47 @@ DATED_LAYERS = ("borders",)
 def _year_where(layer: str, year: Any, where: str | None) -> str:
     """SQL for "in force in ``year``", combined with the caller's ``where``."""
     if layer not in DATED_LAYERS:
-        raise QueryError(f"layer {layer!r} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
+        raise QueryError(f"layer {shown(layer)} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
+    y = check_year(year)
+    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
+    return clause if where is None else f"({where}) AND {clause}"
+
+
+def layer_names(layers: str | Sequence[str] | None) -> list[str] | None:
+    """``layers=`` as a list of names: one name given as a string is one layer, never its letters."""
+    if layers is None:
+        return None
+    names = [layers] if isinstance(layers, str) else list(layers)
+    odd = [n for n in names if not isinstance(n, str)]
+    if odd:
+        raise QueryError(f"layers must be layer names (strings), not {shown(odd[0])}")
+    return names
+
+
+def check_year(year: Any) -> int | None:
+    """``year`` as an int (None stays None), or a :class:`QueryError` for a year neageo's borders do not cover.
+
+    neageo's lines are those drawn from :data:`~neageo.settings.FIRST_YEAR` (the Convention of
+    Peking, 1860) to this year; a negative, future or non-whole year is refused.
+    """
+    if year is None:
+        return None
+    import datetime
     import operator
+
+    from .settings import FIRST_YEAR
 
     try:
         if isinstance(year, bool):
             raise TypeError
         y = operator.index(year)
     except TypeError:
-        raise QueryError(f"year must be a whole number such as 2005, not {year!r}") from None
-    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
-    return clause if where is None else f"({where}) AND {clause}"
+        raise QueryError(f"year must be a whole number such as 2005, not {shown(year)}") from None
+    last = datetime.date.today().year
+    if not FIRST_YEAR <= y <= last:
+        raise QueryError(f"year {y} is outside the years neageo's borders describe: {FIRST_YEAR} (the Convention "
+                         f"of Peking, the oldest line neageo draws) to {last} (this year)")
+    return y
 
 
 def _check_bbox(bbox: Sequence[float]) -> BBox:
@@ -350,7 +380,7 @@ def read_postgis(
     """
     schema = check_schema(schema)
     if not SAFE_NAME.match(layer):
-        raise LayerNotFound(f"no layer {layer!r}")
+        raise LayerNotFound(f"no layer {shown(layer)}")
     box = _check_bbox(bbox) if bbox is not None else None
     eng = engine(url)
     import geoalchemy2  # noqa: F401  (teaches SQLAlchemy the geometry type)
@@ -387,7 +417,7 @@ def read_postgis(
     except sqlalchemy.exc.SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         if where:
-            raise QueryError(f"cannot read {schema}.{layer} with where clause {where!r}: {first}") from None
+            raise QueryError(f"cannot read {schema}.{layer} with where clause {shown(where)}: {first}") from None
         raise DataError(f"cannot read {schema}.{layer} from {redact(url)} ({first})") from None
     finally:
         eng.dispose()

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from .._errors import SourceError
+from .._atomic import ensure_folder
+from .._errors import BuildError, OutputError, SourceError
 from ..codebook import write_datapackage
 from ..metadata import check_catalogue, dataset_info, own_sources
 from ..qgis import write_project, write_qgis_support
@@ -56,6 +57,8 @@ class BuildReport:
     path: Path
     layers: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    #: True when an earlier GeoPackage at ``path`` was replaced.
+    replaced: bool = False
 
 
 def _registry_sources(src: Sources) -> list[dict]:
@@ -96,12 +99,36 @@ def _target(out: Path | str | None) -> Path:
     return out
 
 
+def _check_target(target: Path, *, chosen: bool, overwrite: bool) -> bool:
+    """Whether ``target`` exists (and may be replaced); :class:`OutputError` if it may not.
+
+    A build replaces the GeoPackage it wrote before (the checkout's, or any neageo build named
+    with ``out``); a file at ``out`` that is not a neageo GeoPackage is replaced only with
+    ``overwrite=True`` (``--force``).
+    """
+    if target.is_dir():
+        raise OutputError(f"{target}: a folder is in the way of the GeoPackage; remove it or choose another --out")
+    if not target.exists():
+        return False
+    if not chosen or overwrite:
+        return True
+    from ..metadata import read_written
+
+    try:
+        read_written(target)
+    except (BuildError, ValueError):  # not SQLite, not a GeoPackage, or not neageo's: all the same here
+        raise OutputError(f"{target} exists and is not a neageo GeoPackage; pass --force (overwrite=True) to "
+                          "replace it") from None
+    return True
+
+
 def build(
     *,
     sources: Path | None = None,
     out: Path | None = None,
     progress: Callable[[str], None] | None = None,
     gpkg_version: str = DEFAULT_GPKG_VERSION,
+    overwrite: bool = False,
 ) -> BuildReport:
     """Build the GeoPackage from the committed sources.
 
@@ -116,6 +143,9 @@ def build(
         ``datapackage.json`` and the paper-check report are written beside it.
     progress
         Called with each step's name as it starts.
+    overwrite
+        Replace a file at ``out`` that is not a neageo GeoPackage (an earlier neageo build is
+        always replaced, atomically; :attr:`BuildReport.replaced` says so).
     gpkg_version
         GeoPackage version to write: ``"1.3"`` (default: GDAL 3.6 and QGIS 3.22 read it without
         warnings) or ``"1.4"``.
@@ -131,6 +161,8 @@ def build(
             "geodata/sources, or set NEAGEO_HOME to a checkout"
         )
     target = _target(out)
+    ensure_folder(target.parent)
+    replaced = _check_target(target, chosen=out is not None, overwrite=overwrite)
     check_catalogue()  # a broken metadata file stops the build before any heavy step
     seconds: dict[str, float] = {}
 
@@ -227,4 +259,4 @@ def build(
         write_fidelity(fidelity, target.parent)
     done("write")
     log.info("built %s", target)
-    return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)
+    return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds, replaced)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._atomic import write_text_atomic
+from .._atomic import ensure_folder, write_text_atomic
 
 __all__ = ["md_row", "write_pair"]
 
@@ -23,7 +23,7 @@ def _missing(x: object) -> bool:
 
 def write_pair(folder: Path, stem: str, frame: pd.DataFrame, markdown: str) -> tuple[Path, Path]:
     """Write ``<stem>.csv`` (the frame) and ``<stem>.md`` into ``folder``, each atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     csv_path, md_path = folder / f"{stem}.csv", folder / f"{stem}.md"
     write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
     write_text_atomic(md_path, markdown)

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from .._atomic import atomic_target
+from .._atomic import atomic_target, ensure_folder
 from .._errors import BuildError
 from ..metadata import METADATA_URI, LayerInfo, column_alias, table_catalogue
 from .layer import Layer
@@ -58,7 +58,7 @@ def _timestamp() -> str:
 @contextlib.contextmanager
 def build_lock(target: Path):
     """Hold an exclusive lock beside ``target`` for the duration of a build."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target.parent)
     lock_path = target.with_name(f".{target.name}.lock")
     with open(lock_path, "a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
@@ -145,7 +145,7 @@ def write_gpkg(
     if version not in GPKG_VERSIONS:
         raise BuildError(f"GeoPackage version {version!r} is not one neageo writes; choose {' or '.join(GPKG_VERSIONS)}")
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target.parent)
     for stale in target.parent.glob(f".{target.name}.*.tmp.gpkg"):
         with contextlib.suppress(OSError):
             stale.unlink()
