@@ -27,7 +27,7 @@ import tarfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from extract_sources import Package, fetch  # noqa: E402  (the same pinned, checksummed fetch)
+from extract_sources import Package, fetch  # the same pinned, checksummed fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "LICENSES"
