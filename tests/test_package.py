@@ -143,6 +143,12 @@ def test_citation_cff_is_valid_cff_1_2():
 
     cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["version"] == neageo.__version__ and cff["license"] == "MIT"
+    # the release date, as the changelog gives it for this version
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    import re
+
+    (released,) = re.findall(rf"^## \[{re.escape(neageo.__version__)}\] — (\d{{4}}-\d{{2}}-\d{{2}})", changelog, flags=re.M)
+    assert str(cff["date-released"]) == released
     paper = cff["references"][0]
     assert paper["type"] == "article" and paper["authors"][0]["family-names"] == "Kim"
     assert "Cooperation and Conflict among Provinces" in paper["title"]
@@ -151,7 +157,7 @@ def test_citation_cff_is_valid_cff_1_2():
 def test_licence_file_is_mit_and_in_the_wheel_metadata():
     assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["license"] == "MIT" and pyproject["project"]["license-files"] == ["LICENSE"]
+    assert pyproject["project"]["license"].startswith("MIT AND ") and "LICENSE" in pyproject["project"]["license-files"]
 
 
 # -- the codebook ----------------------------------------------------------------------------------------
