@@ -58,8 +58,8 @@ def rule_based_labeling(layer: str, settings: str, field_sql: str, scales: dict[
     from xml.sax.saxutils import quoteattr
 
     names = ", ".join(quote(n) for n in sorted(scales))
-    rules = [f'<rule key="{layer}-labels" description="every other feature" '
-             f'filter={quoteattr(f"{field_sql} IS NULL OR {field_sql} NOT IN ({names})")}>{settings}</rule>']
+    others = quoteattr(f"{field_sql} IS NULL OR {field_sql} NOT IN ({names})")
+    rules = [f'<rule key="{layer}-labels" description="every other feature" filter={others}>{settings}</rule>']
     for i, (name, scale) in enumerate(sorted(scales.items())):
         rules.append(f'<rule key="{layer}-labels-{i}" description={quoteattr(f"{name}, beside its gate: from 1:{scale:,}")} '
                      f'filter={quoteattr(f"{field_sql} = {quote(name)}")} scalemaxdenom="{scale}" scalemindenom="0">'
