@@ -64,7 +64,7 @@ def _cli(*args):
 
 
 @pytest.mark.parametrize(("damage", "says"), [
-    (lambda p: empty_leaf(p, "places"), "layer 'places' is damaged (0 rows read where the build wrote 41)"),
+    (lambda p: empty_leaf(p, "places"), "layer 'places' is damaged (0 rows read where the file records 41)"),
     (lambda p: zero_page(p, "places"), "layer 'places' is damaged"),
     (truncate, "the file is truncated"),
 ], ids=["empty-leaf-page", "zeroed-page", "truncated"])
@@ -95,8 +95,24 @@ def test_a_one_page_table_emptied_is_caught_by_the_recorded_counts(copy):
     empty_leaf(copy, table)
     with sqlite3.connect(copy) as con:
         assert con.execute("PRAGMA quick_check").fetchone() == ("ok",)
-    with pytest.raises(DataError, match=f"layer '{table}' is damaged \\(0 rows read where the build wrote {rows}\\)"):
+    with pytest.raises(DataError, match=f"layer '{table}' is damaged \\(0 rows read where the file records {rows}\\)"):
         neageo.read("places", gpkg=copy)  # any read: the file is checked as a whole
+
+
+def test_an_edited_geopackage_is_not_damaged(copy):
+    """Edits through SQLite (QGIS, GDAL, plain SQL) keep the recorded counts true: only lost pages are damage."""
+    import pyogrio
+
+    places = neageo.read("places", gpkg=copy)
+    pyogrio.write_dataframe(places.head(2).assign(place_id=["new_a", "new_b"]), copy, layer="places", append=True)
+    with sqlite3.connect(copy) as con:  # a style saved from QGIS, a row deleted by hand
+        con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                    "styleName, styleQML, useAsDefault) VALUES ('', '', 'places', 'geom', 'mine', '<qgis/>', 0)")
+        con.execute("DELETE FROM customs_gates WHERE gate_id = 'hulin'")
+    assert len(neageo.read("places", gpkg=copy)) == 43
+    assert len(neageo.read("customs_gates", gpkg=copy)) == 6
+    counts = neageo.layers(gpkg=copy).set_index("name")["features"]
+    assert counts["layer_styles"] == 16
 
 
 def test_the_build_records_every_tables_row_count(built):
@@ -106,6 +122,8 @@ def test_the_build_records_every_tables_row_count(built):
         actual = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
     assert json.loads(doc)["row_counts"] == actual
     assert {"places", "layer_styles", "sources"} <= set(actual)
+    with sqlite3.connect(built) as con:  # and every table has GDAL's trigger-kept count, layer_styles included
+        assert dict(con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents")) == actual
 
 
 def test_a_geopackage_without_recorded_counts_is_still_read(copy):

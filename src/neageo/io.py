@@ -8,10 +8,14 @@ SQLAlchemy are translated at this boundary into :class:`neageo.DataError` /
 says what to do.
 
 A GeoPackage is checked when first opened (and again whenever its size or
-modification time changes): SQLite's ``PRAGMA quick_check`` and every table's
-row count against the count the build recorded in its metadata.  A damaged
-file (a torn write, a bad sector, a truncated copy) is a :class:`DataError`
-naming the table, never an empty or short result.
+modification time changes): the file's length against its SQLite header,
+SQLite's ``PRAGMA quick_check``, and every table's row count against the
+count the file records: ``gpkg_ogr_contents``, which GDAL's triggers keep
+current through every insert and delete (so a table edited in QGIS is not
+"damaged"), else the count the build recorded in its metadata.  A page
+overwritten or lost bypasses the triggers.  A damaged file (a torn write, a
+bad sector, a truncated copy) is a :class:`DataError` naming the table, never
+an empty or short result.
 
 Integer columns stay integers: a column declared INTEGER in the GeoPackage
 (or PostGIS) that holds nulls comes back as pandas' nullable ``Int64``, not as
@@ -151,33 +155,32 @@ def _check_length(path: str, size: int) -> None:
 
 
 def _recorded_counts(con: sqlite3.Connection) -> dict[str, int]:
-    """Row counts the build recorded in the dataset metadata (empty for files without them)."""
+    """The row count the file records per table: ``gpkg_ogr_contents`` (kept current by triggers), else the
+    build's ``row_counts`` in the dataset metadata; empty for a file with neither."""
     import json
 
     from .metadata import METADATA_URI
 
-    try:
+    counts: dict[str, int] = {}
+    with contextlib.suppress(sqlite3.OperationalError):  # no gpkg_metadata table: not built by neageo
         row = con.execute("SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1",
                           (METADATA_URI,)).fetchone()
-    except sqlite3.OperationalError:  # no gpkg_metadata table: not built by neageo
-        return {}
-    if row is None:
-        return {}
-    try:
-        counts = json.loads(row[0]).get("row_counts", {})
-    except (ValueError, AttributeError):
-        raise DataError("the dataset metadata is not valid JSON") from None
-    return {str(k): int(v) for k, v in counts.items()}
+        if row is not None:
+            try:
+                counts = {str(k): int(v) for k, v in json.loads(row[0]).get("row_counts", {}).items()}
+            except (ValueError, AttributeError, TypeError):
+                raise DataError("the dataset metadata is not valid JSON") from None
+    with contextlib.suppress(sqlite3.OperationalError):  # no gpkg_ogr_contents: written without GDAL's counts
+        counts.update({str(t): int(n) for t, n in con.execute(
+            "SELECT table_name, feature_count FROM gpkg_ogr_contents WHERE feature_count IS NOT NULL")})
+    return counts
 
 
 def _check_counts(path: str, counts: dict[str, int], recorded: dict[str, int]) -> None:
-    missing = sorted(set(recorded) - set(counts))
-    if missing:
-        raise _damaged(path, missing, "the table the build wrote is gone from gpkg_contents")
-    short = sorted(n for n in recorded if counts[n] != recorded[n])
+    short = sorted(n for n in recorded if n in counts and counts[n] != recorded[n])
     if short:
         name = short[0]
-        raise _damaged(path, short, f"{counts[name]} rows read where the build wrote {recorded[name]}")
+        raise _damaged(path, short, f"{counts[name]} rows read where the file records {recorded[name]}")
 
 
 def _quick_check(con: sqlite3.Connection, path: str) -> None:

@@ -179,13 +179,35 @@ def _read_metadata(path: Path) -> dict:
 
 
 def _record_row_counts(path: Path) -> None:
-    """Store every table's row count in the dataset metadata (``row_counts``), for readers to check against."""
+    """Store every table's row count in the dataset metadata (``row_counts``), for readers to check against.
+
+    GDAL keeps a count per table it wrote in ``gpkg_ogr_contents``, with triggers that follow every insert
+    and delete; a table written here by SQL (``layer_styles``) gets the same row and triggers, so every
+    table's count stays true through later edits (QGIS saving a style) and a reader can tell an edit from
+    damage.
+    """
     with contextlib.closing(sqlite3.connect(path)) as con, con:
         tables = [name for (name,) in con.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
         counts = {name: con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in tables}
+        counted = {t.lower() for (t,) in con.execute("SELECT table_name FROM gpkg_ogr_contents")}
+        for name in tables:
+            if name.lower() not in counted:
+                _count_with_triggers(con, name, counts[name])
         doc = _read_metadata(path)
         doc["row_counts"] = counts
         con.execute("UPDATE gpkg_metadata SET metadata = ? WHERE md_standard_uri = ?", (_metadata_json(doc), METADATA_URI))
+
+
+def _count_with_triggers(con: sqlite3.Connection, table: str, count: int) -> None:
+    """A ``gpkg_ogr_contents`` row for ``table`` and GDAL's two triggers that keep it current."""
+    con.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES (?, ?)", (table, count))
+    quoted, literal = table.replace('"', '""'), table.replace("'", "''")
+    for event, step in (("insert", "+ 1"), ("delete", "- 1")):
+        con.execute(
+            f'CREATE TRIGGER "trigger_{event}_feature_count_{quoted}" AFTER {event.upper()} ON "{quoted}" '
+            f"BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count {step} "
+            f"WHERE lower(table_name) = lower('{literal}'); END"
+        )
 
 
 def _write_metadata(path: Path, metadata: dict) -> None:
