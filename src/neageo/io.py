@@ -107,7 +107,7 @@ def _catalogue(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
                     (counts[name],) = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()
                 except sqlite3.DatabaseError as exc:
                     raise _damaged(path, [name], str(exc)) from None
-            _check_counts(path, counts, _recorded_counts(con))
+            _check_counts(path, counts, _recorded_counts(con, set(counts)))
             _quick_check(con, path)
     except sqlite3.DatabaseError as exc:
         raise DataError(f"{path}: not a readable GeoPackage ({_short(str(exc))}); rebuild it with `neageo build`") from None
@@ -154,9 +154,10 @@ def _check_length(path: str, size: int) -> None:
     raise _damaged(path, beyond, f"the file is truncated: {size:,} of the {pages * page_size:,} bytes it should have")
 
 
-def _recorded_counts(con: sqlite3.Connection) -> dict[str, int]:
+def _recorded_counts(con: sqlite3.Connection, tables: set[str]) -> dict[str, int]:
     """The row count the file records per table: ``gpkg_ogr_contents`` (kept current by triggers), else the
-    build's ``row_counts`` in the dataset metadata; empty for a file with neither."""
+    build's ``row_counts`` in the dataset metadata when they describe this file's tables (an export that
+    copied the metadata of a larger file does not match); empty for a file with neither."""
     import json
 
     from .metadata import METADATA_URI
@@ -170,6 +171,8 @@ def _recorded_counts(con: sqlite3.Connection) -> dict[str, int]:
                 counts = {str(k): int(v) for k, v in json.loads(row[0]).get("row_counts", {}).items()}
             except (ValueError, AttributeError, TypeError):
                 raise DataError("the dataset metadata is not valid JSON") from None
+            if set(counts) != tables:
+                counts = {}
     with contextlib.suppress(sqlite3.OperationalError):  # no gpkg_ogr_contents: written without GDAL's counts
         counts.update({str(t): int(n) for t, n in con.execute(
             "SELECT table_name, feature_count FROM gpkg_ogr_contents WHERE feature_count IS NOT NULL")})
@@ -336,14 +339,14 @@ def check_year(year: Any) -> int | None:
     """``year`` as an int (None stays None), or a :class:`QueryError` for a year neageo's borders do not cover.
 
     neageo's lines are those drawn from :data:`~neageo.settings.FIRST_YEAR` (the Convention of
-    Peking, 1860) to this year; a negative, future or non-whole year is refused.
+    Peking, 1860); a year after the last recorded change gets today's lines, up to
+    :data:`~neageo.settings.LAST_YEAR`.  A negative, absurd or non-whole year is refused.
     """
     if year is None:
         return None
-    import datetime
     import operator
 
-    from .settings import FIRST_YEAR
+    from .settings import FIRST_YEAR, LAST_YEAR
 
     try:
         if isinstance(year, bool):
@@ -351,10 +354,10 @@ def check_year(year: Any) -> int | None:
         y = operator.index(year)
     except TypeError:
         raise QueryError(f"year must be a whole number such as 2005, not {shown(year)}") from None
-    last = datetime.date.today().year
-    if not FIRST_YEAR <= y <= last:
-        raise QueryError(f"year {y} is outside the years neageo's borders describe: {FIRST_YEAR} (the Convention "
-                         f"of Peking, the oldest line neageo draws) to {last} (this year)")
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise QueryError(f"year {y} is outside the years neageo's borders answer for: {FIRST_YEAR} (the Convention "
+                         f"of Peking, the oldest line neageo draws) to {LAST_YEAR} (later years than the last "
+                         "change get today's lines)")
     return y
 
 

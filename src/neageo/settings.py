@@ -22,6 +22,7 @@ __all__ = [
     "OSM_BBOX",
     "RIVER_SNAP_KM",
     "FIRST_YEAR",
+    "LAST_YEAR",
     "build_target",
     "checkout",
     "default_gpkg",
@@ -64,6 +65,9 @@ RIVER_SNAP_KM = 25.0
 #: Ussuri and Tumen lines and confirmed the Amur's (Treaty of Aigun, 1858); a border "in
 #: force" before it is not in the data.
 FIRST_YEAR = 1860
+#: The last year a dated layer answers for: years after the last recorded change get today's
+#: lines (planned events can be annotated); a later year is taken for a typo.
+LAST_YEAR = 2100
 
 
 def checkout() -> Path | None:
