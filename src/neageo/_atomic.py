@@ -4,18 +4,21 @@
 either the old file or the complete new one, never a half-written file.  A
 folder that cannot be created or written is an :class:`~neageo.OutputError`
 naming the path and the reason, before any work is done.
+:func:`output_lock` serialises the processes that write a GeoPackage and the
+files beside it (the build, the publish step).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 from pathlib import Path
 
 from ._errors import OutputError
 
-__all__ = ["atomic_target", "ensure_folder", "write_text_atomic"]
+__all__ = ["atomic_target", "ensure_folder", "output_lock", "write_text_atomic"]
 
 #: Plain words for the errors a folder or file can meet.
 _WHY = {
@@ -94,3 +97,20 @@ def write_text_atomic(path: Path, text: str) -> Path:
     with atomic_target(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+@contextlib.contextmanager
+def output_lock(target: Path):
+    """Hold an exclusive lock beside ``target`` (``.<name>.lock``) for the duration of the block.
+
+    The lock is per open file: a process must not take it twice at once.
+    """
+    target = Path(target)
+    ensure_folder(target.parent)
+    lock_path = target.with_name(f".{target.name}.lock")
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

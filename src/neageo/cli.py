@@ -9,14 +9,18 @@ line each.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from . import __version__, _errors
+from ._cli_output import _console, _emit, format_option
+from ._errors import NeageoError, OutputError
+from ._version import __version__
 
 gpkg_option = click.option(
     "--gpkg",
@@ -24,15 +28,6 @@ gpkg_option = click.option(
     default=None,
     help="GeoPackage to read (default: $NEAGEO_GPKG, else a checkout's geodata/neageo.gpkg, else the packaged copy).",
 )
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False)
-    if not console.is_terminal:  # piped or captured: do not fold tables to 80 columns
-        console = Console(stderr=stderr, highlight=False, width=160)
-    return console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,93 +47,74 @@ def app(verbose: bool) -> None:
 
 @app.command()
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Folder to write neageo.gpkg (and its QGIS project, codebook, report) into, or a .gpkg file "
+              help="Folder to write neageo.gpkg (and its QGIS project, codebook, reports) into, or a .gpkg file "
                    "(default: the checkout's geodata/; required for an installed package).")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of committed sources (default: the checkout's geodata/sources, else the packaged copy).")
+@click.option("--publish/--no-publish", default=True, show_default=True,
+              help="Then publish from the new GeoPackage (QGIS project, codebook, reports; see `neageo publish`).")
 @click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
 @click.option("--gpkg-version", type=click.Choice(["1.3", "1.4"]), default="1.3", show_default=True,
               help="GeoPackage version: 1.3 opens without warnings in GDAL 3.6 / QGIS 3.22; 1.4 is the newest.")
 @click.option("--force", is_flag=True,
               help="Replace a file at --out that is not a neageo GeoPackage (an earlier build is always replaced).")
-def build(out: Path | None, sources: Path | None, maps: bool, gpkg_version: str, force: bool) -> None:
-    """Build the GeoPackage from the committed sources (atomically)."""
+def build(out: Path | None, sources: Path | None, publish: bool, maps: bool, gpkg_version: str, force: bool) -> None:
+    """Build the GeoPackage from the committed sources (atomically), then publish from it."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .builder.pipeline import STEPS
-    from .builder.pipeline import build as run_build
+    from .workflow import STEPS
+    from .workflow import build as run_build
 
+    if maps and not publish:
+        raise click.UsageError("--maps needs the publish step: drop --no-publish")
+    steps = [s for s in STEPS if (publish or s != "publish") and (maps or s != "maps")]
     err = _console(stderr=True)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True,
         disable=not err.is_terminal,
     ) as bar:
-        task = bar.add_task("building", total=len(STEPS))
+        task = bar.add_task("building", total=len(steps))
 
         def progress(step: str) -> None:
-            bar.update(task, description=step, completed=STEPS.index(step))
+            bar.update(task, description=step, completed=steps.index(step))
 
-        report = run_build(sources=sources, out=out, progress=progress, gpkg_version=gpkg_version, overwrite=force)
-        bar.update(task, completed=len(STEPS))
+        with _maps_extra():
+            report = run_build(sources=sources, out=out, progress=progress, publish=publish, maps=maps,
+                               gpkg_version=gpkg_version, overwrite=force)
+        bar.update(task, completed=len(steps))
     out_console = _console()
-    total = sum(report.seconds.values())
+    total = sum(v for k, v in report.seconds.items() if k not in ("publish", "maps"))
     out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s"
                       + (", replacing the previous build" if report.replaced else ""))
     for name, count in report.layers.items():
         out_console.print(f"  {name:<16} {count:>6} rows")
-    if maps:
-        _render_maps(report.path, report.path.parent / "maps" if out is not None else None)
+    if publish:
+        out_console.print(f"published the QGIS project, codebook and reports beside it in {report.seconds['publish']:.1f} s")
+    if report.maps:
+        _maps_written(report.maps)
 
 
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "geojson", "csv"]), default="table", show_default=True,
-    help="Output format.",
-)
+@app.command()
+@click.option("--gpkg", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The built GeoPackage to publish from (default: the checkout's geodata/neageo.gpkg; required "
+                   "for an installed package).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of committed sources with the published figures (default: the checkout's geodata/sources, "
+                   "else the packaged copy).")
+@click.option("--maps/--no-maps", default=False, help="Also render the HTML maps.")
+@click.option("--maps-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the maps (default: maps/ beside --gpkg, else the checkout's maps/).")
+def publish(gpkg: Path | None, sources: Path | None, maps: bool, maps_dir: Path | None) -> None:
+    """Write the QGIS project, codebook and reports (and the maps) of a built GeoPackage beside it."""
+    from .publishing import publish as run_publish
 
-
-def _emit(frame, fmt: str, *, title: str | None = None) -> None:
-    """Print a (Geo)DataFrame as a table, JSON, GeoJSON or CSV."""
-    import json
-
-    import pandas as pd
-
-    geo = "geometry" in getattr(frame, "columns", []) and hasattr(frame, "geometry")
-    if fmt == "geojson":
-        if not geo:
-            raise click.UsageError("--format geojson needs a result with geometry")
-        click.echo(frame.to_json(ensure_ascii=False, drop_id=True, to_wgs84=False))
-        return
-    if fmt == "json":
-        if geo:
-            doc = json.loads(frame.to_json(ensure_ascii=False, drop_id=True))
-            rows = [{**f["properties"], "geometry": f["geometry"]} for f in doc["features"]]
-        else:
-            rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    plain = pd.DataFrame(frame.drop(columns="geometry")) if geo else pd.DataFrame(frame)
-    if geo:
-        plain["geometry"] = frame.geometry.to_wkt(rounding_precision=5) if fmt == "csv" else [
-            f"POINT ({g.x:.4f} {g.y:.4f})" if g.geom_type == "Point" else g.geom_type for g in frame.geometry
-        ]
-    if fmt == "csv":
-        click.echo(plain.to_csv(index=False, lineterminator="\n"), nl=False)
-        return
-    if len(plain) == 1 and len(plain.columns) > 4:  # one record: one field per line reads better
-        if title:
-            click.echo(title)
-        width = max(len(str(c)) for c in plain.columns)
-        for col, value in plain.iloc[0].items():
-            click.echo(f"  {col!s:<{width}}  {'' if value is None else value}")
-        return
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False)
-    for col in plain.columns:
-        table.add_column(str(col), overflow="fold")
-    for rec in plain.itertuples(index=False):
-        table.add_row(*("" if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in rec))
-    _console().print(table)
+    with _maps_extra():
+        report = run_publish(gpkg, sources=sources, maps=maps, maps_dir=maps_dir)
+    out_console = _console()
+    out_console.print(f"wrote {len(report.paths)} files beside {report.gpkg} in {report.seconds['publish']:.1f} s: "
+                      + ", ".join(p.name for p in report.paths))
+    if report.maps:
+        _maps_written(report.maps)
 
 
 @app.command("check-paper")
@@ -149,9 +125,10 @@ def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
     from ._atomic import ensure_folder
     from .builder.paper import read_paper_tables
-    from .builder.paper_checks import run_checks, write_report
-    from .builder.sources import Sources
+    from .builder.paper_checks import run_checks
+    from .publishing.paper_report import write_report
     from .settings import repo_root, sources_dir
+    from .sources import Sources
 
     folder = ensure_folder(out_dir or repo_root() / "geodata")  # a bad --out fails before any work
     src = Sources(sources or sources_dir())
@@ -371,7 +348,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .annotation_files import annotate_file
+    from .annotation.files import annotate_file
 
     err = _console(stderr=True)
     with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
@@ -389,25 +366,36 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
                f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
 
 
+@contextlib.contextmanager
+def _maps_extra() -> Iterator[None]:
+    """The maps need the optional [maps] extra: say what to install, no traceback."""
+    try:
+        yield
+    except ImportError as exc:
+        text = str(exc)
+        if "pip install" not in text:
+            text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
+        raise NeageoError(text) from None
+
+
+def _maps_written(paths: list[Path], before: set[Path] | None = None) -> None:
+    """One line on the maps written (and how many earlier files they replaced)."""
+    total = sum(p.stat().st_size for p in paths)
+    replaced = len((before or set()) & set(paths))
+    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}"
+                     + (f", replacing {replaced}" if replaced else ""))
+
+
 def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
     from ._atomic import ensure_folder
+    from .maps import render_all
     from .settings import maps_dir
 
     folder = ensure_folder(out_dir if out_dir is not None else maps_dir())  # a bad --out fails before any work
     before = set(folder.glob("*.html"))
-    try:
-        from .maps import render_all
-
+    with _maps_extra():
         paths = render_all(gpkg=gpkg, out_dir=out_dir)
-    except ImportError as exc:  # the [maps] extra is optional: say what to install, no traceback
-        text = str(exc)
-        if "pip install" not in text:
-            text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
-        raise _errors.NeageoError(text) from None
-    total = sum(p.stat().st_size for p in paths)
-    replaced = len(before & set(paths))
-    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}"
-                     + (f", replacing {replaced}" if replaced else ""))
+    _maps_written(paths, before)
 
 
 @app.command()
@@ -440,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         print(f"neageo: error: {exc.format_message()}", file=sys.stderr)
         sys.exit(2)
-    except _errors.NeageoError as exc:
+    except NeageoError as exc:
         print(f"neageo: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -451,7 +439,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:  # a file or folder the checks above did not foresee (a full disk, ...): one line
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"neageo: error: {where}{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
-        sys.exit(_errors.OutputError.exit_code)
+        sys.exit(OutputError.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

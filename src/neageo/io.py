@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 from ._errors import DataError, LayerNotFound, QueryError, shown
 from ._postgis import SAFE_NAME, check_schema, engine, redact
+from .dated import DATED_LAYERS, in_force
 from .settings import gpkg_choice
 
 __all__ = ["check_year", "gpkg_path", "layer_names", "layers", "read", "read_postgis"]
@@ -160,22 +161,19 @@ def _recorded_counts(con: sqlite3.Connection, tables: set[str]) -> dict[str, int
     copied the metadata of a larger file does not match); empty for a file with neither."""
     import json
 
+    from .gpkg import feature_counts, metadata_documents
     from .metadata import METADATA_URI
 
     counts: dict[str, int] = {}
-    with contextlib.suppress(sqlite3.OperationalError):  # no gpkg_metadata table: not built by neageo
-        row = con.execute("SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1",
-                          (METADATA_URI,)).fetchone()
-        if row is not None:
-            try:
-                counts = {str(k): int(v) for k, v in json.loads(row[0]).get("row_counts", {}).items()}
-            except (ValueError, AttributeError, TypeError):
-                raise DataError("the dataset metadata is not valid JSON") from None
-            if set(counts) != tables:
-                counts = {}
-    with contextlib.suppress(sqlite3.OperationalError):  # no gpkg_ogr_contents: written without GDAL's counts
-        counts.update({str(t): int(n) for t, n in con.execute(
-            "SELECT table_name, feature_count FROM gpkg_ogr_contents WHERE feature_count IS NOT NULL")})
+    documents = metadata_documents(con, METADATA_URI, scope="geopackage")
+    if documents:
+        try:
+            counts = {str(k): int(v) for k, v in json.loads(documents[0][1]).get("row_counts", {}).items()}
+        except (ValueError, AttributeError, TypeError):
+            raise DataError("the dataset metadata is not valid JSON") from None
+        if set(counts) != tables:
+            counts = {}
+    counts.update(feature_counts(con))
     return counts
 
 
@@ -267,8 +265,9 @@ def read(
     year
         Only features in force in that year, for layers with ``valid_from`` / ``valid_to``
         columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
-        > year.  Without it, every version is returned (the borders layer then holds the
-        Heixiazi / Bolshoy Ussuriysky stretch twice: before and after 2008).
+        > year (the one rule, :func:`neageo.dated.in_force`).  Without it, every version is
+        returned (the borders layer then holds the Heixiazi / Bolshoy Ussuriysky stretch twice:
+        before and after 2008).  Years run from 1860 to 2100 (:func:`check_year`).
 
     Returns
     -------
@@ -287,7 +286,16 @@ def read(
     if bbox is not None:
         bbox = _check_bbox(bbox)
     if year is not None:
-        where = _year_where(layer, year, where)
+        year = _dated_year(layer, year)
+    frame = _read(layer, bbox=bbox, where=where, gpkg=gpkg, source=source)
+    if year is not None:
+        frame = in_force(frame, year).reset_index(drop=True)
+    return frame
+
+
+def _read(layer: str, *, bbox: BBox | None, where: str | None, gpkg: str | Path | None,
+          source: str | None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """:func:`read` without the year: the layer from PostGIS or the GeoPackage."""
     if source is not None:
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio
@@ -311,17 +319,13 @@ def read(
     return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
 
 
-#: Layers whose features carry validity years.
-DATED_LAYERS = ("borders",)
-
-
-def _year_where(layer: str, year: Any, where: str | None) -> str:
-    """SQL for "in force in ``year``", combined with the caller's ``where``."""
+def _dated_year(layer: str, year: Any) -> int:
+    """``year`` as an int, for a layer with validity years; :class:`QueryError` otherwise."""
     if layer not in DATED_LAYERS:
         raise QueryError(f"layer {shown(layer)} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
     y = check_year(year)
-    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
-    return clause if where is None else f"({where}) AND {clause}"
+    assert y is not None
+    return y
 
 
 def layer_names(layers: str | Sequence[str] | None) -> list[str] | None:

@@ -35,8 +35,8 @@ from shapely.geometry.base import BaseGeometry
 from .._errors import BuildError, SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
 from ..settings import HYDRO_BBOX
+from ..sources import Sources, check_lonlat, read_table, split_aliases
 from .layer import Layer, described
-from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["INSET_M", "read_gates", "build_gates"]
 
