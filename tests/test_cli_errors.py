@@ -64,8 +64,7 @@ def test_unwritable_out_is_one_line_naming_path_and_reason(built, a_file, tmp_pa
     table = tmp_path / "points.csv"
     table.write_text("lon,lat\n130.7,42.3\n")
     r = _cli(*_commands(out, built, table)[command])
-    code = _errors.ExportError.exit_code if command == "export" else OutputError.exit_code
-    lines = _clean_failure(r, code)
+    lines = _clean_failure(r, OutputError.exit_code)
     shown_path = str(a_file) if kind == "under-a-file" else "/proc"
     assert shown_path in lines[0]
     reason = "is a file, not a folder" if kind == "under-a-file" else "no such file or directory"

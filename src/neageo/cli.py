@@ -312,7 +312,8 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
 @click.option("--layers", "layer_list", multiple=True, help="Layer to export (repeatable; default all).")
 @click.option("--csv-geometry", type=click.Choice(["wkt", "lonlat"]), default="wkt", show_default=True,
               help="CSV geometry: WKT, or lon/lat columns for point layers.")
-def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry) -> None:
+@click.option("--force", is_flag=True, help="Replace the files of an earlier export in --out.")
+def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry, force) -> None:
     """Export layers to files (--format, --out) or to PostGIS (--to)."""
     from .exports import export, export_postgis
 
@@ -324,7 +325,8 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
         return
     if out is None:
         raise click.UsageError("--format needs --out DIR")
-    paths = export(fmt=fmt, out=out, layers=list(layer_list) or None, gpkg=gpkg, csv_geometry=csv_geometry)
+    paths = export(fmt=fmt, out=out, layers=list(layer_list) or None, gpkg=gpkg, csv_geometry=csv_geometry,
+                   overwrite=force)
     click.echo(f"wrote {len(paths)} files to {out}")
 
 
@@ -343,8 +345,9 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
 @click.option("--in-format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]), help="Override the input format.")
 @click.option("--format", "out_format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]),
               help="Override the output format.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @gpkg_option
-def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, gpkg) -> None:
+def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, force, gpkg) -> None:
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -361,7 +364,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
 
         report = annotate_file(src, out, columns=columns, year=year, lon=lon, lat=lat, prefix=prefix,
                                in_format=in_format, out_format=out_format, chunk_rows=chunk_rows, gpkg=gpkg,
-                               progress=progress)
+                               progress=progress, overwrite=force)
     click.echo(f"wrote {report.path}: {report.rows} rows ({report.outside} outside the region) "
                f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
 

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 __all__ = [
+    "DEFAULT_VERSION",
+    "VERSIONS",
     "LAYER_STYLES_DDL",
     "QGIS_METADATA_URI",
     "add_layer_style",
@@ -65,6 +67,12 @@ LAYER_STYLES_DDL = (
     "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
     "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
 )
+#: GeoPackage versions neageo writes (GDAL's ``VERSION`` creation option).
+VERSIONS = ("1.3", "1.4")
+#: The version written unless asked otherwise: GDAL 3.6 (Debian 12, QGIS 3.22) opens a 1.3 file without
+#: warning that it "may only be partially supported", and GDAL writes the 1.3 spatial-index triggers,
+#: which older validators accept.
+DEFAULT_VERSION = "1.3"
 #: ``md_standard_uri`` of QGIS layer metadata documents in ``gpkg_metadata``.
 QGIS_METADATA_URI = "http://mrcc.com/qgis.dtd"
 

@@ -34,6 +34,8 @@ import pyogrio
 from .._atomic import atomic_target, ensure_folder
 from .._errors import BuildError
 from ..gpkg import (
+    DEFAULT_VERSION,
+    VERSIONS,
     add_metadata,
     create_metadata_tables,
     keep_feature_counts,
@@ -55,10 +57,9 @@ log = logging.getLogger(__name__)
 #: GDAL stamps ``gpkg_contents.last_change`` with the current time; a fixed
 #: stamp (or ``SOURCE_DATE_EPOCH``) keeps two builds of the same sources identical.
 FIXED_TIMESTAMP = "2026-01-01T00:00:00.000Z"
-#: GeoPackage versions the build writes (GDAL's ``VERSION`` creation option).
-GPKG_VERSIONS = ("1.3", "1.4")
-#: Read without warnings by GDAL 3.6, QGIS 3.22 and older validators.
-DEFAULT_GPKG_VERSION = "1.3"
+#: GeoPackage versions the build writes (:data:`neageo.gpkg.VERSIONS`), 1.3 unless asked otherwise.
+GPKG_VERSIONS = VERSIONS
+DEFAULT_GPKG_VERSION = DEFAULT_VERSION
 
 
 def _timestamp() -> str:
