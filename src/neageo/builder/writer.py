@@ -47,7 +47,7 @@ from ..gpkg import (
     write_data_columns,
     writing,
 )
-from ..metadata import METADATA_URI, data_column_rows, table_catalogue
+from ..metadata import METADATA_URI, Described, data_column_rows, table_catalogue
 from .layer import Layer
 
 __all__ = ["DEFAULT_GPKG_VERSION", "FIXED_TIMESTAMP", "GPKG_VERSIONS", "write_gpkg"]
@@ -159,7 +159,7 @@ def write_gpkg(
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
             with writing(tmp) as con:
-                described = [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))]
+                described: list[Described] = [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))]
                 write_data_columns(con, data_column_rows(described))
             for step in finish:
                 step(tmp)
