@@ -43,8 +43,8 @@ def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str |
 
 
 def explore(data: Any, **kwargs: Any) -> NeageoMap:
-    """Your GeoDataFrame on one of the paper's maps (see :func:`neageo.maps.explore.explore`)."""
-    from .explore import explore as _explore
+    """Your GeoDataFrame on one of the paper's maps (see :func:`neageo.maps.userdata.explore`)."""
+    from .userdata import explore as _explore
 
     return _explore(data, **kwargs)
 

@@ -126,10 +126,10 @@ def _renumber(texts: list[str], ids: set[str]) -> list[str]:
 
 
 def _render_parts(m: Element, missing: Missing) -> _Parts:
-    root = m.get_root()
-    temporary = not isinstance(root, Figure)
+    found = m.get_root()
+    temporary = not isinstance(found, Figure)
+    root = found if isinstance(found, Figure) else Figure()
     if temporary:
-        root = Figure()
         root.add_child(m)
     tree = _walk(root)
     snapshot = [(e, OrderedDict(e._children)) for e in tree]

@@ -266,15 +266,15 @@ def round_points(frame: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame
 def drop_small_parts(frame: gpd.GeoDataFrame, min_km2: float) -> gpd.GeoDataFrame:
     """Leave out islands (polygon parts) smaller than ``min_km2``: invisible on continental-scale maps."""
     out = frame.copy()
-    geoms = []
-    for g in out.geometry.values:
+    geoms = np.empty(len(out), dtype=object)
+    for i, g in enumerate(out.geometry.values):
         parts = shapely.get_parts(g)
         areas = shapely.area(to_regional(parts)) / 1e6
         keep = parts[areas >= min_km2]
         if len(keep) == 0:  # never drop a feature entirely: keep its largest part
             keep = parts[[int(np.argmax(areas))]]
-        geoms.append(shapely.multipolygons(keep) if len(keep) > 1 else keep[0])
-    out["geometry"] = geoms
+        geoms[i] = shapely.multipolygons(keep) if len(keep) > 1 else keep[0]
+    out["geometry"] = gpd.GeoSeries(geoms, index=out.index, crs=out.crs)
     return out
 
 
@@ -309,7 +309,8 @@ def _directed_m(a, b, step_m: float) -> float:
     pts = shapely.points(shapely.get_coordinates(_densify(_outline(a), step_m)))
     coords, ring = shapely.get_coordinates(shapely.get_parts(_outline(b)), return_index=True)
     same = ring[1:] == ring[:-1]
-    segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    segs = np.asarray(shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1)), dtype=object)
+    pts = np.asarray(pts, dtype=object)
     if not len(pts) or not len(segs):
         return 0.0 if len(pts) == len(segs) else float("inf")
     _, dist = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)

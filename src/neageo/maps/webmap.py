@@ -14,11 +14,12 @@ choropleths); what differs is the page it writes:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import Any, BinaryIO
 
 import folium
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, Figure, JavascriptLink
 
 from .assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from .page import Missing, notebook_html, render_page, write_page
@@ -60,8 +61,8 @@ class NeageoMap(folium.Map):
 
     # Leaflet only: folium's other defaults (jQuery, Bootstrap, awesome-markers, Font Awesome) are
     # added when an element that needs them is on the map
-    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet", LEAFLET_JS_URL)]
-    default_css: ClassVar[list[tuple[str, str]]] = [("leaflet_css", LEAFLET_CSS_URL)]
+    default_js: list[tuple[str, str]] = [("leaflet", LEAFLET_JS_URL)]  # noqa: RUF012  (folium's class-level API)
+    default_css: list[tuple[str, str]] = [("leaflet_css", LEAFLET_CSS_URL)]  # noqa: RUF012
     #: Height of the map in a notebook cell, pixels.
     notebook_height = 520
 
@@ -95,7 +96,7 @@ class NeageoMap(folium.Map):
             out["jquery"] = dict(folium.Map.default_js)["jquery"]
         return out
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         # the layer controls list the layers they find when they render: render them last; a plain
         # folium.LayerControl the user added takes the place of neageo's
         children = self._children
@@ -108,17 +109,20 @@ class NeageoMap(folium.Map):
             children.move_to_end(k)
         super().render(**kwargs)
         figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("a NeageoMap renders inside a folium Figure")
         add_assets(figure, css=("core", "page"))
         for name, url in self._needs().items():
             if name not in figure.header._children:
                 link = CssLink(url) if url.endswith(".css") else JavascriptLink(url)
                 figure.header.add_child(link, name=name)
+        return ""
 
     def page(self, *, missing: Missing = "error") -> str:
         """The page :meth:`save` writes, as text."""
         return render_page(self, missing=missing, compress=True, lang=self.lang, title=self.title)
 
-    def save(self, outfile: str | Path | IO[bytes], close_file: bool = True, *, missing: Missing = "error",
+    def save(self, outfile: str | bytes | Path | BinaryIO, close_file: bool = True, *, missing: Missing = "error",
              **kwargs: Any) -> Path | None:
         """Write the map as one self-contained HTML file (atomically, when given a path).
 
@@ -126,6 +130,8 @@ class NeageoMap(folium.Map):
         script): ``"error"`` (the default) raises :class:`~neageo.ExportError` naming it, ``"drop"``
         leaves it out with a warning.
         """
+        if isinstance(outfile, bytes):
+            outfile = os.fsdecode(outfile)
         if isinstance(outfile, str | Path):
             return write_page(self, outfile, missing=missing, compress=True, lang=self.lang, title=self.title)
         outfile.write(self.page(missing=missing).encode("utf-8"))

@@ -148,8 +148,9 @@ class NeageoPlugin(PluginMixin, MacroElement):
         super().__init__()
         self._name = type(self).__name__
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         self._render_once(**kwargs)
+        return ""  # what a macro element adds goes into the figure's head, body and script
 
 
 class NeageoLayer(PluginMixin, Layer):
@@ -159,8 +160,9 @@ class NeageoLayer(PluginMixin, Layer):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = type(self).__name__
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         self._render_once(**kwargs)
         if self.show:
             figure: Any = self.get_root()
             figure.script.add_child(Raw(f"{self.get_name()}.addTo({self.map_name});"), name=self.get_name() + "_add")
+        return ""

@@ -40,7 +40,8 @@ class LayerControl(NeageoPlugin):
 
     def _layers(self) -> tuple[list[Layer], list[Layer]]:
         parent: Any = map_of(self)
-        overlays, bases = [], []
+        overlays: list[Layer] = []
+        bases: list[Layer] = []
         for item in parent._children.values():
             if isinstance(item, Layer) and item.control:
                 (overlays if item.overlay else bases).append(item)

@@ -18,6 +18,7 @@
   var bin = atob(holder.textContent), bytes = new Uint8Array(bin.length);
   for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).text().then(function (code) {
+    if (window.performance && performance.mark) { performance.mark("neageo:unpacked"); }
     var s = document.createElement("script");
     s.textContent = code;
     document.body.appendChild(s);

@@ -228,6 +228,8 @@
   }
   /** Every map's plugins have been added: place labels, restore state, and note the time. */
   function settle() {
+    var perf = typeof performance !== "undefined" && performance.mark ? performance : null;
+    if (perf) { perf.mark("neageo:settle"); }
     hubs.forEach(function (h) { h.settle(); });
     if (typeof window !== "undefined" && window.neaDrawn === undefined) {
       window.neaDrawn = typeof performance !== "undefined" ? performance.now() : 0;

@@ -84,6 +84,8 @@
     for (var k = 0; k < starts.length; k++) {
       var a = at(starts[k]), b = at(starts[k] + L0), c = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
       if (c.x < 0 || c.y < 0 || c.x > size.x || c.y > size.y) { continue; }
+      /* straight enough: the chord nearly as long as the stretch of line, and no vertex far from it */
+      if (Math.hypot(b.x - a.x, b.y - a.y) < 0.92 * L0) { continue; }
       var dev = 0;
       for (var m = after(starts[k]); m < pts.length && cum[m] < starts[k] + L0; m++) { dev = Math.max(dev, distToSegment(pts[m], a, b)); }
       if (dev > Math.max(h * 0.7, 5)) { continue; }
@@ -131,21 +133,42 @@
       lb.el = outer;
       lb.span = inner;
     }
+    /* text is measured on a canvas with each label class's computed font (one probe element per class
+       and language), so a label that finds no room never enters the page */
+    var fonts = {}, ctx = null;
+    function fontOf(cls) {
+      var key = cls + "|" + h.lang;
+      if (fonts[key]) { return fonts[key]; }
+      var probe = neageo.el("div", "nea-lab nea-lab-" + String(cls).replace(/[^\w-]/g, ""));
+      var span = neageo.el("span", null, "Mg");
+      span.lang = h.lang;
+      probe.appendChild(span);
+      pane.appendChild(probe);
+      var cs = getComputedStyle(span);
+      var ls = parseFloat(cs.letterSpacing) || 0;
+      fonts[key] = {font: cs.fontStyle + " " + cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily,
+        spacing: ls, upper: cs.textTransform === "uppercase", h: span.offsetHeight,
+        pad: (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0)};
+      pane.removeChild(probe);
+      return fonts[key];
+    }
     function measure(list) {
+      ctx = ctx || document.createElement("canvas").getContext("2d");
       list.forEach(function (lb) {
         var t = neageo.cap(h.labelOf(lb.f), maxChars);
-        if (t !== lb.text) {
-          dom(lb);
-          lb.text = t;
-          lb.span.textContent = t;
-          lb.span.lang = h.lang;
-          lb.w = -1;
-        }
+        if (t === lb.text && lb.w >= 0) { return; }
+        lb.text = t;
+        var f = fontOf(lb.cls), shown = f.upper ? t.toUpperCase() : t;
+        ctx.font = f.font;
+        lb.w = Math.ceil(ctx.measureText(shown).width + f.spacing * shown.length + f.pad);
+        lb.h = f.h;
+        if (lb.span) { lb.span.textContent = t; lb.span.lang = h.lang; }
       });
-      var todo = list.filter(function (lb) { return lb.w < 0; });
-      todo.forEach(function (lb) { lb.el.classList.remove("hidden"); lb.el.style.visibility = "hidden"; });
-      todo.forEach(function (lb) { lb.w = lb.span.offsetWidth; lb.h = lb.span.offsetHeight; });
-      todo.forEach(function (lb) { lb.el.classList.add("hidden"); lb.el.style.visibility = ""; });
+    }
+    function show(lb) {
+      dom(lb);
+      if (lb.span.textContent !== lb.text) { lb.span.textContent = lb.text; }
+      lb.span.lang = h.lang;
     }
     function obstacles(grid) {
       var mb = map.getContainer().getBoundingClientRect();
@@ -213,6 +236,7 @@
         if (!spot) { return; }
         grid.add(spot.box, null);
         (shown[lb.text] = shown[lb.text] || []).push(spot.box);
+        show(lb);
         L.DomUtil.setPosition(lb.el, map.containerPointToLayerPoint(L.point(spot.c.x, spot.c.y)).round());
         lb.span.style.transform = "translate(-50%, -50%)" + (spot.ang ? " rotate(" + spot.ang.toFixed(1) + "deg)" : "");
         lb.el.classList.remove("hidden");
@@ -235,6 +259,7 @@
     map.on("zoomstart", function () { pane.style.visibility = "hidden"; });
     map.on("moveend overlayadd overlayremove resize", refresh);
     h.on("refresh", refresh);
+    h.on("lang", function () { labels.forEach(function (lb) { lb.w = -1; }); });
     var api = {labels: labels, place: place};
     h.plugins.labels = api;
     return api;

@@ -172,24 +172,32 @@
       arrows: !!options.arrows, search: options.search !== false};
     var feats = [];
     h.addMessages(options.messages, options.texts);
+    /* a large layer (painted on a canvas) shares one tooltip and one click handler among its features */
+    var shared = !!options.canvas;
+    function tipNode(f) {
+      var t = neageo.cap(h.nameOf(f), MAX_TIP), en = f.p.n && f.p.n.en;
+      if (en && h.lang !== "en" && en !== t) { t += " · " + neageo.cap(en, MAX_TIP); }
+      return neageo.el("span", null, t);
+    }
     options.features.forEach(function (raw, fi) {
-      var p = raw[1], g = neageo.decode(raw[0], scale, arcLine);
-      var st = styleOf(options, p);
+      var p = raw[1], st = styleOf(options, p), layer;
       if (renderer) { st.renderer = renderer; }
-      var layer = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: g}, {
-        pointToLayer: function (ft, ll) { return L.circleMarker(ll, st); }
-      });
-      if (layer.setStyle) { layer.options = L.extend({}, layer.options, st); }
+      if (raw[0][0] === "P") {
+        var c = neageo.line(raw[0][1], scale)[0];
+        layer = L.circleMarker([c[1], c[0]], st);
+      } else {
+        layer = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: neageo.decode(raw[0], scale, arcLine)}, {
+          pointToLayer: function (ft, ll) { return L.circleMarker(ll, st); }
+        });
+        if (layer.setStyle) { layer.options = L.extend({}, layer.options, st); }
+      }
       var f = {id: options.id + ":" + fi, p: p, lay: lay, layer: layer, shown: true};
       layer.feature = {type: "Feature", properties: p};
-      if (options.tip !== false) {
-        layer.bindTooltip(function () {
-          var t = neageo.cap(h.nameOf(f), MAX_TIP), en = f.p.n && f.p.n.en;
-          if (en && h.lang !== "en" && en !== t) { t += " · " + neageo.cap(en, MAX_TIP); }
-          return neageo.el("span", null, t);
-        }, {sticky: true, className: "nea-tip"});
+      layer._nea = f;
+      if (options.tip !== false && !shared) {
+        layer.bindTooltip(function () { return tipNode(f); }, {sticky: true, className: "nea-tip"});
       }
-      if (p.p) { layer.on("click", function (e) { L.DomEvent.stop(e); onClick(h, e, f); }); }
+      if (p.p && !shared) { layer.on("click", function (e) { L.DomEvent.stop(e); onClick(h, e, f); }); }
       if (options.arrows && !renderer) {
         layer.on("add", function () { arrowFor(layer._path, st.color, st.weight); });
       }
@@ -197,6 +205,22 @@
       group.addLayer(layer);
       feats.push(f);
     });
+    if (shared) {
+      var tip = L.tooltip({sticky: true, className: "nea-tip"});
+      var target = function (e) { var l = e.propagatedFrom || e.layer; return l && l._nea; };
+      group.on("click", function (e) {
+        var f = target(e);
+        if (f && f.p.p) { L.DomEvent.stop(e); onClick(h, e, f); }
+      });
+      if (options.tip !== false) {
+        group.on("mouseover", function (e) {
+          var f = target(e);
+          if (f) { tip.setContent(tipNode(f)).setLatLng(e.latlng); map.openTooltip(tip); }
+        });
+        group.on("mousemove", function (e) { tip.setLatLng(e.latlng); });
+        group.on("mouseout", function () { map.closeTooltip(tip); });
+      }
+    }
     group.neageoId = options.id;
     h.register(options.id, group, feats);
 
