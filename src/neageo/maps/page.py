@@ -8,7 +8,7 @@ the same element tree differently:
   with none raises :class:`~neageo.ExportError` naming it, or (``missing="drop"``) is left out
   with a warning naming it;
 * the text folium's macros produced is used as it is, never compiled again, so ``{{ 7*7 }}`` in
-  data stays ``{{ 7*7 }}``;
+  data stays ``{{ 7*7 }}`` (a ``{% raw %}`` block written for that second pass gives its content);
 * element ids are renumbered in order of appearance, so the same map gives the same bytes in any
   process;
 * the tree is rendered from a snapshot and put back afterwards, so rendering again does not add
@@ -39,12 +39,17 @@ __all__ = ["render_page", "write_page", "notebook_html", "Missing"]
 
 Missing = Literal["error", "drop"]
 
-#: Appended to the map's script: every neageo hub on the page has its plugins (labels, hash state).
-EPILOGUE = "\n;if (window.neageo && window.neageo.settle) { window.neageo.settle(); }\n"
+#: Appended to the map's script: every neageo hub on the page has its plugins (labels, hash state);
+#: ``window.neaDrawn`` notes when the map was drawn (the tests and benchmarks wait for it).
+EPILOGUE = ("\n;if (window.neageo && window.neageo.settle) { window.neageo.settle(); }"
+            " else if (window.neaDrawn === undefined) { window.neaDrawn = performance.now(); }\n")
 
 _VIEWPORT = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.I)
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.S | re.I)
 _ID = re.compile(r"_([0-9a-f]{32})(?![0-9a-f])")
+#: ``{% raw %}...{% endraw %}``: what some callers wrap data in for folium's second template pass
+#: (``GeoDataFrame.explore`` does it to ``{{``); that pass would give the content, so it is given here
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 
 
 def _walk(element: Element, seen: set[int] | None = None) -> list[Element]:
@@ -64,10 +69,13 @@ def _walk(element: Element, seen: set[int] | None = None) -> list[Element]:
 
 
 def _text(element: Element) -> str:
-    """What an element adds to the page, without a second template pass over macro output."""
+    """What an element adds to the page, without a second template pass over macro output (only what
+    that pass would do to ``{% raw %}`` blocks is done: their content is kept as it is)."""
     if type(element) is Element and element._template_str is not None and not element._children:
-        return str(element._template_str)
-    return str(element.render())
+        text = str(element._template_str)
+    else:
+        text = str(element.render())
+    return _RAW.sub(lambda m: m.group(1), text) if "raw" in text else text
 
 
 def _script_safe(js: str) -> str:
@@ -144,7 +152,17 @@ def _render_parts(m: Element, missing: Missing) -> _Parts:
             m._parent = None
 
 
-def render_page(m: Element, *, missing: Missing = "error", compress: bool = False, lang: str = "en",
+def _lang_of(m: Element) -> str:
+    """The language a page opens in: its Language plugin's, else English."""
+    from .plugins.language import Language
+
+    for element in _walk(m):
+        if isinstance(element, Language):
+            return element.lang
+    return str(getattr(m, "lang", "en"))
+
+
+def render_page(m: Element, *, missing: Missing = "error", compress: bool = False, lang: str | None = None,
                 title: str | None = None) -> str:
     """The whole page of a folium map (or any element on one), as one offline HTML document.
 
@@ -158,10 +176,11 @@ def render_page(m: Element, *, missing: Missing = "error", compress: bool = Fals
     compress
         Carry the scripts as one compressed bundle (about a third of their size as text).
     lang, title
-        ``<html lang>`` and ``<title>``.
+        ``<html lang>`` (default: the map's Language plugin's) and ``<title>``.
     """
     if missing not in ("error", "drop"):
         raise ExportError(f"missing must be 'error' or 'drop', not {missing!r}")
+    lang = lang or _lang_of(m)
     parts = _render_parts(m, missing)
     if parts.dropped:
         warnings.warn("saved without " + ", ".join(parts.dropped) + " (no packaged copy; the page may lack what they do)",

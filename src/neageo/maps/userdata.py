@@ -249,9 +249,7 @@ def explore(data: gpd.GeoDataFrame, *, base: str | None = "overview", label: str
     m.add_child(layer, name=layer.get_name(), index=first_plugin)
     legend = _child(m, Legend)
     legend.add_rows(rows)
-    frame = _child(m, Frame)
-    if base is not None:
-        frame.extend(bounds)
+    _child(m, Frame).extend(bounds)  # with a margin: nothing of the user's data is out of reach
     if years:
         if _join_time(m, years, base):  # on a map of what was begun by a year, the user's features too
             for _, props in layer.features:

@@ -120,7 +120,7 @@ class NeageoMap(folium.Map):
 
     def page(self, *, missing: Missing = "error") -> str:
         """The page :meth:`save` writes, as text."""
-        return render_page(self, missing=missing, compress=True, lang=self.lang, title=self.title)
+        return render_page(self, missing=missing, compress=True, title=self.title)
 
     def save(self, outfile: str | bytes | Path | BinaryIO, close_file: bool = True, *, missing: Missing = "error",
              **kwargs: Any) -> Path | None:
@@ -133,7 +133,7 @@ class NeageoMap(folium.Map):
         if isinstance(outfile, bytes):
             outfile = os.fsdecode(outfile)
         if isinstance(outfile, str | Path):
-            return write_page(self, outfile, missing=missing, compress=True, lang=self.lang, title=self.title)
+            return write_page(self, outfile, missing=missing, compress=True, title=self.title)
         outfile.write(self.page(missing=missing).encode("utf-8"))
         if close_file:
             outfile.close()

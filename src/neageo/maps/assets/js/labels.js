@@ -111,7 +111,7 @@
     }
     var pane = map.getPane(paneName), labels = [], sorted = false;
     var obstacleSel = options.obstacles ||
-      ".leaflet-control, .nea-time, .leaflet-marker-icon, .leaflet-tooltip-permanent";
+      ".leaflet-control, .nea-time, .leaflet-marker-icon, .leaflet-tooltip:not(.nea-tip)";
 
     function add(feats) {
       feats.forEach(function (f) {
