@@ -131,8 +131,8 @@ def _xstatic_dir(module: str) -> Path:
         mod = importlib.import_module(f"xstatic.pkg.{module}")
     except ImportError:
         name = "xstatic-" + module.replace("_", "-")
-        raise ExportError(f"the packaged copy of this library comes from {name}; install it with: "
-                          "pip install 'neageo[maps]'") from None
+        raise ImportError(f"the web maps inline this library from {name}; install it with: pip install 'neageo[maps]'",
+                          name=f"xstatic.pkg.{module}") from None
     return Path(mod.BASE_DIR)
 
 

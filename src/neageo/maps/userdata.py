@@ -18,21 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import QueryError
+from . import plugins
 from .codec import encode_geometry
 from .layers.base import label_anchor, plain, present, shape_of
-from .plugins import (
-    Credits,
-    Frame,
-    HashState,
-    Labels,
-    Language,
-    LayerControl,
-    Legend,
-    PackedLayer,
-    Search,
-    TimeControl,
-    Title,
-)
 from .plugins.frame import Box
 from .specs import label_priority
 from .webmap import NeageoMap
@@ -108,7 +96,7 @@ def _colours(frame: gpd.GeoDataFrame, color: str | None, shape: str) -> tuple[li
 
 def user_layer(data: gpd.GeoDataFrame, *, id: str = "user", name: str | None = None, label: str | None = None,
                popup: str | Sequence[str] | bool | None = None, tooltip: str | None = None, time: str | None = None,
-               color: str | None = None) -> tuple[PackedLayer, list[dict[str, Any]], list[int], Box]:
+               color: str | None = None) -> tuple[plugins.PackedLayer, list[dict[str, Any]], list[int], Box]:
     """A GeoDataFrame (any CRS) as a packed layer; also its legend rows, the years of its features and its bounds."""
     if isinstance(data, gpd.GeoSeries):
         data = data.to_frame()
@@ -156,7 +144,7 @@ def user_layer(data: gpd.GeoDataFrame, *, id: str = "user", name: str | None = N
                 props["t"] = year
                 years.append(year)
         features.append([encode_geometry(geom), props])
-    layer = PackedLayer(id, title, features, styles, time=bool(years))
+    layer = plugins.PackedLayer(id, title, features, styles, time=bool(years))
     legend_shape = shape if shape != "any" else "area"
     legend: list[dict[str, Any]] = [{"label": text, "style": _style(colour, legend_shape), "shape": legend_shape,
                                      "layer": id} for text, colour in entries]
@@ -172,9 +160,9 @@ def _child(m: NeageoMap, cls: type) -> Any:
 def _join_time(m: NeageoMap, years: list[int], base: str | None) -> bool:
     """Add the years to the map's time control (or give it one); whether the control shows features
     from their year on ("since", as on the project maps) rather than at their year only."""
-    control = _child(m, TimeControl)
+    control = _child(m, plugins.TimeControl)
     if control is None:
-        TimeControl([{"v": y, "d": str(y)} for y in years], start=0).add_to(m)
+        plugins.TimeControl([{"v": y, "d": str(y)} for y in years], start=0).add_to(m)
         return False
     if not all(isinstance(s["v"], int) and 1000 <= s["v"] <= 2999 for s in control.stops):
         raise QueryError(f"time: the {base} map's time control steps through stages, not years; "
@@ -226,36 +214,36 @@ def explore(data: gpd.GeoDataFrame, *, base: str | None = "overview", label: str
     layer, rows, years, bounds = user_layer(data, name=name, label=label, popup=popup, tooltip=tooltip, time=time, color=color)
     if base is None:
         m = NeageoMap(title=layer.title, lang=lang)
-        Title(layer.title).add_to(m)
-        Search().add_to(m)
-        Language(lang).add_to(m)
-        Legend([]).add_to(m)
-        Credits([]).add_to(m)
-        Labels().add_to(m)
-        Frame(bounds).add_to(m)
-        HashState().add_to(m)
-        LayerControl().add_to(m)
+        plugins.Title(layer.title).add_to(m)
+        plugins.Search().add_to(m)
+        plugins.Language(lang).add_to(m)
+        plugins.Legend([]).add_to(m)
+        plugins.Credits([]).add_to(m)
+        plugins.Labels().add_to(m)
+        plugins.Frame(bounds).add_to(m)
+        plugins.HashState().add_to(m)
+        plugins.LayerControl().add_to(m)
     else:
         from .paper import web_map
 
         m = web_map(base, lang=lang, gpkg=gpkg)
-    taken = {c.layer_id for c in m._children.values() if isinstance(c, PackedLayer)}
+    taken = {c.layer_id for c in m._children.values() if isinstance(c, plugins.PackedLayer)}
     layer.layer_id = next(f"user{i or ''}" for i in range(len(taken) + 2) if f"user{i or ''}" not in taken)
     for row in rows:
         row["layer"] = layer.layer_id
     # before the first plugin, after the paper's layers: drawn above them, seen by every plugin
     keys = list(m._children)
-    first_plugin = next((i for i, c in enumerate(m._children.values()) if isinstance(c, Search)), len(keys))
+    first_plugin = next((i for i, c in enumerate(m._children.values()) if isinstance(c, plugins.Search)), len(keys))
     m.add_child(layer, name=layer.get_name(), index=first_plugin)
-    legend = _child(m, Legend)
+    legend = _child(m, plugins.Legend)
     legend.add_rows(rows)
-    _child(m, Frame).extend(bounds)  # with a margin: nothing of the user's data is out of reach
+    _child(m, plugins.Frame).extend(bounds)  # with a margin: nothing of the user's data is out of reach
     if years:
         if _join_time(m, years, base):  # on a map of what was begun by a year, the user's features too
             for _, props in layer.features:
                 if "t" in props:
                     props["ts"] = props.pop("t")
-        _move_before(m, _child(m, TimeControl), Legend)
+        _move_before(m, _child(m, plugins.TimeControl), plugins.Legend)
     return m
 
 

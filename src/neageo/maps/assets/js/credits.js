@@ -1,13 +1,6 @@
 /* neageo credits: the data sources a map draws, in the corner, as text (Leaflet's attribution
    control when the map has one, which takes HTML: the credits are escaped for it). */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** Text made safe for a place that takes HTML. */
@@ -34,5 +27,5 @@
     h.plugins.credits = api;
     return api;
   };
-  return {escapeHtml: escapeHtml};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {escapeHtml: escapeHtml}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,14 +1,7 @@
 /* neageo frame: where a map opens and how far it may go.  It opens on `frame` (kept clear of the
    title and time controls), never leaves `box` (the area its data was cut to, so no clip edge shows;
    the least zoom keeps the box filling the view) and never zooms past maxZoom. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** Leaflet bounds from [west, south, east, north]. */
@@ -48,5 +41,5 @@
     h.plugins.frame = api;
     return api;
   };
-  return {};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -3,14 +3,7 @@
    input: every field is parsed on its own and a bad one is ignored.  Writing uses
    history.replaceState where allowed (not inside a sandboxed iframe) and never throws.  Fields it
    does not know (a story's chapter id) are kept. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   function decode(s) {
@@ -105,5 +98,5 @@
     h.plugins.hash = api;
     return api;
   };
-  return {parse: parse, format: format};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {parse: parse, format: format}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

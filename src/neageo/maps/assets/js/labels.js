@@ -2,14 +2,7 @@
    no two overlap and none covers a control, a marker or a point symbol of the same or higher rank.
    Points try eight spots around the symbol, areas their anchor, lines a straight enough stretch
    near their middle (rotated along it).  A label with no room waits for a closer zoom. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** A uniform grid of screen boxes [x1, y1, x2, y2] for overlap queries in near-constant time. */
@@ -84,11 +77,18 @@
     for (var k = 0; k < starts.length; k++) {
       var a = at(starts[k]), b = at(starts[k] + L0), c = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
       if (c.x < 0 || c.y < 0 || c.x > size.x || c.y > size.y) { continue; }
-      /* straight enough: the chord nearly as long as the stretch of line, and no vertex far from it */
-      if (Math.hypot(b.x - a.x, b.y - a.y) < 0.92 * L0) { continue; }
-      var dev = 0;
-      for (var m = after(starts[k]); m < pts.length && cum[m] < starts[k] + L0; m++) { dev = Math.max(dev, distToSegment(pts[m], a, b)); }
-      if (dev > Math.max(h * 0.7, 5)) { continue; }
+      /* straight enough: no vertex far from the chord, and the line never runs back along it by more
+         than a few pixels (a hairpin whose ends meet near the chord) */
+      var dev = 0, ahead = 0, back = false, len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+      var ux = (b.x - a.x) / len, uy = (b.y - a.y) / len;
+      for (var m = after(starts[k]); m < pts.length && cum[m] < starts[k] + L0; m++) {
+        dev = Math.max(dev, distToSegment(pts[m], a, b));
+        var along = (pts[m].x - a.x) * ux + (pts[m].y - a.y) * uy;
+        back = back || along < ahead - 3;
+        ahead = Math.max(ahead, along);
+      }
+      back = back || len < ahead - 3;
+      if (back || dev > Math.max(h * 0.7, 5)) { continue; }
       var ang = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
       if (ang > 90) { ang -= 180; } else if (ang < -90) { ang += 180; }
       var rad = ang * Math.PI / 180, W = w * Math.abs(Math.cos(rad)) + h * Math.abs(Math.sin(rad)),
@@ -267,5 +267,5 @@
 
   var pure = {Grid: Grid, candidates: candidates, lineSpot: lineSpot, inside: inside};
   neageo.labelsApi = pure;
-  return pure;
-}));
+  if (typeof module === "object" && module.exports) { module.exports = pure; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,13 +1,6 @@
 /* neageo language: a native <select> of the map's languages; choosing one switches every plugin's
    text (they listen to the hub's "lang" event), the page's <html lang> and Leaflet's own controls. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   neageo.language = function (map, options) {
@@ -44,5 +37,5 @@
     h.plugins.language = api;
     return api;
   };
-  return {};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,13 +1,6 @@
 /* neageo layers: Leaflet's layer control (collapsed) with the layer names set as text (Leaflet puts
    a name in as HTML, so each is escaped first) and switched with the language. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** A name as markup that shows exactly that text. */
@@ -43,5 +36,5 @@
     h.plugins.layers = api;
     return api;
   };
-  return {};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,13 +1,6 @@
 /* neageo legend: a foldable list of symbols (point, line, area) with their meaning; a row tied to a
    layer shows while that layer is on. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** CSS for a legend swatch of a shape drawn with a Leaflet path style. */
@@ -73,5 +66,5 @@
     h.plugins.legend = api;
     return api;
   };
-  return {swatch: swatch};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {swatch: swatch}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,14 +1,7 @@
 /* neageo packed layer: features sent as packed geometry and short properties (contract.json,
    "packed"), drawn with Leaflet, joined to the map's hub so labels, search, time, the legend and
    the URL hash see them.  Popups and tooltips are built from DOM nodes with textContent. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
   var MAX_TIP = 90, MAX_HEAD = 160;
 
@@ -262,5 +255,5 @@
     return group;
   };
 
-  return {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,14 +1,7 @@
 /* neageo search: every name and alias of the map's features in every language, normalised as
    neageo.find does (neageo.norm), in an <input type="search">; Enter opens the best match and "/"
    focuses the box. */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
   var MAX_RESULTS = 12;
 
@@ -123,5 +116,5 @@
     return api;
   };
 
-  return {keysOf: keysOf, score: score, rank: rank};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {keysOf: keysOf, score: score, rank: rank}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,13 +1,6 @@
 /* neageo time: one slider with play/pause over the map's time stops (years, stages); a feature with
    p.t shows only at its stop, one with p.ts from its stop on (the packed layers apply it). */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
   var STEP_MS = 1600;
 
@@ -71,5 +64,5 @@
     h.plugins.time = api;
     return api;
   };
-  return {};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,13 +1,6 @@
 /* neageo title: a panel with the map's title and description, and a row where the search and
    language plugins put their controls (when there is no title panel they make their own). */
-(function (root, factory) {
-  "use strict";
-  if (typeof module === "object" && module.exports) {
-    module.exports = factory(require("./core.js"));
-  } else {
-    factory(root.neageo);
-  }
-}(typeof self !== "undefined" ? self : this, function (neageo) {
+(function (neageo) {
   "use strict";
 
   /** A panel for controls of other plugins: the title's tools row when there is one, else a control of its own. */
@@ -58,5 +51,5 @@
     return ctl;
   };
   neageo.slot = slot;
-  return {slot: slot};
-}));
+  if (typeof module === "object" && module.exports) { module.exports = {slot: slot}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));
