@@ -55,7 +55,7 @@ def _emit(result: dict) -> None:
 
 def bench_inmem(points: int, workers: int) -> dict:
     import neageo
-    from neageo.annotation import layer_index
+    from neageo.annotation.index import layer_index
 
     frame = _points(points)
     t0 = time.perf_counter()

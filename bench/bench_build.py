@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import neageo  # noqa: E402
-from neageo.builder.pipeline import build  # noqa: E402
+from neageo.workflow import build  # noqa: E402  (the builder, then the publish step)
 
 TARGET_S = 15.0
 

@@ -151,7 +151,8 @@ def test_order_index_and_dtypes_kept(sample):
 
 def test_threads_give_the_one_thread_answer(built):
     """Many small chunks over 4 threads: the same frame as one thread (and no crash in GEOS)."""
-    from neageo.annotation import annotate_frame, layer_index
+    from neageo.annotation.core import annotate_frame
+    from neageo.annotation.index import layer_index
 
     x, y = _random_points(40_000, seed=7)
     frame = pd.DataFrame({"lon": x, "lat": y}, index=np.arange(len(x))[::-1])
@@ -348,8 +349,8 @@ def test_dask_on_a_local_cluster_of_two_processes(built):
         lazy = annotate(dd.from_pandas(frame, npartitions=6, sort=False), gpkg=built)
         got = lazy.compute()
         # the layers go to every worker once, as one scattered (broadcast) object
-        from neageo.annotation import layer_index
-        from neageo.annotation_dask import _ship
+        from neageo.annotation.dask import _ship
+        from neageo.annotation.index import layer_index
 
         shipped = _ship(layer_index(gpkg=built))
         assert isinstance(shipped, distributed.Future)

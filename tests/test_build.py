@@ -65,9 +65,11 @@ def test_passes_gdal_geopackage_validator(built):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_two_builds_are_identical(built, tmp_path):
+def test_two_builds_are_identical_and_the_builder_writes_only_the_geopackage(built, tmp_path):
     again = tmp_path / "again.gpkg"
-    neageo.build(sources=Path(__file__).parents[1] / "geodata" / "sources", out=again)
+    report = neageo.build(sources=Path(__file__).parents[1] / "geodata" / "sources", out=again, publish=False)
+    assert report.published == [] and report.maps == []
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["again.gpkg"]
     for layer in LAYERS:
         a = pyogrio.read_dataframe(built, layer=layer)
         b = pyogrio.read_dataframe(again, layer=layer)

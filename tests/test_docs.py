@@ -43,7 +43,7 @@ def test_every_layer_has_a_page_generated_from_the_metadata(site):
 def test_api_cli_reports_and_gallery_are_there(site):
     api = (site / "reference" / "api.html").read_text(encoding="utf-8")
     for anchor in ("io.read", "io.layers", "gazetteer.find", "query.near", "query.river_path",
-                   "query.border_length_km", "exports.export", "about.data_version", "builder.pipeline.build",
+                   "query.border_length_km", "exports.export", "about.data_version", "workflow.build", "publishing.publish",
                    "codebook.datapackage"):
         assert f'id="neageo.{anchor}"' in api, anchor
     assert "Read one layer as a GeoDataFrame" in api  # from the docstring

@@ -205,12 +205,12 @@ def test_paths_cannot_escape_the_output_folder(built, tmp_path, layer):
 
 
 def test_unsafe_names_are_refused_even_if_a_table_has_them(tmp_path):
-    from neageo.exports import _inside
+    from neageo.exports.common import inside
 
     with pytest.raises(ExportError, match="refusing"):
-        _inside(tmp_path, "../x", ".csv")
+        inside(tmp_path, "../x", ".csv")
     with pytest.raises(ExportError, match="refusing"):
-        _inside(tmp_path, "x/../../y", ".csv")
+        inside(tmp_path, "x/../../y", ".csv")
 
 
 def test_cli_export(built, tmp_path):

@@ -18,9 +18,9 @@ import shapely
 
 import neageo
 from neageo import QueryError
-from neageo.builder.fidelity import town_points, tripoint
-from neageo.builder.sources import Sources
 from neageo.geodesy import GEOD, area_km2, length_km
+from neageo.publishing.fidelity import town_points, tripoint
+from neageo.sources import Sources
 
 SOURCES = Path(__file__).resolve().parents[1] / "geodata" / "sources"
 

@@ -22,8 +22,8 @@ from helpers.browser import OPEN_EVERY_JS, open_offline
 from helpers.common import SOURCES, cli, md5
 from helpers.qgis_runner import probe
 from neageo import NeageoError, NotDownstream, PlaceNotFound, QueryError, SourceError
-from neageo.builder.sources import Sources, read_table
 from neageo.geodesy import GEOD
+from neageo.sources import Sources, read_table
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -121,7 +121,7 @@ def test_data_version_of_an_unversioned_file_says_what_to_do(tmp_path):
 def test_one_version_everywhere():
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" in pyproject["project"]["dynamic"] and "version" not in pyproject["project"]
-    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "neageo.__version__"}
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "neageo._version.__version__"}
     out = _cli("--version")
     assert out.stdout.strip() == f"neageo, version {neageo.__version__}"
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")

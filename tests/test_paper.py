@@ -11,7 +11,7 @@ import pytest
 from helpers.common import SOURCES
 from neageo.builder.paper import read_paper_tables
 from neageo.builder.paper_checks import Interval, run_checks
-from neageo.builder.sources import Sources
+from neageo.sources import Sources
 
 #: Cells per table, counted in the paper (rows x value columns).
 PAPER_CELLS = {1: 5 * 6, 2: 5 * 4, 3: 12 * 2, 4: 7 * 4, 5: 7 * 9, 6: 6 * 6, 7: 2 * 4}

@@ -16,8 +16,8 @@ import pytest
 import shapely
 
 from neageo.builder.hydro import shared_border_lines
-from neageo.builder.record_checks import date_rows, gate_rows, river_rows
 from neageo.geodesy import distance_km_lonlat, length_km, to_regional
+from neageo.publishing.record_checks import date_rows, gate_rows, river_rows
 
 DATA = Path(__file__).parent / "data"
 OSM = Path(__file__).resolve().parents[1] / "geodata" / "sources" / "borders" / "osm_countries.geojson"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from neageo import SourceError
-from neageo.builder.sources import Sources, read_table
+from neageo.sources import Sources, read_table
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])

@@ -1,7 +1,10 @@
 """neageo: Northeast Asia's provinces, borders, rivers and customs gates as a GeoPackage.
 
-The data flow is one way: committed sources (``geodata/sources``) ->
-:func:`neageo.build` -> ``geodata/neageo.gpkg`` -> maps, queries and exports.
+The data flow is one way: committed sources (``geodata/sources``) -> the
+builder -> ``geodata/neageo.gpkg`` -> the publish step (QGIS project, codebook,
+reports, maps), queries, annotation and exports.  :func:`build` runs the
+builder and then :func:`publish`.  Modules inside the package never import this
+face; they import each other (see the architecture page of the docs).
 
 Heavy libraries (geopandas, folium, ...) load on first use, so ``import neageo``
 stays fast; every public name below is importable from the package itself.
@@ -23,14 +26,12 @@ from ._errors import (
     QueryError,
     SourceError,
 )
-
-#: The code version, the single source of the package version (pyproject.toml reads it).
-#: The data have their own version: :func:`data_version`.
-__version__ = "0.2.0"
+from ._version import __version__
 
 #: Public functions, loaded from their modules on first use (PEP 562).
 _LAZY = {
-    "build": "neageo.builder.pipeline",
+    "build": "neageo.workflow",
+    "publish": "neageo.publishing",
     "data_version": "neageo.about",
     "about": "neageo.about",
     "layers": "neageo.io",
@@ -55,6 +56,7 @@ _LAZY = {
 __all__ = [
     "__version__",
     "build",
+    "publish",
     "layers",
     "read",
     "find",
@@ -85,12 +87,13 @@ __all__ = [
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time
     from .annotation import annotate
-    from .builder.pipeline import build
     from .exports import export, export_postgis
     from .gazetteer import find
     from .io import layers, read
     from .maps import explore, render_all, render_maps, save_offline, web_map
+    from .publishing import publish
     from .query import border_length_km, border_segments_km, distance_km, near, river_path, within
+    from .workflow import build
 
 
 def __getattr__(name: str):

@@ -2,15 +2,18 @@
 
 ``os.replace`` is atomic on POSIX file systems, so a reader (or a crash) sees
 either the old file or the complete new one, never a half-written file.
+:func:`output_lock` serialises the processes that write a GeoPackage and the
+files beside it (the build, the publish step).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 from pathlib import Path
 
-__all__ = ["atomic_target", "write_text_atomic"]
+__all__ = ["atomic_target", "output_lock", "write_text_atomic"]
 
 
 @contextlib.contextmanager
@@ -45,3 +48,20 @@ def write_text_atomic(path: Path, text: str) -> Path:
     with atomic_target(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+@contextlib.contextmanager
+def output_lock(target: Path):
+    """Hold an exclusive lock beside ``target`` (``.<name>.lock``) for the duration of the block.
+
+    The lock is per open file: a process must not take it twice at once.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.with_name(f".{target.name}.lock")
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -42,7 +42,7 @@ def about(*, gpkg: str | Path | None = None) -> dict[str, Any]:
         ``data_version``, ``built_with`` (neageo version that built it), ``neageo_version`` (this code),
         ``layers`` (number of tables), ``size_mb``.
     """
-    from . import __version__
+    from ._version import __version__
     from .io import gpkg_path, layers
     from .metadata import read_written
     from .settings import gpkg_choice

@@ -9,14 +9,17 @@ line each.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from . import __version__, _errors
+from ._errors import NeageoError
+from ._version import __version__
 
 gpkg_option = click.option(
     "--gpkg",
@@ -52,37 +55,68 @@ def app(verbose: bool) -> None:
 
 @app.command()
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Folder to write neageo.gpkg (and its QGIS project, codebook, report) into, or a .gpkg file "
+              help="Folder to write neageo.gpkg (and its QGIS project, codebook, reports) into, or a .gpkg file "
                    "(default: the checkout's geodata/; required for an installed package).")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of committed sources (default: the checkout's geodata/sources, else the packaged copy).")
+@click.option("--publish/--no-publish", default=True, show_default=True,
+              help="Then publish from the new GeoPackage (QGIS project, codebook, reports; see `neageo publish`).")
 @click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
-def build(out: Path | None, sources: Path | None, maps: bool) -> None:
-    """Build the GeoPackage from the committed sources (atomically)."""
+def build(out: Path | None, sources: Path | None, publish: bool, maps: bool) -> None:
+    """Build the GeoPackage from the committed sources (atomically), then publish from it."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .builder.pipeline import STEPS
-    from .builder.pipeline import build as run_build
+    from .workflow import STEPS
+    from .workflow import build as run_build
 
+    if maps and not publish:
+        raise click.UsageError("--maps needs the publish step: drop --no-publish")
+    steps = [s for s in STEPS if (publish or s != "publish") and (maps or s != "maps")]
     err = _console(stderr=True)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True,
         disable=not err.is_terminal,
     ) as bar:
-        task = bar.add_task("building", total=len(STEPS))
+        task = bar.add_task("building", total=len(steps))
 
         def progress(step: str) -> None:
-            bar.update(task, description=step, completed=STEPS.index(step))
+            bar.update(task, description=step, completed=steps.index(step))
 
-        report = run_build(sources=sources, out=out, progress=progress)
-        bar.update(task, completed=len(STEPS))
+        with _maps_extra():
+            report = run_build(sources=sources, out=out, progress=progress, publish=publish, maps=maps)
+        bar.update(task, completed=len(steps))
     out_console = _console()
-    total = sum(report.seconds.values())
+    total = sum(v for k, v in report.seconds.items() if k not in ("publish", "maps"))
     out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s")
     for name, count in report.layers.items():
         out_console.print(f"  {name:<16} {count:>6} rows")
-    if maps:
-        _render_maps(report.path, report.path.parent / "maps" if out is not None else None)
+    if publish:
+        out_console.print(f"published the QGIS project, codebook and reports beside it in {report.seconds['publish']:.1f} s")
+    if report.maps:
+        _maps_written(report.maps)
+
+
+@app.command()
+@click.option("--gpkg", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The built GeoPackage to publish from (default: the checkout's geodata/neageo.gpkg; required "
+                   "for an installed package).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of committed sources with the published figures (default: the checkout's geodata/sources, "
+                   "else the packaged copy).")
+@click.option("--maps/--no-maps", default=False, help="Also render the HTML maps.")
+@click.option("--maps-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the maps (default: maps/ beside --gpkg, else the checkout's maps/).")
+def publish(gpkg: Path | None, sources: Path | None, maps: bool, maps_dir: Path | None) -> None:
+    """Write the QGIS project, codebook and reports (and the maps) of a built GeoPackage beside it."""
+    from .publishing import publish as run_publish
+
+    with _maps_extra():
+        report = run_publish(gpkg, sources=sources, maps=maps, maps_dir=maps_dir)
+    out_console = _console()
+    out_console.print(f"wrote {len(report.paths)} files beside {report.gpkg} in {report.seconds['publish']:.1f} s: "
+                      + ", ".join(p.name for p in report.paths))
+    if report.maps:
+        _maps_written(report.maps)
 
 
 format_option = click.option(
@@ -143,9 +177,10 @@ def _emit(frame, fmt: str, *, title: str | None = None) -> None:
 def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
     from .builder.paper import read_paper_tables
-    from .builder.paper_checks import run_checks, write_report
-    from .builder.sources import Sources
+    from .builder.paper_checks import run_checks
+    from .publishing.paper_report import write_report
     from .settings import repo_root, sources_dir
+    from .sources import Sources
 
     src = Sources(sources or sources_dir())
     checks = run_checks(read_paper_tables(src))
@@ -363,7 +398,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .annotation_files import annotate_file
+    from .annotation.files import annotate_file
 
     err = _console(stderr=True)
     with Progress(TextColumn("[bold]annotating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
@@ -381,18 +416,30 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
                f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
 
 
-def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
+@contextlib.contextmanager
+def _maps_extra() -> Iterator[None]:
+    """The maps need the optional [maps] extra: say what to install, no traceback."""
     try:
-        from .maps import render_all
-
-        paths = render_all(gpkg=gpkg, out_dir=out_dir)
-    except ImportError as exc:  # the [maps] extra is optional: say what to install, no traceback
+        yield
+    except ImportError as exc:
         text = str(exc)
         if "pip install" not in text:
             text = f"the web maps need {exc.name or 'an optional package'}; install it with: pip install 'neageo[maps]'"
-        raise _errors.NeageoError(text) from None
+        raise NeageoError(text) from None
+
+
+def _maps_written(paths: list[Path]) -> None:
+    """One line on the maps written."""
     total = sum(p.stat().st_size for p in paths)
     _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
+
+
+def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
+    from .maps import render_all
+
+    with _maps_extra():
+        paths = render_all(gpkg=gpkg, out_dir=out_dir)
+    _maps_written(paths)
 
 
 @app.command()
@@ -425,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         print(f"neageo: error: {exc.format_message()}", file=sys.stderr)
         sys.exit(2)
-    except _errors.NeageoError as exc:
+    except NeageoError as exc:
         print(f"neageo: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

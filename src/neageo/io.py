@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 from ._errors import DataError, LayerNotFound, QueryError
 from ._postgis import SAFE_NAME, check_schema, engine, redact
+from .dated import DATED_LAYERS, in_force
 from .settings import gpkg_choice
 
 __all__ = ["gpkg_path", "layers", "read", "read_postgis"]
@@ -159,8 +160,9 @@ def read(
     year
         Only features in force in that year, for layers with ``valid_from`` / ``valid_to``
         columns (``borders``): ``valid_from`` is null or <= year, and ``valid_to`` is null or
-        > year.  Without it, every version is returned (the borders layer then holds the
-        Heixiazi / Bolshoy Ussuriysky stretch twice: before and after 2008).
+        > year (the one rule, :func:`neageo.dated.in_force`).  Without it, every version is
+        returned (the borders layer then holds the Heixiazi / Bolshoy Ussuriysky stretch twice:
+        before and after 2008).
 
     Returns
     -------
@@ -179,7 +181,16 @@ def read(
     if bbox is not None:
         bbox = _check_bbox(bbox)
     if year is not None:
-        where = _year_where(layer, year, where)
+        year = _dated_year(layer, year)
+    frame = _read(layer, bbox=bbox, where=where, gpkg=gpkg, source=source)
+    if year is not None:
+        frame = in_force(frame, year).reset_index(drop=True)
+    return frame
+
+
+def _read(layer: str, *, bbox: BBox | None, where: str | None, gpkg: str | Path | None,
+          source: str | None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """:func:`read` without the year: the layer from PostGIS or the GeoPackage."""
     if source is not None:
         return read_postgis(layer, source, bbox=bbox, where=where)
     import pyogrio
@@ -203,12 +214,8 @@ def read(
     return integers_back(frame, _integer_columns(str(path), stat.st_mtime_ns, layer))
 
 
-#: Layers whose features carry validity years.
-DATED_LAYERS = ("borders",)
-
-
-def _year_where(layer: str, year: Any, where: str | None) -> str:
-    """SQL for "in force in ``year``", combined with the caller's ``where``."""
+def _dated_year(layer: str, year: Any) -> int:
+    """``year`` as an int, for a layer with validity years; :class:`QueryError` otherwise."""
     if layer not in DATED_LAYERS:
         raise QueryError(f"layer {layer!r} has no validity years; year= works with: {', '.join(DATED_LAYERS)}")
     import operator
@@ -216,11 +223,9 @@ def _year_where(layer: str, year: Any, where: str | None) -> str:
     try:
         if isinstance(year, bool):
             raise TypeError
-        y = operator.index(year)
+        return operator.index(year)
     except TypeError:
         raise QueryError(f"year must be a whole number such as 2005, not {year!r}") from None
-    clause = f"(valid_from IS NULL OR valid_from <= {y}) AND (valid_to IS NULL OR {y} < valid_to)"
-    return clause if where is None else f"({where}) AND {clause}"
 
 
 def _check_bbox(bbox: Sequence[float]) -> BBox:

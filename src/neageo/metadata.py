@@ -17,10 +17,11 @@ import logging
 import os
 import string
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Protocol
 
 from ._errors import BuildError
 
@@ -31,6 +32,7 @@ __all__ = [
     "WrittenMetadata",
     "check_catalogue",
     "column_alias",
+    "data_column_rows",
     "data_licence",
     "dataset_info",
     "format_box",
@@ -191,6 +193,21 @@ def column_alias(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+class Described(Protocol):
+    """A table whose columns are described (a :class:`LayerInfo`, or a layer the build made)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> Mapping[str, str]: ...
+
+
+def data_column_rows(tables: Iterable[Described]) -> list[tuple[str, str, str, str]]:
+    """Rows of ``gpkg_data_columns`` for ``tables``: (table, column, alias, description), in order."""
+    return [(t.name, column, column_alias(column), text) for t in tables for column, text in t.columns.items()]
+
+
 def format_box(bbox: tuple[float, float, float, float]) -> str:
     """``(west, south, east, north)`` in degrees (northern, eastern hemisphere) as prose: ``115-145E, 38-56N``."""
     w, s, e, n = bbox
@@ -236,33 +253,28 @@ METADATA_URI = "https://neageo.invalid/metadata/v1"
 
 def read_written(gpkg: str | os.PathLike[str]) -> WrittenMetadata:
     """Read the dataset, layer and source metadata back from a GeoPackage built by neageo."""
-    import contextlib
     import json
     import sqlite3
 
+    from .gpkg import contents, data_columns, metadata_documents, read_only
+
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{os.fspath(gpkg)}?mode=ro", uri=True)) as con:
-            row = con.execute(
-                "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = ? ORDER BY id LIMIT 1", (METADATA_URI,)
-            ).fetchone()
-            contents = con.execute(
-                "SELECT table_name, identifier, description FROM gpkg_contents ORDER BY rowid").fetchall()
-            columns: dict[str, dict[str, str]] = {}
-            for table, column, description in con.execute(
-                "SELECT table_name, column_name, description FROM gpkg_data_columns ORDER BY rowid"
-            ):
-                columns.setdefault(table, {})[column] = description
+        with read_only(gpkg) as con:
+            documents = metadata_documents(con, METADATA_URI)
+            tables_described = contents(con)
+            columns = {t: {c: text or "" for c, (_, text) in cols.items()} for t, cols in data_columns(con).items()}
             con.row_factory = sqlite3.Row
             sources = [dict(r) for r in con.execute(
                 "SELECT source, package, licence, attribution, sha256, note FROM sources ORDER BY fid")]
     except sqlite3.DatabaseError as exc:
         raise BuildError(f"{os.fspath(gpkg)}: cannot read neageo's metadata ({exc}); rebuild it with `neageo build`") from None
+    row = documents[0][1] if documents else None
     if row is None:
         raise BuildError(f"{os.fspath(gpkg)}: no neageo dataset metadata; rebuild it with `neageo build`")
-    dataset = json.loads(row[0])
+    dataset = json.loads(row)
     described = dataset.get("layers", {})
     tables = {}
-    for name, identifier, description in contents:
+    for name, (identifier, description) in tables_described.items():
         if name in described:
             entry = described[name]
             tables[name] = LayerInfo(name=name, title=entry["title"], description=entry["description"],

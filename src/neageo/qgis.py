@@ -29,19 +29,32 @@ No QGIS is needed to write any of this; the tests open the results in real QGIS.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ._atomic import atomic_target
-from .metadata import column_alias, read_written, table_catalogue
+from .dated import SUPERSEDED_SQL, TODAY_SQL
+from .gpkg import (
+    QGIS_METADATA_URI,
+    add_layer_style,
+    add_metadata,
+    create_layer_styles,
+    data_columns,
+    geometry_columns,
+    metadata_documents,
+    read_only,
+    table_columns,
+    write_data_columns,
+    writing,
+)
+from .metadata import column_alias, data_column_rows, read_written, table_catalogue
 from .settings import REGIONAL_CRS, STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
-__all__ = ["write_qgis_support", "qml", "project_xml", "PROJECT_GROUPS", "write_project"]
+__all__ = ["write_qgis_support", "qml", "project_xml", "project_qgz", "PROJECT_GROUPS", "write_project"]
 
 #: (group title, [(layer, geometry kind or None), ...]) top to bottom in the layer tree.
 PROJECT_GROUPS = [
@@ -63,14 +76,6 @@ ZOOMED_IN_SCALE = 4_000_000
 REGIONAL_CRS_NAME = "neageo Northeast Asia Albers equal-area (WGS 84)"
 #: QGIS's geometry_type() names per symbol kind.
 _GEOMETRY_NAME = {"marker": "Point", "line": "Line", "fill": "Polygon"}
-
-#: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
-LAYER_STYLES_DDL = (
-    "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-    "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
-    "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-    "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
-)
 
 _KIND = {"Point": "marker", "MultiPoint": "marker", "LineString": "line", "MultiLineString": "line",
          "Polygon": "fill", "MultiPolygon": "fill"}
@@ -257,9 +262,8 @@ def metadata_xml(layer: str, title: str, abstract: str, licences: list[str], att
     )
 
 
-def _geometry_kinds(con: sqlite3.Connection, table: str) -> list[str]:
-    """Symbol kind of a table's default style (a mixed table's rule-based style draws all kinds: ``marker``)."""
-    (gtype,) = con.execute("SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+def _geometry_kinds(gtype: str) -> list[str]:
+    """Symbol kinds of a table's default style (a mixed table's rule-based style draws all kinds: ``marker``)."""
     if gtype.upper() in ("GEOMETRY", "GEOMETRYCOLLECTION"):
         return ["marker"]
     return [_guess_kind(gtype)]
@@ -277,38 +281,25 @@ def write_qgis_support(path: Path) -> None:
     licences are read back from it (:func:`neageo.metadata.read_written`).
     """
     meta = read_written(path)
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(LAYER_STYLES_DDL)
-        styles_info = table_catalogue()["layer_styles"]
-        con.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                    "SELECT 'layer_styles', 'attributes', ?, ?, (SELECT MAX(last_change) FROM gpkg_contents)",
-                    (styles_info.title, styles_info.description))
-        stamp = con.execute("SELECT MAX(last_change) FROM gpkg_contents").fetchone()[0]
-        spatial = {r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
+    styles_info = table_catalogue()["layer_styles"]
+    with writing(path) as con:
+        stamp = create_layer_styles(con, title=styles_info.title, description=styles_info.description)
+        spatial = geometry_columns(con)
         for layer in meta.layers.values():
             if layer.name not in spatial or layer.name not in STYLES:
                 continue
-            kinds = _geometry_kinds(con, layer.name)
+            kinds = _geometry_kinds(spatial[layer.name][1])
             for i, kind in enumerate(kinds):
-                con.execute(
-                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                    "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-                    "VALUES ('', '', ?, 'geom', ?, ?, '', ?, ?, 'neageo', NULL, ?)",
-                    (layer.name, "neageo", qml(layer.name, kind, layer.columns), 1 if i == 0 else 0,
-                     "neageo default style, same look as the web maps", stamp),
-                )
+                add_layer_style(con, layer.name, name="neageo", qml=qml(layer.name, kind, layer.columns),
+                                     default=i == 0, description="neageo default style, same look as the web maps",
+                                     owner="neageo", timestamp=stamp)
             doc = metadata_xml(
                 layer.name, layer.title, layer.description, meta.licences(layer.name), meta.attributions(layer.name),
             )
-            cur = con.execute(
-                "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES "
-                "('dataset', 'http://mrcc.com/qgis.dtd', 'text/xml', ?)", (doc,))
-            con.execute(
-                "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
-                "timestamp, md_file_id) VALUES ('table', ?, NULL, NULL, ?, ?)", (layer.name, stamp, cur.lastrowid))
-    from .builder.writer import write_data_columns
-
-    write_data_columns(path, [styles_info])
+            add_metadata(con, doc, standard_uri=QGIS_METADATA_URI, mime_type="text/xml", scope="table",
+                              table=layer.name, timestamp=stamp)
+    with writing(path) as con:
+        write_data_columns(con, data_column_rows([styles_info]))
 
 
 # -- the project ----------------------------------------------------------------------------------
@@ -368,27 +359,14 @@ def _aliases(columns: list[str], aliases: dict[str, str]) -> str:
     return f"<aliases>{items}</aliases>" if items else ""
 
 
-def _read_layers(gpkg: Path) -> tuple[dict[str, LayerInfo], frozenset[str]]:
+def _read_layers(path: Path) -> tuple[dict[str, LayerInfo], frozenset[str]]:
     """Per spatial table: geometry type, QGIS metadata and aliases; and place names a customs gate also labels."""
-    with contextlib.closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        available = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
-        metadata: dict[str, str] = {}
-        if {"gpkg_metadata", "gpkg_metadata_reference"} <= tables:
-            for table, doc in con.execute(
-                    "SELECT r.table_name, m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
-                    "ON r.md_file_id = m.id WHERE m.md_standard_uri = 'http://mrcc.com/qgis.dtd' "
-                    "AND r.reference_scope = 'table' ORDER BY m.id"):
-                metadata[table] = _metadata_inner(doc)
-        aliases: dict[str, dict[str, str]] = {}
-        columns: dict[str, list[str]] = {}
-        if "gpkg_data_columns" in tables:
-            for table, column, name in con.execute("SELECT table_name, column_name, name FROM gpkg_data_columns"):
-                if name:
-                    aliases.setdefault(table, {})[column] = name
-        for table in available:
-            columns[table] = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')
-                              if not r[5] and r[1] != "geom"]
+    with read_only(path) as con:
+        available = {t: g for t, (_, g, _) in geometry_columns(con).items()}
+        metadata = {t: _metadata_inner(doc) for t, doc in
+                    metadata_documents(con, QGIS_METADATA_URI, scope="table") if t is not None}
+        aliases = {t: {c: name for c, (name, _) in cols.items() if name} for t, cols in data_columns(con).items()}
+        columns = {t: [c for c, _, pk in table_columns(con, t) if not pk and c != "geom"] for t in available}
         skip: set[str] = set()
         if {"places", "customs_gates"} <= set(available):
             gates = {str(n).casefold() for (n,) in con.execute("SELECT name_en FROM customs_gates") if n}
@@ -448,8 +426,8 @@ def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo]
             checked = "Qt::Checked" if layer in VISIBLE else "Qt::Unchecked"
             variants = [(lid, source, title, checked)]
             if "valid_to" in meta.columns:  # dated features: today's on, the superseded ones in their own layer, off
-                variants = [(lid, f"{source}|subset=\"valid_to\" IS NULL", title, checked),
-                            (f"{lid}_superseded", f"{source}|subset=\"valid_to\" IS NOT NULL",
+                variants = [(lid, f"{source}|subset={TODAY_SQL}", title, checked),
+                            (f"{lid}_superseded", f"{source}|subset={SUPERSEDED_SQL}",
                              f"{title} no longer in force", "Qt::Unchecked")]
             for lid, source, title, checked in variants:
                 items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
@@ -485,13 +463,22 @@ def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo]
     )
 
 
+def project_qgz(gpkg: Path, name: str = "neageo.qgs") -> bytes:
+    """The bytes of a ``.qgz`` (a zip holding the project ``name``) for the GeoPackage ``gpkg``, from what it holds."""
+    info, skip = _read_layers(gpkg)
+    xml = project_xml(gpkg.name, info, skip_labels=skip)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        zinfo = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zinfo, xml)
+    return buffer.getvalue()
+
+
 def write_project(gpkg: Path, target: Path | None = None) -> Path:
     """Write ``neageo.qgz`` next to the GeoPackage (atomically), from what the GeoPackage holds; return its path."""
     target = target or gpkg.with_suffix(".qgz")
-    info, skip = _read_layers(gpkg)
-    xml = project_xml(gpkg.name, info, skip_labels=skip)
-    with atomic_target(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        zinfo = zipfile.ZipInfo(target.with_suffix(".qgs").name, date_time=(2026, 1, 1, 0, 0, 0))
-        zinfo.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(zinfo, xml)
+    data = project_qgz(gpkg, target.with_suffix(".qgs").name)
+    with atomic_target(target) as tmp:
+        tmp.write_bytes(data)
     return target

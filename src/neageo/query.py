@@ -32,6 +32,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import NotDownstream, PlaceNotFound, QueryError
+from .dated import in_force
 from .gazetteer import SEARCHED_LAYERS, AmbiguousName, Match, find, matches
 from .geodesy import GEOD, from_regional, length_km, to_regional
 from .io import gpkg_path, read
@@ -460,8 +461,8 @@ def border_length_km(
     """
     pair = "-".join(sorted((_country(a, gpkg), _country(b, gpkg))))
     borders: pd.DataFrame = read("borders", where=f"countries = '{pair}'", gpkg=gpkg, year=year)
-    if year is None:
-        borders = borders[borders["valid_to"].isna()]
+    if year is None:  # every version was read: today's
+        borders = in_force(borders, None)
     if borders.empty:
         raise QueryError(f"neageo has no border between {pair.replace('-', ' and ')}")
     lengths = np.array([length_km(g) for g in borders.geometry])

@@ -25,7 +25,7 @@ from ..geodesy import GEOD, from_regional, length_km, to_regional
 from .conflate import GRID, reverse_transfer
 from .layer import Layer, described
 
-__all__ = ["BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM", "build_borders", "in_force"]
+__all__ = ["BORDER_PAIRS", "FOLLOW_M", "MIN_RUN_KM", "build_borders"]
 
 #: Country pairs, and the named rivers their border may follow.
 BORDER_PAIRS = (
@@ -55,14 +55,6 @@ def _merged(lines) -> list[LineString]:
 
 def _shared_lines(a, b) -> list[LineString]:
     return _merged(shapely.get_parts(a.boundary.intersection(b.boundary)))
-
-
-def in_force(frame, year: int | None):
-    """Rows of a borders frame in force in ``year`` (None: today, i.e. no ``valid_to``)."""
-    vf, vt = frame["valid_from"], frame["valid_to"]
-    if year is None:
-        return frame[vt.isna()]
-    return frame[(vf.isna() | (vf <= year)) & (vt.isna() | (year < vt))]
 
 
 def _versions(a: str, b: str, geoms: dict, changes) -> list[tuple[list[LineString], int | None, int | None]]:

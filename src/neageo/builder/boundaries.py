@@ -21,9 +21,9 @@ from .._errors import SourceError
 from ..geodesy import area_km2
 from ..metadata import format_box
 from ..settings import STUDY_BBOX
+from ..sources import Sources, read_table, read_vector, split_aliases
 from .conflate import GRID, OSM_BBOX, conflate_provinces, hybrid_country
 from .layer import Layer, described
-from .sources import Sources, read_table, read_vector, split_aliases
 
 __all__ = ["Boundaries", "build_boundaries"]
 

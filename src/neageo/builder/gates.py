@@ -22,8 +22,8 @@ from shapely.geometry import Point
 from .._errors import SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
 from ..settings import HYDRO_BBOX
+from ..sources import Sources, check_lonlat, read_table, split_aliases
 from .layer import Layer, described
-from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["read_gates", "build_gates"]
 

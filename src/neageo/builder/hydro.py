@@ -19,8 +19,8 @@ from .._errors import BuildError, SourceError
 from ..geodesy import area_km2, distance_km_lonlat, from_regional, length_km, to_regional
 from ..network import RiverNetwork
 from ..settings import HYDRO_BBOX
+from ..sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 from .layer import Layer, described
-from .sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 
 __all__ = [
     "GUIDE_MARGIN_M",

@@ -19,9 +19,9 @@ import shapely
 
 from .._errors import SourceError
 from ..geodesy import area_km2, geodesic_line, length_km
+from ..sources import Sources, read_table
 from .geomspec import NE_CHINA, RFE_2002
 from .layer import Layer, described
-from .sources import Sources, read_table
 
 __all__ = ["read_capitals", "build_joins", "REPORTERS"]
 

@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from .._errors import SourceError
+from ..sources import Sources, read_table
 from .layer import Layer, described
-from .sources import Sources, read_table
 
 __all__ = ["PARTNER_ISO", "read_paper_tables", "paper_layer", "parse_number", "decimals"]
 

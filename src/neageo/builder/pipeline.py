@@ -1,10 +1,13 @@
 """The build: committed sources -> one GeoPackage, step by step.
 
 Each step is a function of the sources (and of earlier steps' results) that
-returns :class:`~neageo.builder.layer.Layer` objects; :func:`build` runs them in
-order, reports progress through an optional callback, and hands the layers to
+returns :class:`~neageo.builder.layer.Layer` objects; :func:`build_gpkg` runs them
+in order, reports progress through an optional callback, and hands the layers to
 :func:`~neageo.builder.writer.write_gpkg`, which replaces the GeoPackage
-atomically.  Nothing here prints: the CLI renders progress.
+atomically.  The builder writes the GeoPackage and nothing else: the QGIS
+project, the codebook, the reports and the maps are made from the written file
+by the publish step (:mod:`neageo.publishing`).  Nothing here prints: the CLI
+renders progress.
 
 The first step, ``sources``, reads and checks *every* committed file (tables,
 vector files, geometry specifications, provenance) in a couple of seconds, so
@@ -20,29 +23,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._atomic import output_lock
 from .._errors import SourceError
-from ..codebook import write_datapackage
+from .._version import __version__
+from ..dated import in_force
 from ..metadata import check_catalogue, dataset_info, own_sources
-from ..qgis import write_project, write_qgis_support
+from ..qgis import write_qgis_support
 from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sources_dir
-from .borders import build_borders, in_force
+from ..sources import Sources
+from .borders import build_borders
 from .boundaries import build_boundaries
-from .fidelity import boundary_checks, write_fidelity
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
 from .hydro import build_hydro, read_hydro_inputs, read_osm_borders, shared_border_lines
 from .joins import build_joins, read_capitals
 from .layer import Layer, described
 from .paper import paper_layer, read_paper_tables
-from .paper_checks import run_checks, write_report
+from .paper_checks import run_checks
 from .places import build_places, read_places
 from .projects import build_events, build_projects, check_geometry_specs, read_events, read_projects
-from .record_checks import date_rows, gate_rows, river_rows
-from .sources import Sources
-from .writer import build_lock, write_gpkg
+from .writer import write_gpkg
 
-__all__ = ["STEPS", "BuildReport", "build"]
+__all__ = ["STEPS", "BuildReport", "build_gpkg", "gpkg_target"]
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,17 @@ STEPS = ("sources", "hydrography", "borders", "paper", "places", "projects", "wr
 
 @dataclass
 class BuildReport:
-    """What a build produced."""
+    """What a build produced: the GeoPackage, rows per layer, seconds per step.
+
+    ``published`` and ``maps`` list the files :func:`neageo.build` then published
+    from the GeoPackage (empty after :func:`build_gpkg` alone).
+    """
 
     path: Path
     layers: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    published: list[Path] = field(default_factory=list)
+    maps: list[Path] = field(default_factory=list)
 
 
 def _registry_sources(src: Sources) -> list[dict]:
@@ -86,7 +94,7 @@ def _checks_layer(checks) -> Layer:
     return described("paper_checks", checks)
 
 
-def _target(out: Path | str | None) -> Path:
+def gpkg_target(out: Path | str | None) -> Path:
     """The GeoPackage to write: ``out`` (a file, or a folder for ``neageo.gpkg``), else the checkout's."""
     if out is None:
         return build_target()
@@ -96,13 +104,17 @@ def _target(out: Path | str | None) -> Path:
     return out
 
 
-def build(
+def build_gpkg(
     *,
     sources: Path | None = None,
     out: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the GeoPackage from the committed sources.
+    """Build the GeoPackage from the committed sources, and nothing else.
+
+    What is made from the GeoPackage (the QGIS project, the codebook, the
+    reports, the maps) is the publish step's (:func:`neageo.publish`);
+    :func:`neageo.build` runs both.
 
     Parameters
     ----------
@@ -111,8 +123,7 @@ def build(
     out
         GeoPackage to (re)write, or a folder to write ``neageo.gpkg`` into (default: the
         checkout's ``geodata/neageo.gpkg``; an installed package without a checkout
-        needs ``out``: it never writes into its own install folder).  The QGIS project,
-        ``datapackage.json`` and the paper-check report are written beside it.
+        needs ``out``: it never writes into its own install folder).
     progress
         Called with each step's name as it starts.
 
@@ -126,7 +137,7 @@ def build(
             f"{src.root}: sources folder not found; pass sources= (CLI --sources DIR) a neageo checkout's "
             "geodata/sources, or set NEAGEO_HOME to a checkout"
         )
-    target = _target(out)
+    target = gpkg_target(out)
     check_catalogue()  # a broken metadata file stops the build before any heavy step
     seconds: dict[str, float] = {}
 
@@ -193,12 +204,6 @@ def build(
     layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
     done("projects")
 
-    fidelity = boundary_checks(
-        src, countries=countries.frame, provinces=provinces.frame, borders=borders.frame,
-        territory_changes=bounds.territory_changes.frame, places=places.frame,
-    )
-    fidelity += river_rows(hydro.rivers) + gate_rows(gates.frame) + date_rows(events.frame, projects.frame)
-
     for layer in layers:
         layer.check_columns()
 
@@ -213,13 +218,9 @@ def build(
         "layers": {lyr.name: {"title": lyr.title, "description": lyr.description, "sources": list(lyr.sources)}
                    for lyr in layers},
     }
-    with build_lock(target):
+    with output_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
                    finish=(write_qgis_support,))
-        write_project(target)
-        write_datapackage(target)
-        write_report(checks, target.parent)
-        write_fidelity(fidelity, target.parent)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)

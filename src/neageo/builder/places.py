@@ -19,8 +19,8 @@ from shapely.geometry import Point
 from .._errors import SourceError
 from ..geodesy import to_regional
 from ..settings import PLACES_BBOX
+from ..sources import Sources, check_lonlat, read_table, split_aliases
 from .layer import Layer, described
-from .sources import Sources, check_lonlat, read_table, split_aliases
 
 __all__ = ["build_places", "PLACES_BBOX", "NEAREST_MAX_KM"]
 

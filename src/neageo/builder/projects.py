@@ -12,9 +12,9 @@ import pandas as pd
 
 from .._errors import SourceError
 from ..geodesy import area_km2, length_km
+from ..sources import Sources, read_table
 from .geomspec import GeometryResolver
 from .layer import Layer, described
-from .sources import Sources, read_table
 
 __all__ = ["read_projects", "read_events", "build_projects", "build_events", "PRECISION_CODES"]
 

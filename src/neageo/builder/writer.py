@@ -3,7 +3,8 @@
 The file is first written next to its destination under a temporary name,
 checked (SQLite integrity check, every layer readable with the right count)
 and only then moved over the old file with :func:`os.replace`, which is atomic
-on POSIX file systems.  A lock file serialises concurrent builds.  An
+on POSIX file systems.  The build holds :func:`neageo._atomic.output_lock` while
+it writes, so concurrent builds (and publishes) take turns.  An
 interrupted or failed build therefore leaves the last good GeoPackage as it
 was; a stale temporary file is removed by the next build.
 """
@@ -11,11 +12,9 @@ was; a stale temporary file is removed by the next build.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,10 +23,18 @@ import pyogrio
 
 from .._atomic import atomic_target
 from .._errors import BuildError
-from ..metadata import METADATA_URI, LayerInfo, column_alias, table_catalogue
+from ..gpkg import (
+    add_metadata,
+    create_metadata_tables,
+    read_only,
+    register_metadata_extension,
+    write_data_columns,
+    writing,
+)
+from ..metadata import METADATA_URI, data_column_rows, table_catalogue
 from .layer import Layer
 
-__all__ = ["FIXED_TIMESTAMP", "build_lock", "write_data_columns", "write_gpkg"]
+__all__ = ["FIXED_TIMESTAMP", "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +48,6 @@ def _timestamp() -> str:
     if epoch and epoch.isdigit():
         return pd.Timestamp(int(epoch), unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return FIXED_TIMESTAMP
-
-
-@contextlib.contextmanager
-def build_lock(target: Path):
-    """Hold an exclusive lock beside ``target`` for the duration of a build."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = target.with_name(f".{target.name}.lock")
-    with open(lock_path, "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _write_layer(path: Path, layer: Layer) -> None:
@@ -84,7 +78,7 @@ def _write_provenance(path: Path, layers: list[Layer], sources: list[dict]) -> N
 
 
 def _check(path: Path, layers: list[Layer]) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as con:
+    with read_only(path) as con:
         (status,) = con.execute("PRAGMA integrity_check").fetchone()
         if status != "ok":
             raise BuildError(f"the new GeoPackage failed SQLite's integrity check ({status})")
@@ -134,7 +128,9 @@ def write_gpkg(
                 _write_layer(tmp, layer)
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
-            write_data_columns(tmp, [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))])
+            with writing(tmp) as con:
+                described = [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))]
+                write_data_columns(con, data_column_rows(described))
             for step in finish:
                 step(tmp)
             _check(tmp, layers)
@@ -146,69 +142,8 @@ def write_gpkg(
 def _write_metadata(path: Path, metadata: dict) -> None:
     """Dataset metadata as a JSON document in ``gpkg_metadata`` (GeoPackage metadata extension)."""
     doc = json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True)
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-            "md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL, "
-            "mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '')"
-        )
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_metadata_reference (reference_scope TEXT NOT NULL, "
-            "table_name TEXT, column_name TEXT, row_id_value INTEGER, "
-            "timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
-            "md_file_id INTEGER NOT NULL, md_parent_id INTEGER, "
-            "CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id), "
-            "CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id))"
-        )
-        cur = con.execute(
-            "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES (?, ?, ?, ?)",
-            ("dataset", METADATA_URI, "application/json", doc),
-        )
-        con.execute(
-            "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
-            "timestamp, md_file_id) VALUES ('geopackage', NULL, NULL, NULL, ?, ?)",
-            (_timestamp(), cur.lastrowid),
-        )
-        con.execute(
-            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-            "VALUES ('gpkg_metadata', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
-        )
-        con.execute(
-            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-            "VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')"
-        )
-
-
-def write_data_columns(path: Path, layers: Sequence[Layer | LayerInfo]) -> None:
-    """Column descriptions in ``gpkg_data_columns`` (GeoPackage schema extension).
-
-    GDAL reads ``name`` as a field's alternative name and ``description`` as
-    its comment; QGIS shows them as the field alias and tooltip.
-    """
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
-            "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
-            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))"
-        )
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, "
-            "constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, "
-            "max_is_inclusive BOOLEAN, description TEXT, "
-            "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))"
-        )
-        for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
-            con.execute(  # NULL column_name defeats the UNIQUE constraint: insert only once
-                "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-                "SELECT ?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write' "
-                "WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = 'gpkg_schema')",
-                (table, table),
-            )
-        for layer in layers:
-            for column, description in layer.columns.items():
-                alias = column_alias(column)
-                con.execute(
-                    "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (layer.name, column, alias, alias, description),
-                )
+    with writing(path) as con:
+        create_metadata_tables(con)
+        add_metadata(con, doc, standard_uri=METADATA_URI, mime_type="application/json", scope="geopackage",
+                          table=None, timestamp=_timestamp())
+        register_metadata_extension(con)

@@ -22,16 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._atomic import atomic_target
-from ._errors import DataError, ExportError, QueryError
-from .annotation import (
-    annotate_frame,
-    default_workers,
-    find_lonlat_columns,
-    layer_index,
-    output_columns,
-    resolve_columns,
-)
+from .._atomic import atomic_target
+from .._errors import DataError, ExportError, QueryError
+from .core import DEFAULT_CHUNK_ROWS, annotate_frame, default_workers, output_columns, resolve_columns
+from .index import layer_index
+from .points import find_lonlat_columns
 
 __all__ = ["FORMATS", "AnnotateReport", "annotate_file"]
 
@@ -45,7 +40,6 @@ FORMATS = {
     ".gpkg": "gpkg",
     ".geojson": "geojson", ".json": "geojson",
 }
-DEFAULT_CHUNK_ROWS = 200_000
 
 Progress = Callable[[int, int | None], None]
 

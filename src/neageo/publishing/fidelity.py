@@ -1,13 +1,14 @@
 """The fidelity report: what neageo measures, next to what is published.
 
-Every build writes ``geodata/fidelity.md`` and ``geodata/fidelity.csv`` beside
-``paper_check.md``: border lengths per country pair (and per year where the
-border changed), border segments, province areas, tripoints, which polygon each
-border town falls in, and the area of land that changed hands.  The published
+The publish step writes ``geodata/fidelity.md`` and ``geodata/fidelity.csv``
+beside ``paper_check.md``, from the built GeoPackage's layers: border lengths
+per country pair (and per year where the border changed), border segments,
+province areas, tripoints, which polygon each border town falls in, and the
+area of land that changed hands.  The published
 figures, with their citations, live in ``geodata/sources/fidelity/*.csv``.
 
-Rows are :class:`FidelityRow` objects made by three helpers, which other build
-steps may call to add their own checks (river lengths, crossings, dates):
+Rows are :class:`FidelityRow` objects made by three helpers, also used for the
+checks of rivers, crossings and dates (:mod:`.record_checks`):
 
 * :func:`compare` - a measured number against a published one (difference in
   units and in per cent, optional tolerance in per cent);
@@ -16,7 +17,7 @@ steps may call to add their own checks (river lengths, crossings, dates):
 * :func:`match` - a measured label against an expected one (e.g. a town's
   country).
 
-:func:`write_fidelity` writes the two files from any list of rows.
+:func:`fidelity_texts` makes the two files from any list of rows; :func:`write_fidelity` writes them.
 """
 
 from __future__ import annotations
@@ -32,16 +33,18 @@ from shapely.geometry import Point
 from shapely.ops import nearest_points
 
 from .._errors import SourceError
+from ..dated import in_force
 from ..geodesy import GEOD, length_km
-from .borders import in_force
-from .report import md_row, write_pair
-from .sources import Sources, read_table
+from ..sources import Sources, read_table
+from .report import md_row, pair_texts, write_pair
 
 __all__ = [
     "FIDELITY_COLUMNS",
     "FidelityRow",
     "boundary_checks",
     "compare",
+    "fidelity_frame",
+    "fidelity_texts",
     "match",
     "offset",
     "write_fidelity",
@@ -375,9 +378,8 @@ def fidelity_frame(rows: list[FidelityRow]) -> pd.DataFrame:
         {"year": "Int64", "diff": "Float64", "diff_pct": "Float64"})
 
 
-def write_fidelity(rows: list[FidelityRow], folder: Path) -> tuple[Path, Path]:
-    """Write ``fidelity.md`` and ``fidelity.csv`` into ``folder`` (atomically)."""
-    frame = fidelity_frame(rows)
+def fidelity_markdown(frame: pd.DataFrame) -> str:
+    """``fidelity.md`` from the rows' frame (:func:`fidelity_frame`): counts, differences, one table per kind."""
     counts = frame["verdict"].value_counts()
     lines = [
         "# Fidelity: neageo's geometry against published figures",
@@ -406,4 +408,16 @@ def write_fidelity(rows: list[FidelityRow], folder: Path) -> tuple[Path, Path]:
                      r["tolerance"], r["verdict"], r["citation"], r["note"]]
             lines.append(md_row(cells))
         lines.append("")
-    return write_pair(folder, "fidelity", frame, "\n".join(lines))
+    return "\n".join(lines)
+
+
+def fidelity_texts(rows: list[FidelityRow]) -> dict[str, str]:
+    """File name -> text of the report: ``fidelity.csv`` and ``fidelity.md``."""
+    frame = fidelity_frame(rows)
+    return pair_texts("fidelity", frame, fidelity_markdown(frame))
+
+
+def write_fidelity(rows: list[FidelityRow], folder: Path) -> tuple[Path, Path]:
+    """Write ``fidelity.md`` and ``fidelity.csv`` into ``folder`` (atomically); return their paths."""
+    frame = fidelity_frame(rows)
+    return write_pair(folder, "fidelity", frame, fidelity_markdown(frame))

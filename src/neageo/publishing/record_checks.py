@@ -1,6 +1,6 @@
 """Rivers, crossings and dates set against the published record, as fidelity-report rows.
 
-The rows (:class:`~neageo.builder.fidelity.FidelityRow`) sit beside the border
+The rows (:class:`~neageo.publishing.fidelity.FidelityRow`) sit beside the border
 and province checks in ``geodata/fidelity.md`` / ``.csv``:
 
 ``river_length``

@@ -1,6 +1,6 @@
 """Dask path of :func:`neageo.annotate`: the same annotation, partition by partition.
 
-The prepared layers (:class:`neageo.annotation.LayerIndex`, a few MB) are shipped
+The prepared layers (:class:`neageo.annotation.index.LayerIndex`, a few MB) are shipped
 to the workers once: with a ``dask.distributed`` client they are scattered
 (broadcast) before the graph is built; without one they become a single
 delayed object that every partition task depends on.  Each partition is then
@@ -15,8 +15,10 @@ import logging
 
 import pandas as pd
 
-from ._errors import QueryError
-from .annotation import annotate_frame, empty_result, find_lonlat_columns, layer_index, output_columns
+from .._errors import QueryError
+from .core import annotate_frame, empty_result, output_columns
+from .index import layer_index
+from .points import find_lonlat_columns
 
 __all__ = ["annotate_dask"]
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._atomic import write_text_atomic
 
-__all__ = ["md_row", "write_pair"]
+__all__ = ["md_row", "pair_texts", "write_pair"]
 
 
 def md_row(cells: Iterable[object]) -> str:
@@ -21,10 +21,14 @@ def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and x != x) or x is pd.NA
 
 
+def pair_texts(stem: str, frame: pd.DataFrame, markdown: str) -> dict[str, str]:
+    """File name -> text of a report: ``<stem>.csv`` (the frame) and ``<stem>.md``."""
+    return {f"{stem}.csv": frame.to_csv(index=False, lineterminator="\n"), f"{stem}.md": markdown}
+
+
 def write_pair(folder: Path, stem: str, frame: pd.DataFrame, markdown: str) -> tuple[Path, Path]:
-    """Write ``<stem>.csv`` (the frame) and ``<stem>.md`` into ``folder``, each atomically."""
+    """Write ``<stem>.csv`` (the frame) and ``<stem>.md`` into ``folder``, each atomically; return (md, csv)."""
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = folder / f"{stem}.csv", folder / f"{stem}.md"
-    write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
-    write_text_atomic(md_path, markdown)
-    return md_path, csv_path
+    for name, text in pair_texts(stem, frame, markdown).items():
+        write_text_atomic(folder / name, text)
+    return folder / f"{stem}.md", folder / f"{stem}.csv"

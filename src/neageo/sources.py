@@ -19,7 +19,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from .._errors import SourceError
+from ._errors import SourceError
 
 __all__ = ["Sources", "read_table", "read_vector", "split_aliases"]
 

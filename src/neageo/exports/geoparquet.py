@@ -1,0 +1,28 @@
+"""GeoParquet 1.1: WKB geometry, the CRS as PROJJSON and a ``bbox`` covering column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .._atomic import atomic_target
+from .._errors import ExportError
+
+__all__ = ["write_geoparquet"]
+
+
+def write_geoparquet(frame: pd.DataFrame, path: Path) -> Path:
+    """One layer as GeoParquet 1.1 (WKB geometry, CRS as PROJJSON, a ``bbox`` covering column), or a table
+    as plain Parquet; readable by geopandas, DuckDB, GDAL and QGIS.  Written atomically; returns ``path``."""
+    try:
+        with atomic_target(path, suffix=".tmp.parquet") as tmp:
+            if isinstance(frame, gpd.GeoDataFrame):
+                frame.to_parquet(tmp, index=False, compression="zstd", schema_version="1.1.0",
+                                 write_covering_bbox=True)
+            else:
+                frame.to_parquet(tmp, index=False, compression="zstd")
+    except (ImportError, ValueError, OSError) as exc:  # pyarrow missing or refusing a column
+        raise ExportError(f"could not write {path.name} ({exc})") from None
+    return path
