@@ -186,15 +186,19 @@ def test_save_offline_of_geodataframe_explore_draws_offline(browser, tmp_path, m
     page, seen = open_offline(browser, path)
     try:
         assert page.locator("path.leaflet-interactive").count() == 6  # five circle markers and the line
-        tips = []
-        paths = page.locator("path.leaflet-interactive")
-        for i in range(paths.count()):
-            box = paths.nth(i).bounding_box()
-            if box and 3 < box["width"] < 40:  # a circle marker: hover its centre
-                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-                page.wait_for_selector(".leaflet-tooltip", timeout=3000)
-                tips.append(page.locator(".leaflet-tooltip").inner_text())
-                page.mouse.move(2, 2)
+        # each point's tooltip, opened as a hover opens it (folium binds GeoJsonTooltip to the layer group)
+        tips = page.evaluate("""() => {
+            const map = Object.values(window).find(v => v instanceof L.Map), out = [];
+            map.eachLayer(l => { if (l instanceof L.CircleMarker) {
+                l.fire("mouseover", {latlng: l.getLatLng()}, true);
+                const t = document.querySelector(".leaflet-tooltip");
+                out.push(t ? t.innerText : "");
+                l.fire("mouseout", {}, true); } });
+            return out; }""")
+        assert len(tips) == 5 and all(tips), tips
+        box = page.locator("path.leaflet-interactive").nth(1).bounding_box()  # and a real hover
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector(".leaflet-tooltip", timeout=5000)
         text = "\n".join(tips)
         assert all(t in text for t in TEMPLATES), text  # as typed (folium itself puts values in as HTML)
         assert "raw %" not in text and "49" not in text
