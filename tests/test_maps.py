@@ -122,7 +122,7 @@ def test_the_shipped_maps_are_built_by_folium(rendered):
         code = page_code(text)
         assert '<div class="folium-map" id="map_n1" ></div>' in text, name  # folium's Map template
         assert re.search(r'var map_n1 = L\.map\(\s*"map_n1",', code), name
-        assert re.search(r"var packed_layer_n\d+ = neageo\.packed\(map_n1, \{", code), name
+        assert re.search(r"var packed_layer_n\d+ = neageo\.packed\(map_n1, (\{|JSON\.parse\(\")", code), name
         assert "neageo.labels(map_n1" in code and "neageo.layers(map_n1" in code, name
     folium.Marker([40.1, 124.4], tooltip="a folium marker").add_to(m)
     assert "L.marker(" in page_code(m.page())

@@ -160,7 +160,8 @@
     var scale = options.scale || 10000;
     var arcLine = options.arcs ? h.arcs[options.arcs] : null;
     var group = L.featureGroup();
-    var renderer = options.base || options.canvas ? L.canvas({padding: 0.3}) : null;
+    /* basemap and large layers paint on one canvas per map (a canvas is redrawn whole on every change) */
+    var renderer = options.base || options.canvas ? (h.canvas = h.canvas || L.canvas({padding: 0.3})) : null;
     var lay = {id: options.id, title: options.title, base: !!options.base, time: !!options.time,
       arrows: !!options.arrows, search: options.search !== false};
     var feats = [];
