@@ -43,12 +43,12 @@ def test_every_layer_has_a_page_generated_from_the_metadata(site):
 def test_api_cli_reports_and_gallery_are_there(site):
     api = (site / "reference" / "api.html").read_text(encoding="utf-8")
     for anchor in ("io.read", "io.layers", "gazetteer.find", "query.near", "query.river_path",
-                   "query.border_length_km", "exports.export", "about.data_version", "workflow.build", "publishing.publish",
+                   "query.border_length_km", "exports.export", "data_in_use.data_version", "workflow.build", "publishing.publish",
                    "codebook.datapackage"):
         assert f'id="neageo.{anchor}"' in api, anchor
     assert "Read one layer as a GeoDataFrame" in api  # from the docstring
     cli = (site / "reference" / "cli.html").read_text(encoding="utf-8")
-    for command in ("build", "maps", "info", "export", "find", "near", "path"):
+    for command in ("build", "publish", "maps", "info", "export", "find", "near", "path"):
         assert f"neageo {command}" in cli
     assert (site / "reports" / "paper-check.html").is_file()
     gallery = (site / "gallery.html").read_text(encoding="utf-8")
@@ -63,3 +63,15 @@ def test_site_works_offline(site):
         text = page.read_text(encoding="utf-8")
         for host in ("cdnjs.", "googleapis.", "googletagmanager", "unpkg.", "jsdelivr."):
             assert host not in text, (page.name, host)
+
+
+def test_architecture_page_shows_the_rooms_and_arrows_of_the_data(site):
+    import tomllib
+
+    page = (site / "architecture.html").read_text(encoding="utf-8")
+    rooms = tomllib.loads((REPO / "docs" / "architecture.toml").read_text(encoding="utf-8"))["room"]
+    assert "<svg" in page and page.count('marker-end="url(#head)"') >= len(rooms) - 2
+    for room in rooms:
+        assert f">{room['title']}</text>" in page, room["name"]  # in the drawing
+        for module in room["modules"]:
+            assert f"<code>{module}</code>" in page, module  # and in the table

@@ -32,8 +32,8 @@ from ._version import __version__
 _LAZY = {
     "build": "neageo.workflow",
     "publish": "neageo.publishing",
-    "data_version": "neageo.about",
-    "about": "neageo.about",
+    "data_version": "neageo.data_in_use",
+    "about": "neageo.data_in_use",
     "layers": "neageo.io",
     "read": "neageo.io",
     "find": "neageo.gazetteer",
@@ -57,6 +57,8 @@ __all__ = [
     "__version__",
     "build",
     "publish",
+    "data_version",
+    "about",
     "layers",
     "read",
     "find",
@@ -87,6 +89,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time
     from .annotation import annotate
+    from .data_in_use import about, data_version
     from .exports import export, export_postgis
     from .gazetteer import find
     from .io import layers, read

@@ -316,7 +316,7 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
     from .io import layers as _layers
 
     if layer is None:
-        from .about import about
+        from .data_in_use import about
 
         facts = about(gpkg=gpkg)
         if fmt == "table":

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, MultiLineString, Polygon
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 
 from .settings import REGIONAL_CRS, STORAGE_CRS
 
@@ -57,18 +57,17 @@ def area_km2(geom: BaseGeometry | None) -> float:
 def _area_m2(geom: BaseGeometry) -> float:
     """Signed geodesic area, m²: :meth:`pyproj.Geod.geometry_area_perimeter`'s sums in its order,
     with coordinates taken as arrays (not vertex by vertex in Python)."""
-    kind = geom.geom_type
-    if kind in ("LineString", "LinearRing"):
+    if isinstance(geom, LineString):  # and LinearRing, a LineString that closes
         lon, lat = shapely.get_coordinates(geom).T
         return float(GEOD.polygon_area_perimeter(lon, lat)[0])
-    if kind == "Polygon":
-        total = _area_m2(geom.exterior)  # type: ignore[attr-defined]
-        for hole in geom.interiors:  # type: ignore[attr-defined]
+    if isinstance(geom, Polygon):
+        total = _area_m2(geom.exterior)
+        for hole in geom.interiors:
             total += _area_m2(hole)
         return total
-    if kind.startswith("Multi") or kind == "GeometryCollection":
+    if isinstance(geom, BaseMultipartGeometry):  # Multi* and GeometryCollection
         total = 0.0
-        for part in geom.geoms:  # type: ignore[attr-defined]
+        for part in geom.geoms:
             total += _area_m2(part)
         return total
     return float(GEOD.geometry_area_perimeter(geom)[0])

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -57,7 +58,7 @@ from .style import LABELS, STYLES, Look, px_to_mm
 __all__ = ["write_qgis_support", "qml", "project_xml", "project_qgz", "PROJECT_GROUPS", "write_project"]
 
 #: (group title, [(layer, geometry kind or None), ...]) top to bottom in the layer tree.
-PROJECT_GROUPS = [
+PROJECT_GROUPS: list[tuple[str, list[tuple[str, str | None]]]] = [
     ("The paper", [("customs_gates", None), ("places", None), ("events", "Point"), ("projects", "Point"),
                    ("projects", "LineString"), ("events", "LineString"), ("trade_flows", None)]),
     ("Borders and rivers", [("borders", None), ("territory_changes", None), ("rivers", None), ("waterways", None)]),
@@ -397,7 +398,7 @@ def _maplayer(lid: str, source: str, title: str, layer: str, kind: str, meta: La
     )
 
 
-def project_xml(gpkg_name: str, available: dict[str, str] | dict[str, LayerInfo],
+def project_xml(gpkg_name: str, available: Mapping[str, str | LayerInfo],
                 *, skip_labels: frozenset[str] = frozenset()) -> str:
     """The .qgs XML for every layer in ``available`` (layer -> geometry type name, or -> :class:`LayerInfo`).
 

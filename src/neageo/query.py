@@ -54,7 +54,7 @@ _KIND_WORD = {"Point": "point", "MultiPoint": "point", "LineString": "line", "Mu
 
 def _check_lonlat(lon: object, lat: object) -> Point:
     try:
-        x, y = float(lon), float(lat)  # type: ignore[arg-type]
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]  # any object: what float() refuses is caught below
     except (TypeError, ValueError):
         raise QueryError(f"coordinates must be numbers, not ({lon!r}, {lat!r})") from None
     if not (math.isfinite(x) and math.isfinite(y)):
@@ -121,7 +121,7 @@ def _check_km(value: object) -> float:
     if isinstance(value, (bool, str, bytes)):  # float("5") would pass: a radius is a number, not text
         raise QueryError(f"km must be a number, not {value!r}")
     try:
-        km = float(value)  # type: ignore[arg-type]
+        km = float(value)  # type: ignore[arg-type]  # any object: what float() refuses is caught below
     except (TypeError, ValueError):
         raise QueryError(f"km must be a number, not {value!r}") from None
     if not math.isfinite(km) or km < 0:

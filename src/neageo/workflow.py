@@ -37,12 +37,10 @@ def build(
 
     Parameters
     ----------
-    sources
-        Folder of committed sources (default ``geodata/sources``).
-    out
-        GeoPackage to (re)write, or a folder to write ``neageo.gpkg`` into (default: the
-        checkout's ``geodata/neageo.gpkg``; an installed package without a checkout
-        needs ``out``: it never writes into its own install folder).
+    sources, out
+        As for :func:`~neageo.builder.pipeline.build_gpkg`: the committed sources (default
+        ``geodata/sources``) and the GeoPackage to write, or a folder for ``neageo.gpkg``
+        (default: the checkout's ``geodata/neageo.gpkg``).
     progress
         Called with each step's name (:data:`STEPS`) as it starts.
     publish

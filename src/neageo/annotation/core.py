@@ -128,7 +128,7 @@ def annotate_frame(data, index: LayerIndex, *, groups, lon=None, lat=None, prefi
         if c == prefix + "outside":
             out[c] = frame[c].array
         elif frame[c].dtype == object:
-            out[c] = pd.array(frame[c].to_numpy(), dtype=_TEXT)  # type: ignore[arg-type]
+            out[c] = pd.array(frame[c].to_numpy(), dtype=_TEXT)  # type: ignore[arg-type]  # stubs want a dtype name
         else:
             out[c] = frame[c].to_numpy()
     return out

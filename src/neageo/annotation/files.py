@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -156,9 +157,10 @@ class _Writer:
     def __init__(self, tmp: Path, fmt: str, layer: str):
         self.tmp, self.fmt, self.layer = tmp, fmt, layer
         self.count = 0
-        self._pq = None
-        self._schema = None
-        self._fh = None
+        self._pq: Any = None  # a pyarrow.parquet.ParquetWriter (pyarrow has no type information)
+        self._schema: Any = None  # its pyarrow.Schema
+        self._fh: TextIO | None = None
+        self._wrote = False  # a GeoJSON feature was written (the next needs a comma)
 
     def write(self, frame: pd.DataFrame) -> None:
         getattr(self, f"_{self.fmt}")(frame)
@@ -169,7 +171,7 @@ class _Writer:
 
         if isinstance(frame, gpd.GeoDataFrame):
             geom = frame.geometry.name
-            frame = pd.DataFrame(frame).assign(**{geom: frame.geometry.to_wkt()})
+            frame = pd.DataFrame(frame).assign(**{str(geom): frame.geometry.to_wkt()})
         frame.to_csv(self.tmp, mode="a" if self.count else "w", header=not self.count, index=False,
                      lineterminator="\n")
 
@@ -186,7 +188,7 @@ class _Writer:
             types = sorted(set(frame.geometry.geom_type.dropna().unique()))
             geo = {"version": "1.0.0", "primary_column": col,
                    "columns": {col: {"encoding": "WKB", "geometry_types": types, "crs": crs}}}
-            frame = pd.DataFrame(frame).assign(**{col: wkb})
+            frame = pd.DataFrame(frame).assign(**{str(col): wkb})
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._schema is None:
             fields = [pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema]
@@ -212,7 +214,7 @@ class _Writer:
         features = json.loads(geo.to_json(drop_id=True, na="null", ensure_ascii=False))["features"]
         text = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
         if text:
-            self._fh.write((",\n" if getattr(self, "_wrote", False) else "") + text)
+            self._fh.write((",\n" if self._wrote else "") + text)
             self._wrote = True
 
     def close(self, *, empty_frame: pd.DataFrame | None = None) -> None:

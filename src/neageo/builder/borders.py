@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
 from .._errors import BuildError
@@ -74,13 +75,13 @@ def _versions(a: str, b: str, geoms: dict, changes) -> list[tuple[list[LineStrin
     return [(now, None, None)]
 
 
-def _label_runs(line: LineString, rivers_m: dict[str, object]) -> list[tuple[str, int, int]]:
+def _label_runs(line: LineString, rivers_m: dict[str, BaseGeometry]) -> list[tuple[str, int, int]]:
     """Label each vertex-to-vertex piece; return runs (label, first_vertex, last_vertex)."""
     coords = np.asarray(line.coords)
     seg_km = GEOD.line_lengths(coords[:, 0], coords[:, 1]) / 1000.0
-    mids = shapely.points((coords[:-1] + coords[1:]) / 2.0)
+    mids = np.asarray(shapely.points((coords[:-1] + coords[1:]) / 2.0))
     mids_m = to_regional(mids)
-    labels = np.array(["land"] * len(mids), dtype=object)
+    labels = np.full(len(mids), "land", dtype=object)
     if rivers_m:
         names = list(rivers_m)
         # prepared distance-within tests first; exact distances only where two rivers compete

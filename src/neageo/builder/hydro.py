@@ -18,6 +18,7 @@ from shapely.ops import substring
 from .._errors import BuildError, SourceError
 from ..geodesy import area_km2, distance_km_lonlat, from_regional, length_km, to_regional
 from ..network import RiverNetwork
+from ..network.graph import NodeKey
 from ..settings import HYDRO_BBOX
 from ..sources import Sources, check_lonlat, read_table, read_vector, split_aliases
 from .layer import Layer, described
@@ -99,7 +100,7 @@ def read_hydro_inputs(src: Sources) -> HydroInputs:
     unknown = sorted(set(waypoints["river"]) - set(names["name_en"]))
     if unknown:
         raise SourceError(f"{shown}: river(s) {', '.join(unknown)} have no row in rivers.csv")
-    lonely = sorted(n for n, g in waypoints.groupby("river") if (g["network"] == "yes").sum() < 2)
+    lonely = sorted(str(n) for n, g in waypoints.groupby("river") if (g["network"] == "yes").sum() < 2)
     if lonely:
         raise SourceError(f"{shown}: river(s) {', '.join(lonely)} need at least two waypoints on the network")
     for name, g in waypoints.groupby("river"):
@@ -318,7 +319,7 @@ def build_hydro(src: Sources, *, inputs: HydroInputs | None = None, borders: dic
 
 
 def _waterways_frame(net: RiverNetwork, single: gpd.GeoDataFrame, single_m, named_edges: dict) -> gpd.GeoDataFrame:
-    edges = sorted(net.graph.edges(data="id"), key=lambda e: (e[0], e[1]))
+    edges: list[tuple[NodeKey, NodeKey, int]] = sorted(net.graph.edges(data="id"), key=lambda e: (e[0], e[1]))
     node_ids = {n: i for i, n in enumerate(sorted(net.graph.nodes))}
     geoms_m = np.array([net.edges[eid] for _, _, eid in edges], dtype=object)
     kinds = [net.kinds[eid] for _, _, eid in edges]

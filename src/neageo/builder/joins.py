@@ -13,7 +13,10 @@ paper prints it; derived columns say so in their names and descriptions.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -52,8 +55,16 @@ def read_capitals(src: Sources, paper: pd.DataFrame) -> dict[str, tuple[float, f
     return found
 
 
-def _flows(paper: pd.DataFrame, places: gpd.GeoDataFrame, caps: dict) -> Layer:
-    seats = places.set_index("place_id")
+def _whole(value: Hashable) -> int:
+    """A table number or year out of a group key (pandas gives it as an int or a float) as an int."""
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SourceError(f"geodata/sources/paper: {value!r} is not a table number or year")
+    return int(value)
+
+
+def _flows(paper: pd.DataFrame, places: gpd.GeoDataFrame, caps: dict[str, tuple[float, float, str]]) -> Layer:
+    seat_point = dict(zip(places["place_id"], places.geometry))
+    seat_name = dict(zip(places["place_id"], places["name_en"]))
     cells = paper[paper["table_no"].isin(TRADE_TABLES) & paper["partner_iso"].notna()]
     rows = []
     for (table, reporter, partner, iso, year), grp in cells.groupby(
@@ -61,14 +72,15 @@ def _flows(paper: pd.DataFrame, places: gpd.GeoDataFrame, caps: dict) -> Layer:
     ):
         if iso not in caps:
             raise SourceError(f"geodata/sources/places/geonames_capitals.csv: no capital for partner {iso}")
-        seat = seats.loc[REPORTERS[reporter]]
-        x, y, cap = caps[iso]
+        seat = REPORTERS[str(reporter)]
+        x, y, cap = caps[str(iso)]
         vals = dict(zip(grp["measure"], grp["value"]))
-        geom = geodesic_line([(seat.geometry.x, seat.geometry.y), (x, y)])
+        start = seat_point[seat]
+        geom = geodesic_line([(start.x, start.y), (x, y)])
         rows.append({
-            "table_no": int(table), "reporter": reporter, "partner": partner, "partner_iso": iso, "year": int(year),
-            **{m: vals.get(m) for m in FLOW_MEASURES},
-            "unit": "US$ million", "from_place": seat["name_en"], "to_capital": cap,
+            "table_no": _whole(table), "reporter": reporter, "partner": partner, "partner_iso": iso,
+            "year": _whole(year), **{m: vals.get(m) for m in FLOW_MEASURES},
+            "unit": "US$ million", "from_place": seat_name[seat], "to_capital": cap,
             "length_km": round(length_km(geom), 1),
             "citation": grp["citation"].iloc[0], "note": grp["note"].dropna().iloc[0] if grp["note"].notna().any() else None,
             "geometry": geom,
@@ -83,7 +95,7 @@ def _province_trade(paper: pd.DataFrame, provinces: gpd.GeoDataFrame) -> Layer:
     cells = paper[paper["table_no"].isin(TRADE_TABLES)]
     rows = []
     for (reporter, year), grp in cells.groupby(["reporter", "year"], sort=True):
-        rec = {"reporter": reporter, "year": int(year), "tables": ", ".join(str(t) for t in sorted(grp["table_no"].unique()))}
+        rec = {"reporter": reporter, "year": _whole(year), "tables": ", ".join(str(t) for t in sorted(grp["table_no"].unique()))}
         for iso, col in PARTNER_COLUMNS.items():
             sel = grp[grp["partner_iso"] == iso]
             for m in ("exports", "imports", "total"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from .._errors import BuildError
@@ -42,6 +43,13 @@ class Layer:
     @property
     def spatial(self) -> bool:
         return hasattr(self.frame, "geometry") and "geometry" in self.frame.columns
+
+    @property
+    def geoframe(self) -> gpd.GeoDataFrame:
+        """The frame of a spatial layer, as a GeoDataFrame (:class:`~neageo.BuildError` for a table)."""
+        if not isinstance(self.frame, gpd.GeoDataFrame):
+            raise BuildError(f"layer {self.name!r} is a table without geometry, where a spatial layer is needed")
+        return self.frame
 
     def check_columns(self) -> None:
         """Every column is described, and nothing described is missing."""

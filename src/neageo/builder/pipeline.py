@@ -165,8 +165,8 @@ def build_gpkg(
     bounds = build_boundaries(src)
     countries, provinces = bounds.countries, bounds.provinces
     border_lines = shared_border_lines(read_osm_borders(src))  # the rivers follow them along border reaches
-    places = build_places(src, provinces.frame, points=place_points)
-    gate_inputs = read_gates(src, places.frame)
+    places = build_places(src, provinces.geoframe, points=place_points)
+    gate_inputs = read_gates(src, places.geoframe)
     precheck = GeometryResolver(places=places.frame, provinces=provinces.frame)
     check_geometry_specs(project_rows, precheck)
     check_geometry_specs(event_rows, precheck, events=True)
@@ -179,9 +179,9 @@ def build_gpkg(
     done("hydrography")
 
     step("borders")
-    borders = build_borders(countries.frame, hydro.rivers, bounds.changes)
+    borders = build_borders(countries.geoframe, hydro.rivers, bounds.changes)
     layers.append(borders)
-    current_borders = in_force(borders.frame, None)
+    current_borders = in_force(borders.geoframe, None)
     done("borders")
 
     step("paper")
@@ -190,7 +190,7 @@ def build_gpkg(
     done("paper")
 
     step("places")
-    gates = build_gates(src, places.frame, current_borders, tables, inputs=gate_inputs)
+    gates = build_gates(src, places.geoframe, current_borders, tables, inputs=gate_inputs)
     layers += [places, gates]
     done("places")
 
@@ -201,7 +201,7 @@ def build_gpkg(
     projects = build_projects(src, resolver, rows=project_rows)
     events = build_events(src, resolver, rows=event_rows)
     layers += [projects, events]
-    layers += build_joins(src, tables, places.frame, provinces.frame, capitals=capitals)
+    layers += build_joins(src, tables, places.geoframe, provinces.geoframe, capitals=capitals)
     done("projects")
 
     for layer in layers:

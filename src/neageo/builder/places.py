@@ -62,8 +62,8 @@ def read_places(src: Sources) -> gpd.GeoDataFrame:
     )
     dup_names = rows[rows.duplicated("name_en", keep="first")]
     if len(dup_names):
-        r = dup_names.iloc[0]
-        raise SourceError(f"{shown}, row {r['_row']}: duplicate name_en {r['name_en']!r}")
+        first = dup_names.iloc[0]
+        raise SourceError(f"{shown}, row {first['_row']}: duplicate name_en {first['name_en']!r}")
     gn = _geonames(src)
     records = []
     for r in rows.to_dict("records"):

@@ -31,7 +31,7 @@ from ..gpkg import (
     write_data_columns,
     writing,
 )
-from ..metadata import METADATA_URI, data_column_rows, table_catalogue
+from ..metadata import METADATA_URI, Described, data_column_rows, table_catalogue
 from .layer import Layer
 
 __all__ = ["FIXED_TIMESTAMP", "write_gpkg"]
@@ -129,7 +129,7 @@ def write_gpkg(
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
             with writing(tmp) as con:
-                described = [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))]
+                described: list[Described] = [*layers, *(table_catalogue()[t] for t in ("sources", "layer_sources"))]
                 write_data_columns(con, data_column_rows(described))
             for step in finish:
                 step(tmp)

@@ -96,8 +96,8 @@ def _coverage_pieces(names, frames, tolerance_m):
             pieces.append(rest)
             owners.append(owner)
     projected = to_regional(shapely.segmentize(np.asarray(pieces, dtype=object), 0.05))
-    simple = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
-    simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simple)))]
+    simplified = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
+    simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simplified)))]
     own: dict[str, list[list]] = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for (name, i), g in zip(owners, simple):
         own[name][i].append(g)
@@ -189,9 +189,9 @@ def _simplify_arcs(names, frames, tolerance_m, cuts=()):
         # the sides of the boxes the maps are clipped to, noded with the edges: each crossing becomes
         # an arc end, which simplification keeps (the sides' own faces merge again below)
         lines = np.concatenate([lines, shapely.boundary(shapely.box(*np.asarray(cuts, dtype=float).T))])
-    arcs = shapely.line_merge(shapely.union_all(lines))
+    merged = shapely.line_merge(shapely.union_all(lines))
     # simplified together, as one collection: GEOS keeps a simplified arc from crossing any other
-    arcs = shapely.get_parts(_to_web([arcs], tolerance_m)[0])
+    arcs = np.asarray(shapely.get_parts(_to_web([merged], tolerance_m)[0]), dtype=object)
     # simplified arcs may cross where the originals ran closer than the tolerance (river islands,
     # narrow corridors): node them, so every crossing makes its own small face
     noded = shapely.union_all(arcs[~shapely.is_empty(arcs)], grid_size=10.0 ** -DECIMALS)
@@ -220,7 +220,7 @@ def _simplify_arcs(names, frames, tolerance_m, cuts=()):
     per_piece: dict[int, list] = {}
     for f in np.flatnonzero(owner >= 0):
         per_piece.setdefault(part_piece[owner[f]], []).append(faces[f])
-    simplified = {name: [[] for _ in range(len(frames[name]))] for name in names}
+    simplified: dict[str, list[list]] = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for p, (name, i) in enumerate(owners):
         simplified[name][i] += per_piece.get(p, [])
     return _reassemble(names, frames, simplified, grid_size=10.0 ** -DECIMALS)

@@ -18,7 +18,7 @@ import shapely
 import shapely.ops
 from shapely.geometry import LineString, Point
 
-from .graph import KEY_DECIMALS, node_key
+from .graph import KEY_DECIMALS, NodeKey, node_key
 from .paths import TracedGraph
 
 __all__ = ["RiverNetwork"]
@@ -30,15 +30,9 @@ log.addHandler(logging.NullHandler())
 class RiverNetwork(TracedGraph):
     """The regional river network: built from raw lines, traced by the build, routed by queries.
 
-    Parameters
-    ----------
-    edges
-        LineStrings in a metric CRS, noded (meeting only at their ends) and
-        oriented downstream.
-    kinds
-        ``"river"``, ``"centreline"`` or ``"link"`` per edge (default all river).
-    labels
-        A label per edge (default none).
+    Made from noded, oriented edges like :class:`~neageo.network.graph.RiverGraph`, from the
+    stored ``waterways`` layer (:meth:`~neageo.network.graph.RiverGraph.from_edges`) or from
+    raw lines (:meth:`from_lines`).
     """
 
     @classmethod
@@ -125,9 +119,13 @@ class RiverNetwork(TracedGraph):
             exit_point, outs = shapely.ops.nearest_points(lake, coast)[0], []  # it opens to the sea
         elif outs:
             # the main outflow: the one from which most river length follows
-            def reach(n):
+            def reach(n: NodeKey) -> float:
                 below = self.graph.subgraph(nx.descendants(self.graph, n) | {n})
-                return sum(w for _, _, w in below.edges(data="weight"))
+                total = 0.0
+                w: float  # an edge's length, m
+                for _, _, w in below.edges(data="weight"):
+                    total += w
+                return total
 
             main = max(outs, key=lambda n: (reach(n), n))
             exit_point, outs = Point(main), [main]

@@ -21,12 +21,14 @@ from shapely.ops import substring
 
 from .._errors import QueryError
 
-__all__ = ["KEY_DECIMALS", "SNAPPABLE", "RiverGraph", "Trace", "edge_piece", "node_key"]
+__all__ = ["KEY_DECIMALS", "SNAPPABLE", "NodeKey", "RiverGraph", "Trace", "edge_piece", "node_key"]
 
 #: Edge kinds a point may snap to (water); straight ``link`` edges are not.
 SNAPPABLE = ("river", "centreline", "channel", "estuary")
 #: Node keys are coordinates rounded to centimetres.
 KEY_DECIMALS = 2
+#: A node of the graph: an edge end in metres, rounded (:func:`node_key`).
+NodeKey = tuple[float, float]
 
 
 def node_key(xy: Any) -> tuple[float, float]:
@@ -69,7 +71,7 @@ class RiverGraph:
         self.edges: list[LineString] = list(edges)
         self.kinds: list[str] = list(kinds) if kinds is not None else ["river"] * len(self.edges)
         self.labels: list[str | None] = list(labels) if labels is not None else [None] * len(self.edges)
-        self.graph = nx.DiGraph()
+        self.graph: nx.DiGraph[NodeKey] = nx.DiGraph()
         for i, line in enumerate(self.edges):
             self._add_edge(i, line)
         self._tree = None

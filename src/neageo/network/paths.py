@@ -33,13 +33,8 @@ class TracedGraph(RoutedGraph):
 
         Straight links are never snapped to: they are not water.
         """
-        live, tree = self._live()
-        if not live:
-            raise QueryError("the river network is empty")
-        eid = live[int(tree.nearest(point))]
+        eid = self.nearest_water(point, max_m)
         line = self.edges[eid]
-        if line.distance(point) > max_m:
-            raise QueryError(f"no river within {max_m / 1000:g} km of that point")
         at = line.project(point)
         target = node_key(line.interpolate(at).coords[0])
         if not self.graph.has_node(target):
@@ -83,7 +78,8 @@ class TracedGraph(RoutedGraph):
     def _snap_downstream(self, node, point: Point, max_m: float):
         """Snap ``point`` to the nearest river or centreline reachable downstream of ``node``."""
         reach = nx.descendants(self.graph, node) | {node}
-        best = None
+        best: tuple[float, int] | None = None
+        eid: int  # the edge's index in self.edges
         for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in SNAPPABLE:
                 continue

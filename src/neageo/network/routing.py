@@ -48,16 +48,26 @@ class RoutedGraph(RiverGraph):
         key = node_key(piece.interpolate(at).coords[0])
         return Spot(eid, offset + at, key, self.graph.has_node(key))
 
-    def locate(self, point: Point, *, max_m: float = float("inf")) -> Spot:
-        """The point of the nearest river or centreline closest to ``point``; the network is unchanged."""
+    def nearest_water(self, point: Point, max_m: float) -> int:
+        """The edge id of the river or centreline nearest ``point`` (straight links are not water).
+
+        Raises
+        ------
+        QueryError
+            when the network is empty or the nearest water is farther than ``max_m``.
+        """
         live, tree = self._live()
         if not live:
             raise QueryError("the river network is empty")
         eid = live[int(tree.nearest(point))]
-        line = self.edges[eid]
-        if line.distance(point) > max_m:
+        if self.edges[eid].distance(point) > max_m:
             raise QueryError(f"no river within {max_m / 1000:g} km of that point")
-        return self._spot(eid, line, 0.0, point)
+        return eid
+
+    def locate(self, point: Point, *, max_m: float = float("inf")) -> Spot:
+        """The point of the nearest river or centreline closest to ``point``; the network is unchanged."""
+        eid = self.nearest_water(point, max_m)
+        return self._spot(eid, self.edges[eid], 0.0, point)
 
     def _ends_of(self, spot: Spot) -> tuple:
         line = self.edges[spot.eid]
@@ -79,6 +89,7 @@ class RoutedGraph(RiverGraph):
             d = piece.distance(point)
             if d <= max_m:
                 best = (d, own, piece, spot.at)
+        eid: int  # the edge's index in self.edges
         for _, _, eid in self.graph.edges(reach, data="id"):
             if self.kinds[eid] not in SNAPPABLE:
                 continue

@@ -17,7 +17,7 @@ self-contained:
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
@@ -133,7 +133,7 @@ class PluginMixin:
 
     @property
     def map_name(self) -> str:
-        name: str = map_of(self).get_name()  # type: ignore[arg-type]
+        name: str = map_of(cast(Element, self)).get_name()  # a mixin: always on a branca Element
         return name
 
     def _render_once(self, **kwargs: Any) -> None:

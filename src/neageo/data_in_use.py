@@ -1,4 +1,8 @@
-"""Which data is in use: the GeoPackage read by default, why, and its data version."""
+"""Which data is in use: the GeoPackage read by default, why, and its data version.
+
+(The module is not called ``about``: a module of that name would shadow the
+function ``neageo.about`` once imported.)
+"""
 
 from __future__ import annotations
 
