@@ -58,7 +58,7 @@ def _layer_page(res: dict, pkg: dict) -> str:
     lines = [f"# {res['title']}", "", f"`{res['layer']}` — {_cell(res['description'])}", ""]
     geom = res.get("geometry")
     kind = f"{geom['type']} layer, {geom['crs']}" if geom else "attribute table"
-    lines += [f"**{res['rows']:,} rows**, {kind}. Data version {pkg['version']}.", ""]
+    lines += [f"**{res['layerRows']:,} rows**, {kind}. Data version {pkg['version']}.", ""]
     lines += ["```python", "import neageo", "", f'frame = neageo.read("{res["layer"]}")', "```", ""]
     lines += ["## Fields", "", "| field | type | description |", "|---|---|---|"]
     for f in res["schema"]["fields"]:
@@ -89,7 +89,7 @@ def _layers_index(pkg: dict) -> str:
     for res in pkg["resources"]:
         geom = res.get("geometry", {}).get("type", "table")
         lic = ", ".join(sorted({lic["name"] for lic in res["licenses"]}))
-        lines.append(f"| [`{res['layer']}`]({res['layer']}.md) | {_cell(res['title'])} | {res['rows']:,} | {geom} | {lic} |")
+        lines.append(f"| [`{res['layer']}`]({res['layer']}.md) | {_cell(res['title'])} | {res['layerRows']:,} | {geom} | {lic} |")
     return "\n".join(lines) + "\n"
 
 

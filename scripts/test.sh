@@ -7,7 +7,7 @@
 # missing are skipped locally, and fail on CI (CI=true).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
-APT_PACKAGES=(chromium fonts-noto-cjk qgis python3-qgis postgresql postgresql-postgis)
+APT_PACKAGES=(chromium fonts-noto-cjk qgis python3-qgis gdal-bin python3-gdal postgresql postgresql-postgis)
 if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
@@ -23,6 +23,9 @@ fi
 "$VENV_PY" -m pip install --quiet -e '.[maps,test,postgis,docs,dev]'
 # GDAL's GeoPackage validator needs only sqlite3; the wheel's declared GDAL dependency is not needed.
 "$VENV_PY" -m pip install --quiet --no-deps 'gdal-utils==3.13.3.0'
+# cffconvert (CITATION.cff validation) pins jsonschema<4, which frictionless (the codebook's validator) cannot
+# share; it works with jsonschema 4, and its other dependencies are in the test extra.
+"$VENV_PY" -m pip install --quiet --no-deps 'cffconvert==2.0.0'
 
 # A throwaway PostgreSQL + PostGIS cluster on localhost for the export tests.
 if [ -z "${NEAGEO_TEST_PG:-}" ] && [ -f scripts/pg_test_cluster.sh ] && command -v pg_ctlcluster >/dev/null 2>&1; then

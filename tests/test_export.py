@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 
 import neageo
-from neageo import ExportError, LayerNotFound
+from neageo import ExportError, LayerNotFound, OutputError
 from neageo.exports import FORMATS, shapefile_fields
 
 
@@ -162,18 +162,18 @@ def test_kml_placemarks_have_names_and_neageo_styles(built, tmp_path):
     assert {"Amur", "Songhua"} <= names
 
 
-def test_unwritable_output_folder_is_an_export_error(built, tmp_path):
-    with pytest.raises(ExportError, match="cannot create the output folder /proc/forbidden"):
+def test_unwritable_output_folder_is_an_output_error(built, tmp_path):
+    with pytest.raises(OutputError, match="/proc/forbidden: cannot create the folder"):
         neageo.export(fmt="geojson", out="/proc/forbidden", gpkg=built)
     r = subprocess.run([sys.executable, "-m", "neageo.cli", "export", "--gpkg", str(built), "--format", "geojson",
                         "--out", "/proc/forbidden"], capture_output=True, text=True)
-    assert r.returncode == 7 and "Traceback" not in r.stderr
+    assert r.returncode == OutputError.exit_code == 8 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
-        ("neageo: error: cannot create the output folder /proc/forbidden (No such file or directory); "
+        ("neageo: error: /proc/forbidden: cannot create the folder (no such file or directory); "
          "choose a folder you can write to")]
     afile = tmp_path / "file"
     afile.write_text("x")
-    with pytest.raises(ExportError, match="not a folder"):
+    with pytest.raises(OutputError, match="not a folder"):
         neageo.export(fmt="csv", out=afile, gpkg=built)
 
 

@@ -143,6 +143,12 @@ def test_citation_cff_is_valid_cff_1_2():
 
     cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["version"] == neageo.__version__ and cff["license"] == "MIT"
+    # the release date, as the changelog gives it for this version
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    import re
+
+    (released,) = re.findall(rf"^## \[{re.escape(neageo.__version__)}\] — (\d{{4}}-\d{{2}}-\d{{2}})", changelog, flags=re.M)
+    assert str(cff["date-released"]) == released
     paper = cff["references"][0]
     assert paper["type"] == "article" and paper["authors"][0]["family-names"] == "Kim"
     assert "Cooperation and Conflict among Provinces" in paper["title"]
@@ -151,10 +157,31 @@ def test_citation_cff_is_valid_cff_1_2():
 def test_licence_file_is_mit_and_in_the_wheel_metadata():
     assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["license"] == "MIT" and pyproject["project"]["license-files"] == ["LICENSE"]
+    assert pyproject["project"]["license"].startswith("MIT AND ") and "LICENSE" in pyproject["project"]["license-files"]
 
 
 # -- the codebook ----------------------------------------------------------------------------------------
+
+def test_frictionless_validates_the_codebook_and_the_file_it_describes(tmp_path):
+    """`frictionless validate geodata/datapackage.json` passes; a changed GeoPackage fails it (bytes and hash)."""
+    exe = shutil.which("frictionless", path=str(Path(sys.executable).parent)) or shutil.which("frictionless")
+    if exe is None:
+        pytest.skip("the Frictionless framework is not installed (pip install frictionless)")
+    ok = subprocess.run([exe, "validate", "--json", str(REPO / "geodata" / "datapackage.json")],
+                        capture_output=True, text=True, check=False, timeout=300)
+    report = json.loads(ok.stdout)
+    assert ok.returncode == 0 and report["valid"], ok.stdout[-3000:]
+    assert len(report["tasks"]) == len(neageo.layers(gpkg=GPKG)) and all(t["type"] == "file" for t in report["tasks"])
+    # the same codebook beside a GeoPackage that is not the one it describes
+    shutil.copy(REPO / "geodata" / "datapackage.json", tmp_path / "datapackage.json")
+    shutil.copy(GPKG, tmp_path / GPKG.name)
+    with open(tmp_path / GPKG.name, "ab") as fh:
+        fh.write(b"\0")
+    bad = subprocess.run([exe, "validate", "--json", str(tmp_path / "datapackage.json")],
+                         capture_output=True, text=True, check=False, timeout=300)
+    errors = {e["type"] for t in json.loads(bad.stdout)["tasks"] for e in t["errors"]}
+    assert bad.returncode != 0 and {"hash-count", "byte-count"} <= errors
+
 
 def test_datapackage_lists_every_table_and_field_of_the_geopackage():
     pkg = datapackage(GPKG)
@@ -178,7 +205,7 @@ def test_datapackage_lists_every_table_and_field_of_the_geopackage():
             elif declared.upper() in ("REAL", "FLOAT", "DOUBLE"):
                 assert field["type"] == "number"
         (rows,) = con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
-        assert res["rows"] == rows
+        assert res["layerRows"] == rows
         assert res["licenses"] and all(lic.get("name") and lic.get("title") for lic in res["licenses"])
         assert res["path"] == GPKG.name and res["mediatype"] == "application/geopackage+sqlite3"
     # layer fields are described exactly as in gpkg_data_columns (what QGIS shows)

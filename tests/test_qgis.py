@@ -59,12 +59,16 @@ def test_project_labels_are_not_duplicated_or_repeated(built):
 
     root = ET.fromstring(_project(built).split("'SYSTEM'>", 1)[1])
     layers = {m.findtext("id"): m for m in root.iter("maplayer")}
-    places = layers["neageo_places"].find(".//text-style")
-    # a place named like a customs gate is labelled by the gate only
-    assert places.get("isExpression") == "1"
-    for name in ("Hunchun", "Heihe", "Hulin", "Suifenhe", "Tongjiang", "Manzhouli", "Dandong", "Sinuiju"):
-        assert f"'{name}'" in places.get("fieldName"), name
-    assert "'Harbin'" not in places.get("fieldName")
+    # a place named like a customs gate is labelled by the gate until the map is zoomed in far enough to
+    # tell them apart (its own scale, from the distance between them); every other place at every scale
+    labeling = layers["neageo_places"].find("labeling")
+    assert labeling.get("type") == "rule-based"
+    rules = {r.get("filter"): r for r in labeling.iter("rule")}
+    scales = {f.split("= ")[1].strip("'"): int(r.get("scalemaxdenom")) for f, r in rules.items() if " = '" in f}
+    assert set(scales) == {"Hunchun", "Heihe", "Hulin", "Suifenhe", "Tongjiang", "Manzhouli", "Dandong", "Sinuiju"}
+    assert 100_000 < scales["Heihe"] < 250_000 and scales["Dandong"] < scales["Heihe"] < scales["Tongjiang"]
+    (others,) = [f for f in rules if "NOT IN" in f]
+    assert "'Heihe'" in others and "'Harbin'" not in others
     # a long line (the Dalian-Vanino sea route) is named once
     for lid in ("neageo_projects_linestring", "neageo_events_linestring"):
         assert layers[lid].find(".//placement").get("repeatDistance") == "0"
@@ -141,6 +145,24 @@ def test_project_opens_styled_in_qgis_from_a_moved_folder(qgis_python, built, tm
             assert not (ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1), (a["text"], b["text"])
     assert out["png_saved"] and out["png_colours"] > 30, "the rendered PNG looks empty"
     assert png.stat().st_size > 50_000
+
+
+@pytest.mark.qgis
+def test_a_town_named_like_its_gate_is_labelled_once_zoomed_in(qgis_python, built, tmp_path):
+    """Heihe: one label at the overview and at 1:400,000; the town and the gate each named at 1:120,000."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    found = {}
+    for scale in (400_000, 120_000):
+        png = tmp_path / f"heihe_{scale}.png"
+        result = subprocess.run([qgis_python, str(PROBE.with_name("qgis_zoom_probe.py")), str(built.with_suffix(".qgz")),
+                                 str(png), "127.52", "50.25", str(scale)], capture_output=True, text=True, env=env,
+                                timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        out = json.loads(result.stdout.strip().splitlines()[-1])
+        found[scale] = sorted(lab["layer"] for lab in out["labels"] if lab["text"] == "Heihe")
+    assert found[400_000] == ["neageo_customs_gates"]
+    assert found[120_000] == ["neageo_customs_gates", "neageo_places"]
 
 
 @pytest.mark.qgis

@@ -112,10 +112,12 @@ def test_gates_without_a_sourced_crossing_say_so(layer):
     assert unsourced["crossing_source"].str.startswith("No published position").all()
     # and say what was searched, so the next reader knows where not to look again
     assert unsourced["crossing_source"].str.contains("Searched").all()
-    # the nearest border point is kept for every gate, and for an unsourced gate it is the gate
+    # the nearest border point is kept for every gate, and an unsourced gate is that point, moved
+    # inset_m (a few metres) onto its own side
     assert gates[["nearest_border_lon", "nearest_border_lat"]].notna().all().all()
     for g in unsourced.itertuples():
-        assert g.geometry.x == pytest.approx(g.nearest_border_lon, abs=1e-5)
+        moved_m = distance_km_lonlat(g.geometry.x, g.geometry.y, g.nearest_border_lon, g.nearest_border_lat) * 1000
+        assert moved_m == pytest.approx(g.inset_m, abs=0.2) and 0 < g.inset_m <= 10
 
 
 def test_bridge_and_road_projects_follow_the_real_crossings(layer, osm_borders):

@@ -57,6 +57,26 @@ def test_wheel_holds_the_data_and_is_small(wheel):
                  "neageo/data/geodata/sources/provenance.json", "neageo/py.typed"):
         assert name in names, name
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+
+
+def test_wheel_metadata_names_every_licence_with_its_text(wheel):
+    """Code MIT; data ODbL (OpenStreetMap), CC BY (GeoNames, neageo's names), LGPL (GSHHG), public domain."""
+    from email.parser import HeaderParser
+
+    with zipfile.ZipFile(wheel) as z:
+        (meta_name,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        meta = HeaderParser().parsestr(z.read(meta_name).decode("utf-8"))
+        names = set(z.namelist())
+    assert meta["Metadata-Version"] >= "2.4"
+    expression = meta["License-Expression"]
+    assert expression == "MIT AND ODbL-1.0 AND CC-BY-4.0 AND LGPL-3.0-or-later AND LicenseRef-Public-Domain"
+    assert meta["License"] is None  # the expression replaces the legacy field
+    files = meta.get_all("License-File")
+    assert set(files) == {"LICENSE", "LICENSES/ODbL-1.0.txt", "LICENSES/CC-BY-4.0.txt",
+                          "LICENSES/LGPL-3.0-or-later.txt", "LICENSES/LicenseRef-Public-Domain.txt"}
+    dist_info = meta_name.rsplit("/", 1)[0]
+    for f in files:
+        assert f"{dist_info}/licenses/{f}" in names, f
     packaged = zipfile.ZipFile(wheel).read("neageo/data/geodata/neageo.gpkg")
     assert packaged == (REPO / "geodata" / "neageo.gpkg").read_bytes(), "the packaged copy is the committed file"
 

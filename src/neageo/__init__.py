@@ -22,6 +22,7 @@ from ._errors import (
     LayerNotFound,
     NeageoError,
     NotDownstream,
+    OutputError,
     PlaceNotFound,
     QueryError,
     SourceError,
@@ -85,6 +86,7 @@ __all__ = [
     "QueryError",
     "NotDownstream",
     "ExportError",
+    "OutputError",
 ]
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without importing them at run time

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import click
 
-from ._errors import NeageoError
+from ._cli_output import _console, _emit, format_option
+from ._errors import NeageoError, OutputError
 from ._version import __version__
 
 gpkg_option = click.option(
@@ -27,15 +28,6 @@ gpkg_option = click.option(
     default=None,
     help="GeoPackage to read (default: $NEAGEO_GPKG, else a checkout's geodata/neageo.gpkg, else the packaged copy).",
 )
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False)
-    if not console.is_terminal:  # piped or captured: do not fold tables to 80 columns
-        console = Console(stderr=stderr, highlight=False, width=160)
-    return console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +54,11 @@ def app(verbose: bool) -> None:
 @click.option("--publish/--no-publish", default=True, show_default=True,
               help="Then publish from the new GeoPackage (QGIS project, codebook, reports; see `neageo publish`).")
 @click.option("--maps/--no-maps", default=False, help="Also render the HTML maps (into maps/, or --out's maps/).")
-def build(out: Path | None, sources: Path | None, publish: bool, maps: bool) -> None:
+@click.option("--gpkg-version", type=click.Choice(["1.3", "1.4"]), default="1.3", show_default=True,
+              help="GeoPackage version: 1.3 opens without warnings in GDAL 3.6 / QGIS 3.22; 1.4 is the newest.")
+@click.option("--force", is_flag=True,
+              help="Replace a file at --out that is not a neageo GeoPackage (an earlier build is always replaced).")
+def build(out: Path | None, sources: Path | None, publish: bool, maps: bool, gpkg_version: str, force: bool) -> None:
     """Build the GeoPackage from the committed sources (atomically), then publish from it."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -83,11 +79,13 @@ def build(out: Path | None, sources: Path | None, publish: bool, maps: bool) -> 
             bar.update(task, description=step, completed=steps.index(step))
 
         with _maps_extra():
-            report = run_build(sources=sources, out=out, progress=progress, publish=publish, maps=maps)
+            report = run_build(sources=sources, out=out, progress=progress, publish=publish, maps=maps,
+                               gpkg_version=gpkg_version, overwrite=force)
         bar.update(task, completed=len(steps))
     out_console = _console()
     total = sum(v for k, v in report.seconds.items() if k not in ("publish", "maps"))
-    out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s")
+    out_console.print(f"wrote {report.path} ({report.path.stat().st_size / 1e6:.1f} MB) in {total:.1f} s"
+                      + (", replacing the previous build" if report.replaced else ""))
     for name, count in report.layers.items():
         out_console.print(f"  {name:<16} {count:>6} rows")
     if publish:
@@ -119,76 +117,28 @@ def publish(gpkg: Path | None, sources: Path | None, maps: bool, maps_dir: Path 
         _maps_written(report.maps)
 
 
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "geojson", "csv"]), default="table", show_default=True,
-    help="Output format.",
-)
-
-
-def _emit(frame, fmt: str, *, title: str | None = None) -> None:
-    """Print a (Geo)DataFrame as a table, JSON, GeoJSON or CSV."""
-    import json
-
-    import pandas as pd
-
-    geo = "geometry" in getattr(frame, "columns", []) and hasattr(frame, "geometry")
-    if fmt == "geojson":
-        if not geo:
-            raise click.UsageError("--format geojson needs a result with geometry")
-        click.echo(frame.to_json(ensure_ascii=False, drop_id=True, to_wgs84=False))
-        return
-    if fmt == "json":
-        if geo:
-            doc = json.loads(frame.to_json(ensure_ascii=False, drop_id=True))
-            rows = [{**f["properties"], "geometry": f["geometry"]} for f in doc["features"]]
-        else:
-            rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    plain = pd.DataFrame(frame.drop(columns="geometry")) if geo else pd.DataFrame(frame)
-    if geo:
-        plain["geometry"] = frame.geometry.to_wkt(rounding_precision=5) if fmt == "csv" else [
-            f"POINT ({g.x:.4f} {g.y:.4f})" if g.geom_type == "Point" else g.geom_type for g in frame.geometry
-        ]
-    if fmt == "csv":
-        click.echo(plain.to_csv(index=False, lineterminator="\n"), nl=False)
-        return
-    if len(plain) == 1 and len(plain.columns) > 4:  # one record: one field per line reads better
-        if title:
-            click.echo(title)
-        width = max(len(str(c)) for c in plain.columns)
-        for col, value in plain.iloc[0].items():
-            click.echo(f"  {col!s:<{width}}  {'' if value is None else value}")
-        return
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False)
-    for col in plain.columns:
-        table.add_column(str(col), overflow="fold")
-    for rec in plain.itertuples(index=False):
-        table.add_row(*("" if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in rec))
-    _console().print(table)
-
-
 @app.command("check-paper")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of committed sources.")
 @click.option("--out", "--out-dir", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Where to write the report (default: the checkout's geodata/; required for an installed package).")
 def check_paper(sources: Path | None, out_dir: Path | None) -> None:
     """Recompute what the paper's numbers imply and report every discrepancy."""
+    from ._atomic import ensure_folder
     from .builder.paper import read_paper_tables
     from .builder.paper_checks import run_checks
     from .publishing.paper_report import write_report
     from .settings import repo_root, sources_dir
     from .sources import Sources
 
+    folder = ensure_folder(out_dir or repo_root() / "geodata")  # a bad --out fails before any work
     src = Sources(sources or sources_dir())
     checks = run_checks(read_paper_tables(src))
-    md, csv = write_report(checks, out_dir or repo_root() / "geodata")
+    existed = (folder / "paper_check.md").exists()
+    md, csv = write_report(checks, folder)
     counts = checks["status"].value_counts()
     click.echo(
         f"{len(checks)} checks: {counts.get('ok', 0)} ok, {counts.get('discrepancy', 0)} discrepancies, "
-        f"{counts.get('info', 0)} informational; report: {md} and {csv}"
+        f"{counts.get('info', 0)} informational; report: {md} and {csv}" + (" (replaced)" if existed else "")
     )
     for rec in checks[checks["status"] == "discrepancy"].to_dict("records"):
         click.echo(f"  {rec['check_id']}: {rec['claim']} - computed {rec['computed']}, printed {rec['printed']}")
@@ -362,7 +312,8 @@ def info(layer: str | None, gpkg: Path | None, fmt: str) -> None:
 @click.option("--layers", "layer_list", multiple=True, help="Layer to export (repeatable; default all).")
 @click.option("--csv-geometry", type=click.Choice(["wkt", "lonlat"]), default="wkt", show_default=True,
               help="CSV geometry: WKT, or lon/lat columns for point layers.")
-def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry) -> None:
+@click.option("--force", is_flag=True, help="Replace the files of an earlier export in --out.")
+def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry, force) -> None:
     """Export layers to files (--format, --out) or to PostGIS (--to)."""
     from .exports import export, export_postgis
 
@@ -374,7 +325,8 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
         return
     if out is None:
         raise click.UsageError("--format needs --out DIR")
-    paths = export(fmt=fmt, out=out, layers=list(layer_list) or None, gpkg=gpkg, csv_geometry=csv_geometry)
+    paths = export(fmt=fmt, out=out, layers=list(layer_list) or None, gpkg=gpkg, csv_geometry=csv_geometry,
+                   overwrite=force)
     click.echo(f"wrote {len(paths)} files to {out}")
 
 
@@ -393,8 +345,9 @@ def export_cmd(gpkg, fmt, out, url, schema, if_exists, layer_list, csv_geometry)
 @click.option("--in-format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]), help="Override the input format.")
 @click.option("--format", "out_format", type=click.Choice(["csv", "parquet", "gpkg", "geojson"]),
               help="Override the output format.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @gpkg_option
-def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, gpkg) -> None:
+def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_format, out_format, force, gpkg) -> None:
     """Add country, province, border, gate, river and place columns to every row of IN."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -411,7 +364,7 @@ def annotate_cmd(src, out, columns, year, lon, lat, prefix, chunk_rows, in_forma
 
         report = annotate_file(src, out, columns=columns, year=year, lon=lon, lat=lat, prefix=prefix,
                                in_format=in_format, out_format=out_format, chunk_rows=chunk_rows, gpkg=gpkg,
-                               progress=progress)
+                               progress=progress, overwrite=force)
     click.echo(f"wrote {report.path}: {report.rows} rows ({report.outside} outside the region) "
                f"in {report.chunks} chunk{'s' if report.chunks != 1 else ''}")
 
@@ -428,18 +381,24 @@ def _maps_extra() -> Iterator[None]:
         raise NeageoError(text) from None
 
 
-def _maps_written(paths: list[Path]) -> None:
-    """One line on the maps written."""
+def _maps_written(paths: list[Path], before: set[Path] | None = None) -> None:
+    """One line on the maps written (and how many earlier files they replaced)."""
     total = sum(p.stat().st_size for p in paths)
-    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}")
+    replaced = len((before or set()) & set(paths))
+    _console().print(f"wrote {len(paths)} HTML files ({total / 1e6:.1f} MB) to {paths[0].parent}"
+                     + (f", replacing {replaced}" if replaced else ""))
 
 
 def _render_maps(gpkg: Path | None, out_dir: Path | None = None) -> None:
+    from ._atomic import ensure_folder
     from .maps import render_all
+    from .settings import maps_dir
 
+    folder = ensure_folder(out_dir if out_dir is not None else maps_dir())  # a bad --out fails before any work
+    before = set(folder.glob("*.html"))
     with _maps_extra():
         paths = render_all(gpkg=gpkg, out_dir=out_dir)
-    _maps_written(paths)
+    _maps_written(paths, before)
 
 
 @app.command()
@@ -480,6 +439,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a file or folder the checks above did not foresee (a full disk, ...): one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"neageo: error: {where}{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        sys.exit(OutputError.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

@@ -5,12 +5,19 @@ itself holds: its tables and their SQLite column types, the titles and descripti
 the build wrote from ``neageo/data/layers.toml`` (``gpkg_data_columns``), the
 row counts, the ``sources`` table, and each source's data licence.  Every
 table of the GeoPackage is one resource (``path`` = the GeoPackage, ``layer``
-= the table), with a Table Schema listing every field with its type and
-description.  Only the standard library is used.
+= the table, ``layerRows`` its row count), with a Table Schema listing every
+field with its type and description.  Only the standard library is used.
+
+Frictionless reads a GeoPackage as a file, not as a table: each resource says
+so (``profile`` ``data-resource``) and carries the file's ``bytes`` and
+``hash`` (SHA-256), so ``frictionless validate geodata/datapackage.json`` checks
+that the GeoPackage is the one described, byte for byte.  (Its own ``rows``
+property would ask it to count rows it cannot read; hence ``layerRows``.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -68,6 +75,11 @@ def datapackage(gpkg: str | os.PathLike[str]) -> dict[str, Any]:
     meta = read_written(path)
     own = dataset_info().get("licence", "CC-BY-4.0")
     source_rows = {s["source"]: s for s in meta.sources}
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    file_stats = {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
     with read_only(path) as con:
         geometry = geometry_columns(con)
         resources = []
@@ -93,9 +105,11 @@ def datapackage(gpkg: str | os.PathLike[str]) -> dict[str, Any]:
                 "title": info.title,
                 "description": info.description,
                 "path": path.name,
+                "profile": "data-resource",
                 "format": "gpkg",
                 "mediatype": _MEDIATYPE,
-                "rows": rows,
+                **file_stats,
+                "layerRows": rows,
                 "schema": {"fields": fields, **({"primaryKey": pk_cols} if pk_cols else {})},
                 "licenses": _licences(info.sources, own),
                 "sources": [{"title": source_rows[s]["package"], "source": s} for s in info.sources if s in source_rows],

@@ -24,7 +24,7 @@ def data_version(*, gpkg: str | Path | None = None) -> str:
     --------
     >>> import neageo
     >>> neageo.data_version()  # doctest: +SKIP
-    '0.2.0'
+    '0.3.0'
     """
     facts = about(gpkg=gpkg)
     version = facts["data_version"]

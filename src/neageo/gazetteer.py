@@ -23,8 +23,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from ._errors import DataError, PlaceNotFound, QueryError
-from .io import gpkg_path, read
+from ._errors import DataError, PlaceNotFound, QueryError, shown
+from .io import gpkg_path, layer_names, read
 
 __all__ = ["normalise", "find", "matches", "first_match", "split_layer", "Match", "AmbiguousName", "SEARCHED_LAYERS"]
 
@@ -104,7 +104,8 @@ def _index(path: str, mtime_ns: int) -> Index:
     return keys, display, spelling, frames
 
 
-def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
+def find(name: str, *, layers: str | list[str] | tuple[str, ...] | None = None,
+         gpkg: str | Path | None = None) -> gpd.GeoDataFrame:
     """Features whose name or alias matches ``name`` in any searched layer.
 
     Parameters
@@ -134,17 +135,18 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
     if not isinstance(name, str):
         raise QueryError(f"a name must be text, not {type(name).__name__}")
     prefix, name = split_layer(name)
+    layers = layer_names(layers)
     if prefix is not None:
         if layers and prefix not in layers:
-            raise QueryError(f"{prefix!r} is not among the layers searched here ({', '.join(layers)})")
+            raise QueryError(f"{shown(prefix)} is not among the layers searched here ({', '.join(layers)})")
         layers = [prefix]
     key = normalise(name)
     if not key:
         raise QueryError("the name is empty (or only punctuation); give a place, river, province or country")
-    wanted = list(layers) if layers else list(SEARCHED_LAYERS)
+    wanted = layer_names(layers) or list(SEARCHED_LAYERS)
     unknown = [lyr for lyr in wanted if lyr not in SEARCHED_LAYERS]
     if unknown:
-        raise QueryError(f"cannot search layer(s) {unknown}; searchable: {', '.join(SEARCHED_LAYERS)}")
+        raise QueryError(f"cannot search layer(s) {', '.join(map(shown, unknown))}; searchable: {', '.join(SEARCHED_LAYERS)}")
     path = gpkg_path(gpkg)
     keys, display, spelling, frames = _index(str(path), path.stat().st_mtime_ns)
     hits = [h for h in keys.get(key, []) if h[0] in wanted]
@@ -157,7 +159,7 @@ def find(name: str, *, layers: list[str] | tuple[str, ...] | None = None, gpkg: 
                 if display[h] not in names:
                     names.append(display[h])
         hint = f"; closest: {', '.join(names[:5])}" if names else "; try `neageo find` with another spelling"
-        raise PlaceNotFound(f"no feature is called {name!r}{hint}")
+        raise PlaceNotFound(f"no feature is called {shown(name)}{hint}")
     hits.sort(key=lambda h: (_PRIORITY.index(h[0]), h[1]))
     parts = []
     for layer in dict.fromkeys(h[0] for h in hits):

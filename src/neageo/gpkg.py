@@ -13,7 +13,10 @@ here, and nowhere else:
     documents about the whole file (neageo's dataset document) or one table
     (QGIS layer metadata);
 ``layer_styles``
-    QGIS default styles (QML), in the table QGIS itself creates.
+    QGIS default styles (QML), in the table QGIS itself creates;
+``gpkg_ogr_contents``
+    GDAL's row count per table, kept true by triggers through every insert and
+    delete: what a reader checks a table against (:func:`feature_counts`).
 
 The build (:mod:`neageo.builder.writer`, and the QGIS styles of
 :mod:`neageo.qgis`), the publish step and the exports use these functions; none
@@ -31,6 +34,8 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 __all__ = [
+    "DEFAULT_VERSION",
+    "VERSIONS",
     "LAYER_STYLES_DDL",
     "QGIS_METADATA_URI",
     "add_layer_style",
@@ -41,11 +46,15 @@ __all__ = [
     "create_metadata_tables",
     "data_columns",
     "default_styles",
+    "feature_counts",
     "geometry_columns",
+    "keep_feature_counts",
     "metadata_documents",
     "read_only",
     "writing",
     "register_metadata_extension",
+    "replace_metadata",
+    "row_counts",
     "table_columns",
     "tables",
     "write_data_columns",
@@ -58,6 +67,12 @@ LAYER_STYLES_DDL = (
     "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
     "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
 )
+#: GeoPackage versions neageo writes (GDAL's ``VERSION`` creation option).
+VERSIONS = ("1.3", "1.4")
+#: The version written unless asked otherwise: GDAL 3.6 (Debian 12, QGIS 3.22) opens a 1.3 file without
+#: warning that it "may only be partially supported", and GDAL writes the 1.3 spatial-index triggers,
+#: which older validators accept.
+DEFAULT_VERSION = "1.3"
 #: ``md_standard_uri`` of QGIS layer metadata documents in ``gpkg_metadata``.
 QGIS_METADATA_URI = "http://mrcc.com/qgis.dtd"
 
@@ -162,6 +177,20 @@ def metadata_documents(con: sqlite3.Connection, standard_uri: str, *,
     return [(t, doc) for t, doc in con.execute(sql + " ORDER BY m.id", params)]
 
 
+def row_counts(con: sqlite3.Connection) -> dict[str, int]:
+    """The rows of every table in ``gpkg_contents`` as counted now, by name."""
+    names = [t for (t,) in con.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+    return {t: int(con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in names}
+
+
+def feature_counts(con: sqlite3.Connection) -> dict[str, int]:
+    """``gpkg_ogr_contents``: table -> the row count its triggers keep (empty without the table)."""
+    if "gpkg_ogr_contents" not in tables(con):
+        return {}
+    return {str(t): int(n) for t, n in con.execute(
+        "SELECT table_name, feature_count FROM gpkg_ogr_contents WHERE feature_count IS NOT NULL")}
+
+
 def default_styles(con: sqlite3.Connection) -> dict[str, str]:
     """``layer_styles``: table -> its default QML (the newest default style); empty without the table."""
     styles: dict[str, str] = {}
@@ -204,6 +233,34 @@ def add_metadata(con: sqlite3.Connection, document: str, *, standard_uri: str, m
     con.execute("INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
                 "timestamp, md_file_id) VALUES (?, ?, NULL, NULL, ?, ?)", (scope, table, timestamp, doc_id))
     return doc_id
+
+
+def replace_metadata(con: sqlite3.Connection, standard_uri: str, document: str) -> None:
+    """Replace the text of the ``gpkg_metadata`` document(s) with ``standard_uri``."""
+    con.execute("UPDATE gpkg_metadata SET metadata = ? WHERE md_standard_uri = ?", (document, standard_uri))
+
+
+def keep_feature_counts(con: sqlite3.Connection, counts: dict[str, int]) -> None:
+    """Give each table of ``counts`` that GDAL did not write a ``gpkg_ogr_contents`` row and GDAL's triggers.
+
+    GDAL counts the rows of every table it writes there and keeps the count true
+    with an insert and a delete trigger; a table written by SQL (``layer_styles``)
+    gets the same, so every table's count survives later edits (QGIS saving a style).
+    """
+    con.execute("CREATE TABLE IF NOT EXISTS gpkg_ogr_contents (table_name TEXT NOT NULL PRIMARY KEY, "
+                "feature_count INTEGER DEFAULT NULL)")
+    counted = {t.lower() for (t,) in con.execute("SELECT table_name FROM gpkg_ogr_contents")}
+    for table, count in counts.items():
+        if table.lower() in counted:
+            continue
+        con.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES (?, ?)", (table, count))
+        quoted, literal = table.replace('"', '""'), table.replace("'", "''")
+        for event, step in (("insert", "+ 1"), ("delete", "- 1")):
+            con.execute(
+                f'CREATE TRIGGER "trigger_{event}_feature_count_{quoted}" AFTER {event.upper()} ON "{quoted}" '
+                f"BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count {step} "
+                f"WHERE lower(table_name) = lower('{literal}'); END"
+            )
 
 
 def create_layer_styles(con: sqlite3.Connection, *, title: str, description: str) -> str:
@@ -302,6 +359,8 @@ def copy_descriptions(target: str | os.PathLike[str], source: str | os.PathLike[
                 con.execute("INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, "
                             "row_id_value, timestamp, md_file_id) VALUES (?, ?, ?, ?, ?, ?)",
                             (scope, table, column, row_id, stamp, cur.lastrowid))
+        if "layer_styles" in src_tables:  # the copied styles' count, kept true like GDAL's tables
+            keep_feature_counts(con, {"layer_styles": int(con.execute("SELECT COUNT(*) FROM layer_styles").fetchone()[0])})
         con.execute(
             "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
             "SELECT table_name, column_name, extension_name, definition, scope FROM src.gpkg_extensions "

@@ -20,8 +20,9 @@
   offers when opening it, draws every feature.  The project opens them as
   point, line and area sub-layers; areas sit below borders and rivers and are
   mostly transparent, so they never hide a border.
-* Labels: a place that shares its name with a customs gate is labelled once
-  (by the gate); line labels of projects and events are not repeated; the
+* Labels: a place that shares its name with a customs gate is labelled by the
+  gate until the map is zoomed in far enough to tell them apart (see
+  :mod:`neageo.qgis_labels`); line labels of projects and events are not repeated; the
   label engine may not place labels over points.
 
 No QGIS is needed to write any of this; the tests open the results in real QGIS.
@@ -52,6 +53,7 @@ from .gpkg import (
     writing,
 )
 from .metadata import column_alias, data_column_rows, read_written, table_catalogue
+from .qgis_labels import rule_based_labeling, town_label_scales
 from .settings import REGIONAL_CRS, STUDY_BBOX
 from .style import LABELS, STYLES, Look, px_to_mm
 
@@ -181,8 +183,8 @@ def renderer_xml(layer: str, kind: str) -> str:
             f'<symbols>{_symbol(style.default, kind, "0")}</symbols></renderer-v2>')
 
 
-def labeling_xml(layer: str, kind: str, *, skip: frozenset[str] = frozenset()) -> str:
-    """Simple labelling of ``layer`` drawn as ``kind``; features whose label text is in ``skip`` get none."""
+def labeling_xml(layer: str, kind: str, *, skip: dict[str, int] | None = None) -> str:
+    """Simple labelling of ``layer`` drawn as ``kind``; a feature whose label is in ``skip`` waits for its scale."""
     field = LABELS.get(layer)
     if not field:
         return ""
@@ -194,17 +196,12 @@ def labeling_xml(layer: str, kind: str, *, skip: frozenset[str] = frozenset()) -
     # points of projects and events crowd the Tumen corner at the overview scale: named once zoomed in
     zoomed_in = layer in LABEL_ONCE and kind == "marker"
     scale = f'scaleVisibility="1" scaleMin="0" scaleMax="{ZOOMED_IN_SCALE}"' if zoomed_in else 'scaleVisibility="0"'
-    if skip:
-        names = ", ".join(_string(n) for n in sorted(skip))
-        expression = f"if({_field(field)} IN ({names}), NULL, {_field(field)})"
-        field_attrs = f'fieldName={quoteattr(expression)} isExpression="1"'
-    else:
-        field_attrs = f'fieldName={quoteattr(field)} isExpression="0"'
+    field_attrs = f'fieldName={quoteattr(field)} isExpression="0"'
 
     size = {"customs_gates": 9, "places": 8, "rivers": 8, "provinces": 7}.get(layer, 8)
     colour = {"rivers": "31,102,179,255", "provinces": "110,100,90,255"}.get(layer, "20,20,20,255")
-    return (
-        '<labeling type="simple"><settings calloutType="simple">'
+    settings = (
+        '<settings calloutType="simple">'
         f'<text-style {field_attrs} fontFamily="Noto Sans" fontSize="{size}" '
         f'fontSizeUnit="Point" textColor="{colour}" textOpacity="1" fontWeight="{75 if layer == "customs_gates" else 50}" '
         'namedStyle="Regular" allowHtml="0">'
@@ -213,8 +210,11 @@ def labeling_xml(layer: str, kind: str, *, skip: frozenset[str] = frozenset()) -
         f'<placement {placement} priority="{8 if layer == "customs_gates" else 5}"/>'
         f'<rendering obstacle="{0 if kind == "fill" else 1}" obstacleFactor="1" obstacleType="0" {scale} drawLabels="1" '
         'displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0"/>'
-        '</settings></labeling>'
+        '</settings>'
     )
+    if skip:
+        return rule_based_labeling(layer, settings, _field(field), skip, _string)
+    return f'<labeling type="simple">{settings}</labeling>'
 
 
 def aliases_xml(columns: dict[str, str] | None) -> str:
@@ -360,28 +360,23 @@ def _aliases(columns: list[str], aliases: dict[str, str]) -> str:
     return f"<aliases>{items}</aliases>" if items else ""
 
 
-def _read_layers(path: Path) -> tuple[dict[str, LayerInfo], frozenset[str]]:
-    """Per spatial table: geometry type, QGIS metadata and aliases; and place names a customs gate also labels."""
+def _read_layers(path: Path) -> tuple[dict[str, LayerInfo], dict[str, int]]:
+    """Per spatial table: geometry type, QGIS metadata and aliases; and the towns a customs gate also names,
+    with the scale below which each is labelled too (:func:`neageo.qgis_labels.town_label_scales`)."""
     with read_only(path) as con:
         available = {t: g for t, (_, g, _) in geometry_columns(con).items()}
         metadata = {t: _metadata_inner(doc) for t, doc in
                     metadata_documents(con, QGIS_METADATA_URI, scope="table") if t is not None}
         aliases = {t: {c: name for c, (name, _) in cols.items() if name} for t, cols in data_columns(con).items()}
         columns = {t: [c for c, _, pk in table_columns(con, t) if not pk and c != "geom"] for t in available}
-        skip: set[str] = set()
-        if {"places", "customs_gates"} <= set(available):
-            gates = {str(n).casefold() for (n,) in con.execute("SELECT name_en FROM customs_gates") if n}
-            parts = {p.strip() for g in gates for p in g.replace("–", "-").split("-")}
-            skip = {str(n) for (n,) in con.execute("SELECT name_en FROM places")
-                    if n and (str(n).casefold() in gates or str(n).casefold() in parts)}
     info = {t: LayerInfo(g, metadata.get(t, ""), {c: aliases.get(t, {})[c] for c in columns[t]
                                                   if c in aliases.get(t, {})}, tuple(columns[t]))
             for t, g in available.items()}
-    return info, frozenset(skip)
+    return info, town_label_scales(path)
 
 
 def _maplayer(lid: str, source: str, title: str, layer: str, kind: str, meta: LayerInfo,
-              skip: frozenset[str]) -> str:
+              skip: dict[str, int]) -> str:
     """One ``<maplayer>``: data source, CRS, metadata, renderer, labels and aliases."""
     geometry = {"marker": "Point", "line": "Line", "fill": "Polygon"}[kind]
     labels = labeling_xml(layer, kind, skip=skip)
@@ -399,10 +394,11 @@ def _maplayer(lid: str, source: str, title: str, layer: str, kind: str, meta: La
 
 
 def project_xml(gpkg_name: str, available: Mapping[str, str | LayerInfo],
-                *, skip_labels: frozenset[str] = frozenset()) -> str:
+                *, skip_labels: dict[str, int] | None = None) -> str:
     """The .qgs XML for every layer in ``available`` (layer -> geometry type name, or -> :class:`LayerInfo`).
 
-    ``skip_labels``: place names left unlabelled because a customs gate of that name is labelled.
+    ``skip_labels``: place name -> the scale below which it is labelled (a customs gate of that name is
+    labelled at every scale; see :mod:`neageo.qgis_labels`).
     """
     layers_info = {k: v if isinstance(v, LayerInfo) else LayerInfo(v) for k, v in available.items()}
     tree, maplayers, order = [], [], []
@@ -434,7 +430,7 @@ def project_xml(gpkg_name: str, available: Mapping[str, str | LayerInfo],
                 items.append(f'<layer-tree-layer id="{lid}" name={quoteattr(title)} source={quoteattr(source)} '
                              f'providerKey="ogr" checked="{checked}" expanded="0"><customproperties/></layer-tree-layer>')
                 maplayers.append(_maplayer(lid, source, title, layer, kind, meta,
-                                           skip_labels if layer == "places" else frozenset()))
+                                           (skip_labels or {}) if layer == "places" else {}))
                 order.append(lid)
         if items:
             tree.append(f'<layer-tree-group name={quoteattr(group)} checked="Qt::Checked" expanded="1">'

@@ -31,11 +31,11 @@ from pyproj import CRS
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from ._errors import NotDownstream, PlaceNotFound, QueryError
+from ._errors import NotDownstream, PlaceNotFound, QueryError, shown
 from .dated import in_force
 from .gazetteer import SEARCHED_LAYERS, AmbiguousName, Match, find, matches
 from .geodesy import GEOD, from_regional, length_km, to_regional
-from .io import gpkg_path, read
+from .io import gpkg_path, layer_names, read
 from .network import RiverNetwork
 from .settings import RIVER_SNAP_KM
 
@@ -92,7 +92,7 @@ def _resolve(target: Target, *, gpkg: str | Path | None = None,
     if isinstance(target, (tuple, list)) and len(target) == 2:
         p = _check_lonlat(*target)
         return Resolved(p, f"({p.x:g}, {p.y:g})")
-    raise QueryError(f"cannot locate {target!r}: give a name, a (lon, lat) pair or a geometry")
+    raise QueryError(f"cannot locate {shown(target)}: give a name, a (lon, lat) pair or a geometry")
 
 
 def _ambiguous(target: str, hits: list[Match]) -> bool:
@@ -191,7 +191,7 @@ def near(
     target: Target,
     *,
     km: float,
-    layers: list[str] | tuple[str, ...] | None = None,
+    layers: str | list[str] | tuple[str, ...] | None = None,
     gpkg: str | Path | None = None,
 ) -> gpd.GeoDataFrame:
     """Features within ``km`` of a named feature or a ``(lon, lat)``, nearest first.
@@ -214,7 +214,7 @@ def near(
     km = _check_km(km)
     found = _resolve(target, gpkg=gpkg)
     found_layer, found_name, found_dist, found_geom = _near_arrays(
-        found.geometry, km, tuple(layers) if layers else NEAR_LAYERS, gpkg_path(gpkg), exclude=found.feature)
+        found.geometry, km, tuple(layer_names(layers) or NEAR_LAYERS), gpkg_path(gpkg), exclude=found.feature)
     if not found_layer:
         return gpd.GeoDataFrame({"layer": [], "name": [], "distance_km": []}, geometry=[], crs=4326)
     name = np.concatenate(found_name)
@@ -318,7 +318,7 @@ def _area(area: Target, gpkg: str | Path | None) -> BaseGeometry:
             try:  # a name that exists, but is not a province or country: say so
                 other = find(area, gpkg=gpkg).iloc[0]
             except PlaceNotFound:
-                raise PlaceNotFound(f"no province or country is called {area!r}") from None
+                raise PlaceNotFound(f"no province or country is called {shown(area)}") from None
             raise QueryError(
                 f"{other['name_en']} is not an area: it is a {_KIND_WORD.get(other.geometry.geom_type, 'feature')} in {other['layer']}; "
                 "within() takes a province, a country or a polygon") from None

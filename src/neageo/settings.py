@@ -21,6 +21,8 @@ __all__ = [
     "PLACES_BBOX",
     "OSM_BBOX",
     "RIVER_SNAP_KM",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "build_target",
     "checkout",
     "default_gpkg",
@@ -59,6 +61,13 @@ OSM_BBOX = (87.0, 30.0, 150.0, 62.0)
 #: How far a place may lie from the river where a river path starts or ends, km
 #: (``neageo.river_path`` and the ``riverpath:`` geometries of projects and events).
 RIVER_SNAP_KM = 25.0
+#: The oldest year the dated layers answer for: the Convention of Peking (1860) drew the
+#: Ussuri and Tumen lines and confirmed the Amur's (Treaty of Aigun, 1858); a border "in
+#: force" before it is not in the data.
+FIRST_YEAR = 1860
+#: The last year a dated layer answers for: years after the last recorded change get today's
+#: lines (planned events can be annotated); a later year is taken for a typo.
+LAST_YEAR = 2100
 
 
 def checkout() -> Path | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from ._errors import BuildError
 from .builder.pipeline import STEPS as BUILD_STEPS
 from .builder.pipeline import BuildReport, build_gpkg
+from .builder.writer import DEFAULT_GPKG_VERSION
 from .publishing import publish as run_publish
 
 __all__ = ["STEPS", "build"]
@@ -32,6 +33,8 @@ def build(
     publish: bool = True,
     maps: bool = False,
     maps_dir: Path | None = None,
+    gpkg_version: str = DEFAULT_GPKG_VERSION,
+    overwrite: bool = False,
 ) -> BuildReport:
     """Build the GeoPackage from the committed sources, then publish what is made from it.
 
@@ -49,6 +52,12 @@ def build(
     maps
         Also render the web maps (with ``publish``): into ``maps_dir``, else ``maps/``
         beside ``out`` when ``out`` is given, else the checkout's ``maps/``.
+    gpkg_version
+        GeoPackage version: ``"1.3"`` (default; GDAL 3.6 and QGIS 3.22 open it without a warning)
+        or ``"1.4"``.
+    overwrite
+        Replace a file at ``out`` that is not a neageo GeoPackage; an earlier neageo build is
+        always replaced (atomically), and :attr:`BuildReport.replaced` says so.
 
     Returns
     -------
@@ -58,7 +67,8 @@ def build(
     """
     if maps and not publish:
         raise BuildError("the maps are published from the GeoPackage: maps=True needs publish=True")
-    report = build_gpkg(sources=sources, out=out, progress=progress)
+    report = build_gpkg(sources=sources, out=out, progress=progress, gpkg_version=gpkg_version,
+                        overwrite=overwrite)
     if publish:
         done = run_publish(report.path if out is not None else None, sources=sources, maps=maps,
                            maps_dir=maps_dir, progress=progress)

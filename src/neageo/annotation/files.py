@@ -23,8 +23,8 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from .._atomic import atomic_target
-from .._errors import DataError, ExportError, QueryError
+from .._atomic import atomic_target, ensure_folder
+from .._errors import DataError, ExportError, OutputError, QueryError
 from .core import DEFAULT_CHUNK_ROWS, annotate_frame, default_workers, output_columns, resolve_columns
 from .index import layer_index
 from .points import find_lonlat_columns
@@ -259,10 +259,13 @@ def annotate_file(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     gpkg: str | Path | None = None,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> AnnotateReport:
     """Annotate every row of ``src`` and write the result to ``out``, streaming in chunks.
 
-    Rows are numbered from 1 in error messages (the first data row of a CSV is row 1).
+    Rows are numbered from 1 in error messages (the first data row of a CSV is row 1).  An existing
+    ``out`` is replaced only with ``overwrite=True`` (CLI ``--force``); otherwise it is an
+    :class:`~neageo.OutputError`, before any work.
 
     Returns
     -------
@@ -273,6 +276,9 @@ def annotate_file(
     fin, fout = file_format(src, in_format), file_format(out, out_format)
     if src.resolve() == out.resolve():
         raise ExportError(f"{out}: the output would overwrite the input; choose another --out")
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out} exists; pass --force (overwrite=True) to replace it, or choose another --out")
+    ensure_folder(out.parent)
     if chunk_rows < 1:
         raise QueryError(f"chunk size must be at least 1 row, not {chunk_rows}")
     groups = resolve_columns(columns)

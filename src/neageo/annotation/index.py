@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .._errors import QueryError
 from .._nearest import NearestLines, NearestPoints
 from ..dated import in_force
-from ..io import gpkg_path, read
+from ..io import check_year, gpkg_path, read
 from ..io import layers as _layers
 from ..settings import STUDY_BBOX
 
-__all__ = ["LayerIndex", "check_year", "layer_index"]
+__all__ = ["LayerIndex", "layer_index"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -201,15 +200,6 @@ def _pick(values: np.ndarray, feat: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=4)
 def _cached_index(path: str, mtime_ns: int, year: int | None) -> LayerIndex:
     return LayerIndex.from_gpkg(Path(path), year=year)
-
-
-def check_year(year) -> int | None:
-    """``year`` as an int (None stays None), or a :class:`QueryError`."""
-    if year is None:
-        return None
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not 1800 <= year <= 2200:
-        raise QueryError(f"year must be a whole number between 1800 and 2200 (like 2005), not {year!r}")
-    return int(year)
 
 
 def layer_index(*, gpkg: str | Path | None = None, year: int | None = None) -> LayerIndex:

@@ -66,7 +66,7 @@ class Boundaries:
     territory_changes: Layer
     #: iso_a3 -> today's outline (same as the countries layer).
     outlines: dict
-    #: (year, gainer, loser, polygon) of each change, for the dated borders.
+    #: (year, gainer, loser, polygon, (old_line, old_line_note)) of each change, for the dated borders.
     changes: list
 
 
@@ -157,7 +157,8 @@ def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: pd.Dat
     table = read_table(
         src, "borders", "territory_changes.csv",
         columns={"change_id": "str", "name_en": "str", "from_iso": "str", "to_iso": "str", "from_province": "str",
-                 "to_province": "str", "year": "int", "anchors": "str", "published_km2": "float", "citation": "str"},
+                 "to_province": "str", "year": "int", "anchors": "str", "old_line": "str", "old_line_note": "str",
+                 "published_km2": "float", "citation": "str"},
         key="change_id",
     )
     shown = "geodata/sources/borders/territory_changes.csv"
@@ -182,11 +183,12 @@ def _territory_changes(src: Sources, outlines: dict, ne: dict, provinces: pd.Dat
                 f"{rec['from_iso']} held in Natural Earth and {rec['to_iso']} holds today"
             )
         geom = shapely.union_all(pieces, grid_size=GRID)
-        changes.append((rec["year"], rec["to_iso"], rec["from_iso"], geom))
+        changes.append((rec["year"], rec["to_iso"], rec["from_iso"], geom, (rec["old_line"], rec["old_line_note"])))
         rows.append({
             "change_id": rec["change_id"], "name_en": rec["name_en"], "from_iso": rec["from_iso"],
             "to_iso": rec["to_iso"], "from_province": rec["from_province"], "to_province": rec["to_province"],
-            "year": rec["year"], "area_km2": round(area_km2(geom), 1), "published_km2": rec["published_km2"],
+            "year": rec["year"], "old_line": rec["old_line"], "old_line_note": rec["old_line_note"],
+            "area_km2": round(area_km2(geom), 1), "published_km2": rec["published_km2"],
             "citation": rec["citation"], "geometry": geom,
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)

@@ -9,25 +9,90 @@ That nearest border point is kept for every gate
 (``nearest_border_lon``/``_lat``); the border segment, the distances and the
 town across the border are derived, not typed.  The paper's figures for the
 gate's town are attached from the text figures.
+
+A gate is a point of its own country, at the landward end of its crossing on
+its own side.  A position on the border line itself (a crossing carried out to
+mid-river, or the nearest border point) is in neither country, and a point a
+hair's breadth across it answers "which gates are in Russia?" wrongly.  So a
+position less than :data:`INSET_M` inside its own province is moved to the
+nearest point that far inside it (a few metres, far below any crossing's
+precision); ``inset_m`` records how far it moved and ``position_note`` why.
+The build then checks that every gate lies inside its own province and
+country and touches no other.
 """
 
 from __future__ import annotations
+
+import math
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 import shapely.ops
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
-from .._errors import SourceError
+from .._errors import BuildError, SourceError
 from ..geodesy import distance_km_lonlat, from_regional, to_regional
 from ..settings import HYDRO_BBOX
 from ..sources import Sources, check_lonlat, read_table, split_aliases
 from .layer import Layer, described
 
-__all__ = ["read_gates", "build_gates"]
+__all__ = ["INSET_M", "read_gates", "build_gates"]
 
 _SHOWN = "geodata/sources/paper/customs_gates.csv"
+
+#: How far inside its own province (and country) every gate lies at least, m.
+INSET_M = 5.0
+#: Half the side of the box the province is cut to around a gate before it is shrunk, degrees.
+_LOCAL_DEG = 0.05
+_COUNTRY_NAMES = {"CHN": "Chinese", "RUS": "Russian", "PRK": "North Korean", "MNG": "Mongolian"}
+_COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+
+
+def _own_side(point: Point, own: BaseGeometry, others: gpd.GeoDataFrame, iso: str,
+              where: str) -> tuple[Point, float, str | None]:
+    """``point`` moved at least :data:`INSET_M` inside ``own`` (a province), how far (m), and why (or None).
+
+    ``others`` are the areas the point must not touch (every other province), with ``name_en``.
+    """
+    box = shapely.box(point.x - _LOCAL_DEG, point.y - _LOCAL_DEG, point.x + _LOCAL_DEG, point.y + _LOCAL_DEG)
+    local_m = to_regional(shapely.intersection(own, box))
+    point_m = to_regional(point)
+    inner = local_m.buffer(-INSET_M)
+    if inner.contains(point_m):
+        return point, 0.0, None
+    if inner.is_empty:
+        raise BuildError(f"{where}: its province has no land {INSET_M:g} m inside its edge near the crossing")
+    target_m = shapely.ops.nearest_points(inner, point_m)[0]
+    moved = from_regional(target_m)
+    moved = Point(round(moved.x, 7), round(moved.y, 7))
+    dist_m = float(distance_km_lonlat(point.x, point.y, moved.x, moved.y)) * 1000.0
+    depth = float(local_m.boundary.distance(point_m))
+    gap = f"{depth:.2f} m" if depth >= 0.01 else "less than 1 cm"
+    beyond = others[shapely.contains(others.geometry.values, point)]
+    if shapely.contains(own, point) and not shapely.intersects(others.geometry.values, point).any():
+        was = f"lay {gap} inside the border line"
+    elif not beyond.empty:
+        was = f"lay {gap} across the border line, in {beyond.iloc[0]['name_en']} ({beyond.iloc[0]['iso_a3']})"
+    else:
+        was = "lay on the border line, in neither country"
+    dx, dy = target_m.x - point_m.x, target_m.y - point_m.y
+    heading = _COMPASS[int(((math.degrees(math.atan2(dx, dy)) % 360) + 22.5) // 45) % 8]
+    side = _COUNTRY_NAMES.get(iso, iso)
+    note = (f"Moved {dist_m:.1f} m {heading} onto the {side} side: the position {was}. A gate is a point of its "
+            f"own country at the landward end of its crossing, so it is set {INSET_M:g} m inside its province.")
+    return moved, round(dist_m, 2), note
+
+
+def _check_own_side(point: Point, province: str, iso: str, provinces: gpd.GeoDataFrame,
+                    countries: gpd.GeoDataFrame, where: str) -> None:
+    """The gate lies inside its own province and country, and touches no other."""
+    in_prov = provinces.loc[shapely.intersects(provinces.geometry.values, point), "name_en"].tolist()
+    in_country = countries.loc[shapely.intersects(countries.geometry.values, point), "iso_a3"].tolist()
+    if in_prov != [province] or in_country != [iso]:
+        raise BuildError(f"{where}: the gate point touches provinces {in_prov} and countries {in_country}, "
+                         f"not only {province} ({iso})")
 
 
 def _figures_text(figs: pd.DataFrame) -> str:
@@ -73,11 +138,16 @@ def read_gates(src: Sources, places: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd
 
 def build_gates(
     src: Sources, places: gpd.GeoDataFrame, borders: gpd.GeoDataFrame, paper: pd.DataFrame,
-    *, inputs: tuple[pd.DataFrame, pd.Series] | None = None,
+    *, provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+    inputs: tuple[pd.DataFrame, pd.Series] | None = None,
 ) -> Layer:
-    """The customs gates layer; ``inputs`` as :func:`read_gates` returns them (read now if not given)."""
+    """The customs gates layer; ``inputs`` as :func:`read_gates` returns them (read now if not given).
+
+    ``provinces`` and ``countries`` are the boundaries each gate is set inside (see :data:`INSET_M`).
+    """
     gates, fig_places = inputs if inputs is not None else read_gates(src, places)
     by_id = places.set_index("place_id")
+    by_province = provinces.set_index("name_en", drop=False)
     text_figs = paper[paper["table_no"].isna()].copy()
     text_figs["place_id"] = None
     text_figs["place_id"] = text_figs["row_label"].map(fig_places)
@@ -106,6 +176,12 @@ def build_gates(
             if g["crossing_source"]:  # what was searched, so the next reader need not search again
                 source = f"{source}. {g['crossing_source']}"
             precision = None
+        if town["province"] not in by_province.index:
+            raise BuildError(f"{where}: the town's province {town['province']!r} is not in the provinces layer")
+        crossing, inset, position_note = _own_side(
+            crossing, by_province.loc[town["province"], "geometry"],
+            provinces[provinces["name_en"] != town["province"]], home, where)
+        _check_own_side(crossing, town["province"], home, provinces, countries, where)
         crossing_m = to_regional(crossing)
         dists = shapely.distance(seg_m, crossing_m)
         k = int(dists.argmin())
@@ -138,6 +214,8 @@ def build_gates(
             "crossing_source": source,
             "crossing_precision_m": precision,
             "crossing_to_border_m": round(float(dists[k]), 1),
+            "inset_m": inset,
+            "position_note": position_note,
             "nearest_border_lon": round(nearest.x, 6),
             "nearest_border_lat": round(nearest.y, 6),
             "nearest_border_offset_km": round(float(distance_km_lonlat(
@@ -148,4 +226,4 @@ def build_gates(
             "geometry": Point(crossing.x, crossing.y),
         })
     frame = gpd.GeoDataFrame(rows, crs=4326)
-    return described("customs_gates", frame)
+    return described("customs_gates", frame, inset_m=f"{INSET_M:g}")

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._atomic import output_lock
-from .._errors import SourceError
+from .._atomic import ensure_folder, output_lock
+from .._errors import BuildError, OutputError, SourceError
 from .._version import __version__
 from ..dated import in_force
 from ..metadata import check_catalogue, dataset_info, own_sources
@@ -42,7 +42,7 @@ from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks
 from .places import build_places, read_places
 from .projects import build_events, build_projects, check_geometry_specs, read_events, read_projects
-from .writer import write_gpkg
+from .writer import DEFAULT_GPKG_VERSION, write_gpkg
 
 __all__ = ["STEPS", "BuildReport", "build_gpkg", "gpkg_target"]
 
@@ -64,6 +64,8 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     published: list[Path] = field(default_factory=list)
     maps: list[Path] = field(default_factory=list)
+    #: True when an earlier GeoPackage at ``path`` was replaced.
+    replaced: bool = False
 
 
 def _registry_sources(src: Sources) -> list[dict]:
@@ -104,11 +106,36 @@ def gpkg_target(out: Path | str | None) -> Path:
     return out
 
 
+def _check_target(target: Path, *, chosen: bool, overwrite: bool) -> bool:
+    """Whether ``target`` exists (and may be replaced); :class:`OutputError` if it may not.
+
+    A build replaces the GeoPackage it wrote before (the checkout's, or any neageo build named
+    with ``out``); a file at ``out`` that is not a neageo GeoPackage is replaced only with
+    ``overwrite=True`` (``--force``).
+    """
+    if target.is_dir():
+        raise OutputError(f"{target}: a folder is in the way of the GeoPackage; remove it or choose another --out")
+    if not target.exists():
+        return False
+    if not chosen or overwrite:
+        return True
+    from ..metadata import read_written
+
+    try:
+        read_written(target)
+    except (BuildError, ValueError):  # not SQLite, not a GeoPackage, or not neageo's: all the same here
+        raise OutputError(f"{target} exists and is not a neageo GeoPackage; pass --force (overwrite=True) to "
+                          "replace it") from None
+    return True
+
+
 def build_gpkg(
     *,
     sources: Path | None = None,
     out: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    gpkg_version: str = DEFAULT_GPKG_VERSION,
+    overwrite: bool = False,
 ) -> BuildReport:
     """Build the GeoPackage from the committed sources, and nothing else.
 
@@ -126,6 +153,12 @@ def build_gpkg(
         needs ``out``: it never writes into its own install folder).
     progress
         Called with each step's name as it starts.
+    gpkg_version
+        GeoPackage version to write: ``"1.3"`` (default: GDAL 3.6 and QGIS 3.22 read it without
+        warnings) or ``"1.4"``.
+    overwrite
+        Replace a file at ``out`` that is not a neageo GeoPackage (an earlier neageo build is
+        always replaced, atomically; :attr:`BuildReport.replaced` says so).
 
     Returns
     -------
@@ -138,6 +171,8 @@ def build_gpkg(
             "geodata/sources, or set NEAGEO_HOME to a checkout"
         )
     target = gpkg_target(out)
+    ensure_folder(target.parent)
+    replaced = _check_target(target, chosen=out is not None, overwrite=overwrite)
     check_catalogue()  # a broken metadata file stops the build before any heavy step
     seconds: dict[str, float] = {}
 
@@ -190,7 +225,8 @@ def build_gpkg(
     done("paper")
 
     step("places")
-    gates = build_gates(src, places.geoframe, current_borders, tables, inputs=gate_inputs)
+    gates = build_gates(src, places.geoframe, current_borders, tables, provinces=provinces.geoframe,
+                        countries=countries.geoframe, inputs=gate_inputs)
     layers += [places, gates]
     done("places")
 
@@ -220,7 +256,7 @@ def build_gpkg(
     }
     with output_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
-                   finish=(write_qgis_support,))
+                   finish=(write_qgis_support,), version=gpkg_version)
     done("write")
     log.info("built %s", target)
-    return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds)
+    return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds, replaced=replaced)

@@ -17,7 +17,11 @@ Shapefile, KML, CSV and GeoParquet 1.1 (with a ``bbox`` covering column).
   then numbered if two collide) and the mapping is written beside them; a
   ``.cpg`` says UTF-8; layers of mixed geometry are split by geometry type; DBF
   text is limited to 254 bytes (longer values are cut; use another format for
-  the full ``paper_figures``).  Attribute-only tables go to CSV in every format
+  the full ``paper_figures``); a :class:`ShapefileLimits` warning announces both.
+* Every format keeps the types (integers as integers, reals as reals: KML's
+  ``SimpleField`` types, a CSV's ``.csvt``), the GeoPackage's row order
+  (FlatGeobuf is written without its reordering index) and says its CRS (a CSV's
+  ``.prj``).  Files of an earlier export are replaced only with ``overwrite=True``.  Attribute-only tables go to CSV in every format
   but GeoPackage.  Output paths are built from checked layer names and must
   resolve inside the output folder.
 
@@ -39,6 +43,6 @@ from __future__ import annotations
 from ..io import read_postgis
 from .files import FORMATS, export
 from .postgis import export_postgis
-from .shapefile import shapefile_fields
+from .shapefile import ShapefileLimits, shapefile_fields
 
-__all__ = ["FORMATS", "export", "export_postgis", "read_postgis", "shapefile_fields"]
+__all__ = ["FORMATS", "ShapefileLimits", "export", "export_postgis", "read_postgis", "shapefile_fields"]

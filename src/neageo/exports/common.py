@@ -1,9 +1,12 @@
 """What every exporter shares: the layers asked for, safe output paths, atomic GDAL writes, and errors.
 
 Output paths are built from checked layer names and must resolve inside the
-output folder (:func:`inside`); GDAL writes to a temporary name that is moved
-into place only when complete (:func:`gdal_write`); GDAL, pyogrio, SQLite and
-file-system errors become :class:`~neageo.ExportError` (:func:`writing`).
+output folder (:func:`inside`); an output folder that cannot be written is an
+:class:`~neageo.OutputError`, and so are files an export would replace unless
+``overwrite=True`` (:func:`existing_outputs`); GDAL writes to a temporary name
+that is moved into place only when complete (:func:`gdal_write`); GDAL,
+pyogrio, SQLite and file-system errors become :class:`~neageo.ExportError`
+(:func:`writing`).
 What describes the layers (titles, column descriptions, default styles) is read
 from the source GeoPackage by :func:`descriptions`.
 """
@@ -21,12 +24,15 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import ExportError, LayerNotFound, NeageoError
+from .._atomic import ensure_folder
+from .._errors import ExportError, LayerNotFound, NeageoError, OutputError, shown
 from .._postgis import SAFE_NAME
 from ..gpkg import contents, data_columns, default_styles, read_only
+from ..io import layer_names
 from ..io import layers as list_layers
 
-__all__ = ["PARTS", "descriptions", "gdal_write", "inside", "narrow_integers", "out_folder", "selected", "writing"]
+__all__ = ["PARTS", "descriptions", "existing_outputs", "gdal_write", "inside", "narrow_integers", "out_folder",
+           "selected", "writing"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -50,31 +56,40 @@ def inside(out: Path, name: str, suffix: str) -> Path:
     return target
 
 
-def selected(layers: Sequence[str] | None, gpkg: str | Path | None) -> list[str]:
-    """The layers to export: ``layers`` (checked, in order, once each), or every layer of the GeoPackage."""
+def selected(layers: str | Sequence[str] | None, gpkg: str | Path | None) -> list[str]:
+    """The layers to export: ``layers`` (one name or several; checked, in order, once each), or every layer."""
     catalogue = list_layers(gpkg=gpkg)
     available = [n for n in catalogue["name"] if n not in _DESCRIPTIVE]
-    if not layers:
+    names = layer_names(layers)
+    if not names:
         return available
-    unknown = [n for n in layers if n not in available]
+    unknown = [n for n in names if n not in available]
     if unknown:
-        raise LayerNotFound(f"no layer(s) {', '.join(map(repr, unknown))}; available: {', '.join(available)}")
-    return list(dict.fromkeys(layers))
+        raise LayerNotFound(f"no layer(s) {', '.join(map(shown, unknown))}; available: {', '.join(available)}")
+    return list(dict.fromkeys(names))
 
 
 def out_folder(out: str | Path) -> Path:
-    """The output folder, created if needed; :class:`ExportError` when it cannot be."""
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise ExportError(f"{path} exists and is not a folder; choose another --out")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create the output folder {path} ({exc.strerror or exc}); "
-                          "choose a folder you can write to") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write into {path} (permission denied); choose a folder you can write to")
-    return path
+    """The output folder, created if needed; :class:`~neageo.OutputError` (path and reason) when it cannot be."""
+    return ensure_folder(out)
+
+
+def existing_outputs(folder: Path, names: Sequence[str], *, single: str | None = None) -> list[Path]:
+    """Files in ``folder`` an export of ``names`` would replace: the layers' own files (``<name>.*``, a split
+    shapefile's ``<name>_point.*`` ...) and ``codebook.csv``; or only ``single`` (a GeoPackage export)."""
+    if single is not None:
+        return [folder / single] if (folder / single).exists() else []
+    stems = {f"{n}{part}" for n in names for part in ("", "_point", "_line", "_polygon")}
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and (p.name == "codebook.csv" or p.name.split(".", 1)[0] in stems))
+
+
+def refuse_replacing(existing: list[Path]) -> None:
+    """:class:`~neageo.OutputError` naming the first file an export would replace, and how many more."""
+    if existing:
+        more = f" (and {len(existing) - 1} more files this export writes)" if len(existing) > 1 else ""
+        raise OutputError(f"{existing[0]} exists{more}; pass --force (overwrite=True) to replace them, "
+                          "or choose another --out")
 
 
 @contextlib.contextmanager
@@ -91,13 +106,20 @@ def writing(path: Path) -> Iterator[None]:
 
 
 def narrow_integers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable 64-bit integers that fit in 32 bits as ``Int32``, which every GDAL file driver writes as integers."""
+    """64-bit integers (nullable or not) that fit in 32 bits as 32-bit ones.
+
+    GDAL's file drivers all write a 32-bit integer as an integer; KML writes a 64-bit one
+    as a string (``border_id`` became ``type="string"``), and shapefiles widen it.
+    """
     out = frame.copy()
     for col in out.columns:
-        if isinstance(out[col].dtype, pd.Int64Dtype):
-            vals = out[col].dropna()
-            if vals.empty or (vals.abs() < 2**31).all():
-                out[col] = out[col].astype("Int32")
+        dtype = out[col].dtype
+        nullable = isinstance(dtype, pd.Int64Dtype)
+        if not nullable and not (getattr(dtype, "kind", "") == "i" and getattr(dtype, "itemsize", 0) == 8):
+            continue
+        vals = out[col].dropna()
+        if vals.empty or (vals.abs() < 2**31).all():
+            out[col] = out[col].astype("Int32" if nullable else "int32")
     return out
 
 

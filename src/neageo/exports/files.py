@@ -6,7 +6,12 @@
 type, alias and description.  Attribute-only tables go to CSV in every format
 but GeoPackage.  Each family has its own module: :mod:`.geopackage`,
 :mod:`.shapefile`, :mod:`.kml`, :mod:`.delimited` (CSV), :mod:`.geoparquet`;
-GeoJSON and FlatGeobuf are written by GDAL as they are.
+GeoJSON and FlatGeobuf are written by GDAL as they are; FlatGeobuf without
+its spatial index, which would reorder the features along a Hilbert curve: every
+format keeps the GeoPackage's row order (the layers are small enough to scan).
+
+Files an export would replace are refused unless ``overwrite=True`` (CLI
+``--force``): a folder of an earlier export is not silently mixed with a new one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import pandas as pd
 from .._atomic import atomic_target
 from .._errors import ExportError
 from ..io import gpkg_path, read
-from .common import descriptions, gdal_write, inside, out_folder, selected, writing
+from .common import descriptions, existing_outputs, gdal_write, inside, out_folder, refuse_replacing, selected, writing
 from .delimited import write_csv
 from .geopackage import export_gpkg
 from .geoparquet import write_geoparquet
@@ -47,17 +52,23 @@ def export(
     *,
     fmt: str,
     out: str | Path,
-    layers: Sequence[str] | None = None,
+    layers: str | Sequence[str] | None = None,
     gpkg: str | Path | None = None,
     csv_geometry: str = "wkt",
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write layers to ``out`` in ``fmt`` (gpkg, geojson, fgb, shp, kml, csv, parquet); return every file written.
+
+    ``layers`` is one layer name or several (default: every layer); ``overwrite`` replaces the
+    files of an earlier export in ``out`` (otherwise they are refused).
 
     Raises
     ------
     ExportError
-        for an unknown format, an output folder that cannot be created or
-        written, or a file GDAL could not write.
+        for an unknown format, or a file GDAL could not write.
+    OutputError
+        for an output folder that cannot be created or written, or files the export would
+        replace without ``overwrite``.
 
     Examples
     --------
@@ -70,6 +81,8 @@ def export(
     source = gpkg_path(gpkg)
     names = selected(layers, source)
     folder = out_folder(out)
+    if not overwrite:
+        refuse_replacing(existing_outputs(folder, names, single="neageo.gpkg" if fmt == "gpkg" else None))
     if fmt == "gpkg":
         return export_gpkg(names, folder, source)
     about, columns, styles = descriptions(source)
@@ -83,9 +96,7 @@ def export(
             written.append(write_geoparquet(frame, inside(folder, name, suffix)))
             continue
         if fmt == "csv" or not isinstance(frame, gpd.GeoDataFrame):
-            path = inside(folder, name, ".csv")
-            write_csv(frame, path, geometry=csv_geometry)
-            written.append(path)
+            written += write_csv(frame, inside(folder, name, ".csv"), geometry=csv_geometry)
             continue
         if fmt == "shp":
             files = write_shapefile(frame, folder, name)
@@ -93,6 +104,8 @@ def export(
             options: dict[str, Any] = {"layer": name}
             if fmt == "geojson":
                 options["layer_options"] = {"RFC7946": "YES", "WRITE_NAME": "YES"}
+            if fmt == "fgb":  # the index would reorder the features; the GeoPackage's order is kept
+                options["layer_options"] = {"SPATIAL_INDEX": "NO"}
             if fmt == "kml":
                 frame = frame.assign(kml_name=placemark_names(name, frame, about.get(name, (name, ""))[0]))
                 options["dataset_options"] = {"NameField": "kml_name", "DescriptionField": "description"}
@@ -126,6 +139,8 @@ def _write_codebook(folder: Path, dtypes: dict[str, pd.Series], about: dict[str,
         for col, dtype in types.items():
             alias, text = columns.get(name, {}).get(str(col), (str(col), ""))
             kind = "geometry" if col == "geometry" else _TYPE_NAMES.get(dtype.kind, "text")
+            if col == "geometry":
+                alias, text = "Geometry", "Geometry in EPSG:4326 (WGS 84 longitude, latitude in degrees)"
             rows.append({"layer": name, "column": str(col), "type": kind, "alias": alias, "description": text})
     with writing(path), atomic_target(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["layer", "column", "type", "alias", "description"], lineterminator="\n")

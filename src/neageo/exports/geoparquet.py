@@ -1,4 +1,10 @@
-"""GeoParquet 1.1: WKB geometry, the CRS as PROJJSON and a ``bbox`` covering column."""
+"""GeoParquet 1.1: WKB geometry, the CRS as PROJJSON and a ``bbox`` covering column.
+
+Read by geopandas, DuckDB, and GDAL or QGIS where GDAL has its (Arrow) Parquet
+driver.  QGIS 3.22 cannot open it: Debian 12's GDAL 3.6, which it runs on there,
+is built without that driver; open the GeoPackage instead (``neageo export
+--format gpkg``), which also carries the styles and metadata.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,8 @@ __all__ = ["write_geoparquet"]
 
 def write_geoparquet(frame: pd.DataFrame, path: Path) -> Path:
     """One layer as GeoParquet 1.1 (WKB geometry, CRS as PROJJSON, a ``bbox`` covering column), or a table
-    as plain Parquet; readable by geopandas, DuckDB, GDAL and QGIS.  Written atomically; returns ``path``."""
+    as plain Parquet; readable by geopandas, DuckDB, and GDAL/QGIS with a Parquet driver (not QGIS 3.22 on
+    Debian 12: see the module docstring).  Written atomically; returns ``path``."""
     try:
         with atomic_target(path, suffix=".tmp.parquet") as tmp:
             if isinstance(frame, gpd.GeoDataFrame):

@@ -61,19 +61,21 @@ def gate_rows(gates: gpd.GeoDataFrame) -> list[FidelityRow]:
     rows = []
     for g in gates.sort_values("gate_id").to_dict("records"):
         former = (g["nearest_border_lon"], g["nearest_border_lat"])
+        inset = f", moved {g['inset_m']:.1f} m onto its own side" if g["inset_m"] > 0 else ""
         if pd.isna(g["crossing_precision_m"]):
             rows.append(offset(
                 f"gate-{g['gate_id']}", "gate_crossing", g["name_en"], former, (g["geometry"].x, g["geometry"].y),
                 citation=g["crossing_source"],
-                note=f"{g['crossing_name']}: no published position found, so the gate stays at the nearest border point",
+                note=f"{g['crossing_name']}: no published position found, so the gate stays at the nearest border "
+                     f"point{inset}",
             ))
             continue
         rows.append(offset(
             f"gate-{g['gate_id']}", "gate_crossing", g["name_en"], former, (g["geometry"].x, g["geometry"].y),
             citation=g["crossing_source"],
             note=(
-                f"{g['crossing_name']}: the gate now sits on the crossing ({g['crossing_to_border_m']:,.0f} m from "
-                f"the border line, precision {g['crossing_precision_m']:,.0f} m); measured = its former position, "
+                f"{g['crossing_name']}: the gate now sits on the crossing{inset} ({g['crossing_to_border_m']:,.0f} m "
+                f"from the border line, precision {g['crossing_precision_m']:,.0f} m); measured = its former position, "
                 "the border point nearest the town"
             ),
         ))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._atomic import write_text_atomic
+from .._atomic import ensure_folder, write_text_atomic
 
 __all__ = ["md_row", "pair_texts", "write_pair"]
 
@@ -28,7 +28,7 @@ def pair_texts(stem: str, frame: pd.DataFrame, markdown: str) -> dict[str, str]:
 
 def write_pair(folder: Path, stem: str, frame: pd.DataFrame, markdown: str) -> tuple[Path, Path]:
     """Write ``<stem>.csv`` (the frame) and ``<stem>.md`` into ``folder``, each atomically; return (md, csv)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     for name, text in pair_texts(stem, frame, markdown).items():
         write_text_atomic(folder / name, text)
     return folder / f"{stem}.md", folder / f"{stem}.csv"

@@ -26,12 +26,13 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from .._atomic import atomic_target, output_lock
+from .._atomic import atomic_target, ensure_folder, output_lock
 from .._errors import DataError
 from ..codebook import datapackage_json
 from ..io import gpkg_path, read
 from ..qgis import project_qgz
 from ..settings import build_target, sources_dir
+from ..settings import maps_dir as default_maps_dir
 from ..sources import Sources
 from .fidelity import FidelityRow, boundary_checks, fidelity_texts
 from .paper_report import paper_check_markdown
@@ -130,6 +131,10 @@ def publish(
     """
     target = Path(gpkg) if gpkg is not None else build_target()
     gpkg_path(target)  # a clear error before any work if the file is missing or not a GeoPackage
+    folder = Path(maps_dir) if maps_dir is not None else (target.parent / "maps" if gpkg is not None else None)
+    ensure_folder(target.parent)  # and a folder that cannot be written, before any work too
+    if maps:
+        ensure_folder(folder if folder is not None else default_maps_dir())
     src = Sources(Path(sources) if sources is not None else sources_dir())
     seconds: dict[str, float] = {}
     if progress:
@@ -149,7 +154,6 @@ def publish(
         start = time.perf_counter()
         from ..maps import render_all
 
-        folder = Path(maps_dir) if maps_dir is not None else (target.parent / "maps" if gpkg is not None else None)
         report.maps = render_all(gpkg=target, out_dir=folder)
         seconds["maps"] = round(time.perf_counter() - start, 3)
     log.info("published %d files beside %s", len(paths), target)
