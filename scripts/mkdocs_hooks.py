@@ -183,6 +183,7 @@ def on_config(config):
     config["nav"] = [
         {"Home": "index.md"},
         {"Getting started": "getting-started.md"},
+        {"Python maps": "python-maps.md"},
         {"The data flow": "data-flow.md"},
         {"Architecture": "architecture.md"},
         {"Layers": ["layers/index.md"] + [{res["title"]: f"layers/{res['layer']}.md"} for res in pkg["resources"]]},

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of every map for the README, in headless Chromium (Debian chromium), network blocked.
+"""Screenshots of every map for the README (1366x768, and 390x844 phones), in headless Chromium (Debian chromium), network blocked.
 
     python scripts/screenshots.py                  # after `neageo build --maps`; writes docs/screenshots/*.png
     python scripts/screenshots.py --phone          # also <map>-phone.png at 390x844
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP = {"width": 1366, "height": 768}  # a common laptop
 PHONE = {"width": 390, "height": 844}
 
 

@@ -35,6 +35,25 @@ fi
 # Lint and type checks first: a finding fails the run before the tests start (NEAGEO_SKIP_CHECKS=1 skips them).
 if [ "${NEAGEO_SKIP_CHECKS:-0}" != 1 ]; then
   PYTHON="$VENV_PY" bash scripts/check.sh
+  # The map plugins' JavaScript (src/neageo/maps/assets/js): eslint and node's own test runner, with the
+  # dev tools pinned in package-lock.json (npm ci).  Node >= 18.18 and npm are needed; CI fails without them.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    if [ "${NEAGEO_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing Debian packages: nodejs npm" >&2
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+  fi
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+    npx --no-install eslint
+    node --test tests/js/*.test.mjs
+  elif [[ "${CI:-}" =~ ^(1|true|yes)$ ]]; then
+    echo "node and npm are needed for the map plugins' JavaScript lint and tests (apt-get install nodejs npm)" >&2
+    exit 1
+  else
+    echo "node/npm not found: skipping the JavaScript lint and tests (CI runs them)" >&2
+  fi
 fi
 
 exec "$VENV_PY" -m pytest "$@"

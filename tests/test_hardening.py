@@ -240,6 +240,10 @@ PAYLOADS = [
     '<a href="javascript:window.__xss=8">link</a>',
     "&lt;b&gt;pre-escaped&lt;/b&gt; & <b>bold</b>",
     "'; DROP TABLE places; --",
+    # template payloads: folium renders each macro's output as a Jinja template a second time
+    "{{ 7*7 }}",
+    "{% for x in range(3) %}x{% endfor %}",
+    "{{ lipsum.__globals__.os.getcwd() }}",
 ]
 
 #: file -> text columns that carry free text (identifiers and geometry specs left alone)
@@ -307,13 +311,17 @@ def test_payloads_survive_as_data(hostile):
 
 @pytest.mark.slow
 def test_payloads_never_reach_map_html_raw(hostile_maps):
+    from helpers.pages import page_text
+
     for page in hostile_maps.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
+        text = page_text(page)  # the HTML and the scripts its bundle carries
         assert "49 ${window" not in text, page.name  # no template engine evaluated "{{7*7}}"
+        assert str(Path.cwd()) not in text, page.name  # nor ran Python for "{{ lipsum... }}"
         for p in PAYLOADS:
             if "<" in p or ">" in p:
                 assert p not in text, (page.name, p)
-        assert text.count("<script") == text.count("</script>"), page.name
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<script") == html.count("</script>"), page.name
 
 
 def test_payloads_are_escaped_in_exports(hostile, tmp_path):
@@ -339,6 +347,11 @@ def test_payloads_run_nothing_in_chromium(hostile_maps, browser):
         # open every popup and tooltip of every feature that has one, and show every label
         opened += page.evaluate(OPEN_EVERY_JS)
         page.wait_for_timeout(300)
+        # the template payloads reached the page's data exactly as typed (nothing evaluated them)
+        typed = page.evaluate("""(ps) => ps.filter(p => nea.features.some(f => JSON.stringify(f.p).includes(p)))""",
+                              ["{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ lipsum.__globals__.os.getcwd() }}"])
+        if page_path.stem in ("overview", "customs_gates", "sinuiju_dandong", "tumen"):
+            assert len(typed) == 3, (page_path.name, typed)
         assert page.evaluate("typeof window.__xss") == "undefined", page_path.name
         assert not seen["dialogs"], page_path.name
         assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img, .nea-lab img, "

@@ -1,9 +1,11 @@
-"""The web maps: self-contained, deterministic, escaped, simplified within bounds, and readable in a real browser.
+"""The shipped web maps: folium maps saved as self-contained, deterministic, escaped pages, simplified
+within bounds, and readable in a real browser.
 
 The browser tests open each page in Debian's headless Chromium with every request outside the
 file blocked, and look at it as a reader would: labels on the map without hovering and never
 overlapping, controls out of the way on a phone, the time slider, the languages, search, the URL
-hash, stacked features, and every feature's popup.
+hash, stacked features, and every feature's popup.  The plugins themselves are tested on plain
+folium maps in test_map_plugins.py, and explore()/save_offline() in test_explore.py.
 """
 
 from __future__ import annotations
@@ -22,13 +24,18 @@ import shapely
 import neageo
 from helpers.browser import OPEN_EVERY_JS, open_offline
 from helpers.common import SOURCES
+from helpers.pages import page_code, page_text
 from neageo.gazetteer import normalise
 from neageo.maps import MAP_NAMES, render_all
+
+REPO = Path(__file__).resolve().parents[1]
 
 ARTIFACTS = Path(__file__).parent / "artifacts" / "maps"
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
 SCRIPT_PAYLOAD = "</script><script>window.__xss=2</script>"
 LONG_NAME = "Dalian" + " Dalian" * 700  # about 5,000 characters
+#: Jinja payloads (folium renders macro output as a template a second time): they must show as typed
+TEMPLATES = ("{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ lipsum.__globals__.os.getcwd() }}")
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +69,8 @@ def hostile_maps(tmp_path_factory) -> Path:
             r["aliases"] = r["aliases"] + "|" + PAYLOAD
         if r["place_id"] == "dalian":
             r["name_en"] = LONG_NAME
+        if r["place_id"] == "shenyang":
+            r["name_en"], r["name_zh"], r["name_ru"] = (f"Shenyang {TEMPLATES[0]}", *TEMPLATES[1:])
 
     def projects(r):
         if r["project_id"] == "second_yalu_bridge":
@@ -80,7 +89,7 @@ def hostile_maps(tmp_path_factory) -> Path:
 
 def test_every_map_and_the_index_are_written(rendered):
     for name in MAP_NAMES:
-        assert (rendered / f"{name}.html").stat().st_size > 50_000
+        assert 50_000 < (rendered / f"{name}.html").stat().st_size <= 500_000, name  # every themed map <= 500 KB
     index = (rendered / "index.html").read_text(encoding="utf-8")
     for name in MAP_NAMES:
         assert f'href="{name}.html"' in index
@@ -97,7 +106,26 @@ def test_maps_are_self_contained_with_lang_and_pinch_zoom(rendered):
         assert not re.search(r"url\(\s*[\"']?https?:", text), page.name
         assert "@import" not in text, page.name
         assert "user-scalable=no" not in text and "maximum-scale" not in text, page.name
+        code = page_code(text)
+        assert not re.search(r"https?://(?!leafletjs\.com)[\w.-]+/[\w@./-]+\.(js|css)", text + code), page.name
 
+
+def test_the_shipped_maps_are_built_by_folium(rendered):
+    """web_map() returns a folium.Map, and render_all's pages are folium's: its map div, its L.map call, its
+    global map variable, the plugins' one-call pattern, and a folium.Marker added by a user."""
+    import folium
+
+    m = neageo.web_map("sinuiju_dandong")
+    assert isinstance(m, folium.Map)
+    for name in MAP_NAMES:
+        text = (rendered / f"{name}.html").read_text(encoding="utf-8")
+        code = page_code(text)
+        assert '<div class="folium-map" id="map_n1" ></div>' in text, name  # folium's Map template
+        assert re.search(r'var map_n1 = L\.map\(\s*"map_n1",', code), name
+        assert re.search(r"var packed_layer_n\d+ = neageo\.packed\(map_n1, (\{|JSON\.parse\(\")", code), name
+        assert "neageo.labels(map_n1" in code and "neageo.layers(map_n1" in code, name
+    folium.Marker([40.1, 124.4], tooltip="a folium marker").add_to(m)
+    assert "L.marker(" in page_code(m.page())
 
 @pytest.mark.parametrize("names", [
     pytest.param(("sinuiju_dandong", "tumen"), id="two-maps"),
@@ -117,29 +145,58 @@ def test_same_geopackage_gives_identical_html(built, rendered, tmp_path, names):
             assert page.read_bytes() == (rendered / page.name).read_bytes(), page.name
 
 
+def test_shipped_overview_is_what_web_map_saves_in_two_fresh_processes(tmp_path):
+    """web_map("overview").save() from the default GeoPackage, in two fresh processes at once: the same
+    bytes, and the bytes of the committed maps/overview.html (regenerate it with `neageo maps`)."""
+    code = "import sys, neageo; neageo.web_map('overview').save(sys.argv[1])"
+    outs = [tmp_path / f"overview-{i}.html" for i in (1, 2)]
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(out)], env={**os.environ, "PYTHONHASHSEED": "random"})
+             for out in outs]
+    assert all(p.wait(timeout=600) == 0 for p in procs)
+    first, second = (out.read_bytes() for out in outs)
+    assert first == second
+    assert first == (REPO / "maps" / "overview.html").read_bytes(), "maps/overview.html is stale: run `neageo maps`"
+
+
 def test_specs_are_data_and_text_comes_from_the_data(built):
     from neageo.maps.data import MapData
-    from neageo.maps.render import payload
+    from neageo.maps.paper import paper_doc
     from neageo.maps.specs import load_specs
 
     specs = load_specs()
     assert tuple(specs) == MAP_NAMES
     data = MapData(built)
-    trade, _ = payload(specs["trade"], data)
+    trade = paper_doc(specs["trade"], data)
     table = neageo.read("province_trade", gpkg=built)
     top = table.loc[table["russia_total"].idxmax()]
-    assert f"{top['russia_total']:,.0f}" in " ".join(r["label"] for r in trade["legend"])  # e.g. 3,823
-    assert f"{table['year'].min()}–{table['year'].max()}" in trade["title"]
-    pop, _ = payload(specs["population"], data)
+    assert f"{top['russia_total']:,.0f}" in " ".join(r["label"] for r in trade.legend)  # e.g. 3,823
+    assert f"{table['year'].min()}–{table['year'].max()}" in trade.title
+    pop = paper_doc(specs["population"], data)
     regions = neageo.read("regions_population", gpkg=built)
     for pct in regions["change_pct"]:
-        assert f"{pct:+.1f} %" in " ".join(r["label"] for r in pop["legend"])
-    assert "{" not in trade["description"] and "{" not in pop["note"]
+        assert f"{pct:+.1f} %" in " ".join(r["label"] for r in pop.legend)
+    assert "{" not in trade.description and "{" not in pop.note
+
+
+def test_web_map_opens_in_a_language_and_a_year(built):
+    from neageo.maps.plugins import Language, TimeControl
+
+    m = neageo.web_map("trade", lang="zh", year=2005, gpkg=built)
+    control = next(c for c in m._children.values() if isinstance(c, TimeControl))
+    assert control.stops[control.start]["v"] == 2005
+    assert next(c for c in m._children.values() if isinstance(c, Language)).lang == "zh"
+    assert m.page().startswith('<!DOCTYPE html>\n<html lang="zh">')
+    with pytest.raises(neageo.QueryError, match="no time stop for 1990"):
+        neageo.web_map("trade", year=1990, gpkg=built)
+    with pytest.raises(neageo.QueryError, match="no map called 'atlantis'"):
+        neageo.web_map("atlantis", gpkg=built)
+    with pytest.raises(neageo.QueryError, match="no language 'fr'"):
+        neageo.web_map("tumen", lang="fr", gpkg=built)
 
 
 def test_credits_come_from_the_sources_table(built):
     from neageo.maps.data import MapData
-    from neageo.maps.render import credits
+    from neageo.maps.paper import credits
 
     got = credits(MapData(built), ["countries", "places", "rivers"])
     assert "Natural Earth" in got and "GeoNames (CC-BY 4.0)" in got and "World Data Bank II" in got
@@ -147,9 +204,10 @@ def test_credits_come_from_the_sources_table(built):
 
 def test_hostile_strings_never_reach_html_raw(hostile_maps):
     for page in hostile_maps.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
+        text = page_text(page)
         assert PAYLOAD not in text and SCRIPT_PAYLOAD not in text, page.name
-        assert text.count("</script>") == text.count("<script"), page.name  # nothing closes a script early
+        html = page.read_text(encoding="utf-8")
+        assert html.count("</script>") == html.count("<script"), page.name  # nothing closes a script early
 
 
 def test_simplification_keeps_shared_borders_and_stays_within_250m(built):
@@ -306,8 +364,7 @@ def test_time_control_changes_what_is_drawn(browser, rendered, name):
         assert first and second and not set(first) & set(second)  # only the selected time's features
         assert page.locator(".nea-time output").inner_text() != shown_first
         # the timed features drawn all belong to the selected stop
-        stops = page.evaluate("""() => { const v = JSON.parse(document.getElementById('nea-data').textContent)
-            .time[+document.querySelector('.nea-time input').value].v;
+        stops = page.evaluate("""() => { const v = nea.hub.time.stops[+document.querySelector('.nea-time input').value].v;
             return nea.features.filter(f => f.layer._map && f.p.t !== undefined).every(f => f.p.t === v); }""")
         assert stops
         page.locator(".nea-time button").click()  # play
@@ -463,6 +520,26 @@ def test_index_page_links_and_draws_thumbnails(browser, rendered):
 
 
 @pytest.mark.browser
+def test_template_payloads_show_as_typed_through_web_map(browser, hostile_maps):
+    page, seen = open_offline(browser, hostile_maps / "overview.html")
+    try:
+        page.locator(".nea-tools input[type=search]").fill("Shenyang")
+        page.locator(".nea-results button").first.click()
+        page.wait_for_selector(".leaflet-popup-content .nea-pop", timeout=3000)
+        popup = page.locator(".leaflet-popup-content").last.inner_text()
+        assert f"Shenyang {TEMPLATES[0]}" in popup and TEMPLATES[1] in popup and TEMPLATES[2] in popup
+        labels = page.evaluate("[...document.querySelectorAll('.nea-lab:not(.hidden) span')].map(s => s.textContent)")
+        assert f"Shenyang {TEMPLATES[0]}" in labels
+        page.locator(".nea-tools select").select_option("zh")
+        labels = page.evaluate("[...document.querySelectorAll('.nea-lab:not(.hidden) span')].map(s => s.textContent)")
+        assert TEMPLATES[1] in labels
+        assert "Shenyang 49" not in page_text(hostile_maps / "overview.html") and str(Path.cwd()) not in popup
+        assert not seen["errors"] and not seen["external"]
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
 def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_maps):
     for name, query in (("overview", "Harbin"), ("sinuiju_dandong", "Second Yalu bridge")):
         page, seen = open_offline(browser, hostile_maps / f"{name}.html")
@@ -480,7 +557,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_maps):
             assert not seen["dialogs"]
             if name == "overview":
                 # a 5,000-character name: the label is capped and the tooltip wraps within the screen
-                labels = page.evaluate("nea.labels.map(l => l.text)")
+                labels = page.evaluate("nea.labels.filter(l => l.text).map(l => l.text)")
                 assert max(len(t) for t in labels) <= 48
                 page.evaluate("""() => { const f = nea.features.find(f => f.p.n && f.p.n.en.length > 4000);
                     nea.choose(f); f.layer.openTooltip(); }""")

@@ -32,4 +32,8 @@ def test_notebook_runs(tmp_path):
     assert not errors
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 1, "the choropleth is drawn"
+    maps = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+            and "<iframe srcdoc=" in o["data"]["text/html"]]
+    assert len(maps) == 2, "web_map() and explore() show themselves (an offline iframe each)"
+    assert all("neageo-bundle" in html and "height:520px" in html for html in maps)
     print(f"notebook ran in {seconds:.1f} s")

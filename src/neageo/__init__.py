@@ -47,6 +47,9 @@ _LAZY = {
     "border_segments_km": "neageo.query",
     "render_maps": "neageo.maps",
     "render_all": "neageo.maps",
+    "web_map": "neageo.maps",
+    "explore": "neageo.maps",
+    "save_offline": "neageo.maps",
     "export": "neageo.exports",
     "export_postgis": "neageo.exports",
 }
@@ -69,6 +72,9 @@ __all__ = [
     "annotate",
     "render_maps",
     "render_all",
+    "web_map",
+    "explore",
+    "save_offline",
     "export",
     "export_postgis",
     "NeageoError",
@@ -89,7 +95,7 @@ if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs without impo
     from .exports import export, export_postgis
     from .gazetteer import find
     from .io import layers, read
-    from .maps import render_all, render_maps
+    from .maps import explore, render_all, render_maps, save_offline, web_map
     from .publishing import publish
     from .query import border_length_km, border_segments_km, distance_km, near, river_path, within
     from .workflow import build

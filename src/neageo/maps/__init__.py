@@ -1,18 +1,29 @@
-"""The web maps: one self-contained HTML page per map, and their index, written to ``maps/``.
+"""The web maps as folium maps: the paper's maps, your data on them, and saving any folium map offline.
 
-Each map is a small spec in ``assets/maps.toml`` (title, frame, layers);
-:mod:`~neageo.maps.layers` turns the GeoPackage's layers into page data,
-:mod:`~neageo.maps.codec` packs it with Leaflet and the runtime
-(``assets/nea.js``, ``assets/nea.css``) into one file that works offline.
-The same GeoPackage always gives byte-identical files.  Requires the ``maps``
-extra (``pip install 'neageo[maps]'``) for the inlined Leaflet.
+* :func:`web_map` returns one of the paper's maps (``assets/maps.toml``) as a ``folium.Map`` subclass
+  (:class:`~neageo.maps.webmap.NeageoMap`) to add to, show in a notebook, and ``save()`` as one
+  self-contained page;
+* :func:`explore` puts your GeoDataFrame on one of them (labels, popups, time, legend, search);
+* :func:`save_offline` writes any folium map (``GeoDataFrame.explore()`` output too) with every
+  asset inlined from packaged copies;
+* :func:`render_all` writes every shipped map and ``index.html`` (``neageo maps``).
+
+The features of the pages are folium plugins (:mod:`neageo.maps.plugins`) that work on any map.
+The same GeoPackage always gives byte-identical files.  Requires the ``maps`` extra
+(``pip install 'neageo[maps]'``) for the inlined libraries.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["MAP_NAMES", "render_all", "render_map", "render_maps"]
+__all__ = ["MAP_NAMES", "web_map", "explore", "save_offline", "render_all", "render_maps"]
+
+if TYPE_CHECKING:
+    import folium
+
+    from .webmap import NeageoMap
 
 
 def _names() -> tuple[str, ...]:
@@ -24,42 +35,33 @@ def _names() -> tuple[str, ...]:
 MAP_NAMES = _names()
 
 
-def render_map(name: str, *, data=None, gpkg: str | Path | None = None) -> str:
-    """The HTML of one map."""
-    from .._errors import QueryError
-    from .data import MapData
-    from .render import render_spec
-    from .specs import load_specs
+def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None) -> NeageoMap:
+    """One of the paper's maps as a ``folium.Map`` (see :func:`neageo.maps.paper.web_map`)."""
+    from .paper import web_map as _web_map
 
-    specs = load_specs()
-    if name not in specs:
-        raise QueryError(f"no map called {name!r}; maps: {', '.join(specs)}")
-    return render_spec(specs[name], data or MapData(gpkg))
+    return _web_map(name, lang=lang, year=year, gpkg=gpkg)
+
+
+def explore(data: Any, **kwargs: Any) -> NeageoMap:
+    """Your GeoDataFrame on one of the paper's maps (see :func:`neageo.maps.userdata.explore`)."""
+    from .userdata import explore as _explore
+
+    return _explore(data, **kwargs)
+
+
+def save_offline(m: folium.Map, path: str | Path, *, missing: str = "error") -> Path:
+    """Write any folium map as one offline page (see :func:`neageo.maps.offline.save_offline`)."""
+    from .offline import save_offline as _save_offline
+
+    return _save_offline(m, path, missing=missing)
 
 
 def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
                names: list[str] | tuple[str, ...] | None = None) -> list[Path]:
     """Write every map (or ``names``) and ``index.html``; return the paths written."""
-    from ..settings import maps_dir
-    from .codec import leaflet_assets, page_html
-    from .data import MapData
-    from .index import index_html, thumbnail_svg
-    from .render import payload, write_html
-    from .specs import load_specs
+    from .render import render_all as _render_all
 
-    leaflet_assets()  # without the [maps] extra, say so now rather than after a minute of geometry work
-    specs = load_specs()
-    out = Path(out_dir) if out_dir else maps_dir()
-    data = MapData(gpkg)
-    paths, entries = [], []
-    for name in names or specs:
-        spec = specs[name]
-        doc, _ = payload(spec, data)
-        text = page_html(lang="en", title=doc["title"], description=doc["description"], payload=doc)
-        paths.append(write_html(out / f"{name}.html", text))
-        entries.append((f"{name}.html", spec.nav, doc["description"], thumbnail_svg(data, spec.frame)))
-    paths.append(write_html(out / "index.html", index_html(entries)))
-    return paths
+    return _render_all(gpkg=gpkg, out_dir=out_dir, names=names)
 
 
 render_maps = render_all

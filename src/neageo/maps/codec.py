@@ -1,37 +1,27 @@
-"""The page codec: how a map's data is packed into one self-contained HTML page.
+"""The payload codec: how features travel to the page, compact and safe.
 
-* **Offline**: Leaflet 1.9.3 (JS and CSS, the layer-control icon as a data URI) is
-  inlined from the pinned ``xstatic-leaflet`` package together with neageo's own
-  runtime (``assets/nea.js``) and style sheet (``assets/nea.css``), so a map is one
-  file that works without a network.  The two scripts travel zlib-compressed
-  (:func:`code_bundle`) and ``assets/boot.js`` unpacks them with the browser's own
-  ``DecompressionStream``; the data stays plain JSON.
 * **Compact**: coordinates travel as delta-encoded integers packed five bits a
   character (:func:`pack`); polygons that share edges send each edge once
-  (:class:`Topology`); the browser decodes them (``neaDecode`` in ``nea.js``).
-* **Safe**: every value reaches the page inside one JSON document
-  (:func:`script_json` escapes anything that could close the script) and the
-  runtime sets it with ``textContent``; nothing from the data is parsed as HTML.
+  (:class:`Topology`); the browser decodes them (``neageo.decode`` in
+  ``assets/js/core.js``; the packing is documented in ``assets/contract.json``).
+* **Safe**: every value reaches the page as JSON (:func:`script_json`): nothing in
+  it can close a script or start markup, and no ``{{``, ``{%`` or ``{#`` is left in
+  it, so no template engine that sees it can evaluate it.  The plugins set text
+  with ``textContent``; nothing from the data is parsed as HTML.
 * **Deterministic**: no random ids or timestamps; the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import math
 import re
-import zlib
-from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["SCALE", "ALPHABET", "pack", "Topology", "encode_geometry", "script_json", "esc", "leaflet_assets",
-           "asset", "code_bundle", "page_html", "resolve_topology"]
+__all__ = ["SCALE", "ALPHABET", "pack", "Topology", "encode_geometry", "script_json", "esc", "resolve_topology"]
 
 
 def esc(value: Any) -> str:
@@ -39,39 +29,6 @@ def esc(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value), quote=True)
-
-
-def asset(name: str) -> str:
-    """The text of a packaged asset file (``neageo/maps/assets/<name>``)."""
-    return files("neageo.maps").joinpath("assets", name).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
-def leaflet_assets() -> tuple[str, str]:
-    """Leaflet's JS and CSS, with the CSS's images inlined as data URIs."""
-    try:
-        import xstatic.pkg.leaflet as xl
-    except ImportError:
-        raise ImportError(
-            "the web maps inline Leaflet from xstatic-leaflet; install it with: pip install 'neageo[maps]'"
-        ) from None
-    base = Path(xl.BASE_DIR)
-    js = (base / "leaflet.js").read_text(encoding="utf-8")
-    css = (base / "leaflet.css").read_text(encoding="utf-8")
-    js = re.sub(r"//# sourceMappingURL=\S+", "", js)
-
-    def inline(match):
-        name = match.group(1)
-        data = base64.b64encode((base / name).read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
-
-    # only the layer-control icon is ever shown (markers are circle markers): inline it, drop the rest
-    css = re.sub(r"url\(images/(marker-icon|marker-shadow|marker-icon-2x|layers-2x)\.png\)", "none", css)
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments
-    css = re.sub(r"\s+", " ", css)
-    css = re.sub(r"\s*([{};:,>])\s*", r"\1", css)
-    return js, css
 
 
 #: Coordinates travel as integers in units of 1e-4 degree (the precision they are rounded to),
@@ -168,7 +125,7 @@ class Topology:
 
 
 def encode_geometry(geom, topology: Topology | None = None) -> list:
-    """A geometry as [type, delta-encoded integer coordinates] (decoded by ``neaDecode``).
+    """A geometry as [type, delta-encoded integer coordinates] (decoded by ``neageo.decode`` in ``core.js``).
 
     With a ``topology``, polygon rings are registered there and sent as lists
     of shared arcs instead (types ``TA`` / ``TMA``).
@@ -196,15 +153,30 @@ def encode_geometry(geom, topology: Topology | None = None) -> list:
     raise ValueError(f"cannot encode {t}")
 
 
-def script_json(value) -> str:
-    """JSON safe inside a <script> element: UTF-8 kept as is, and <, >, & and the line
-    separators escaped so no string can close the script or start markup."""
+#: A JSON string token (json.dumps output: no raw control characters inside).
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _braces(match: re.Match[str]) -> str:
+    token = match.group(0)
+    return token.replace("{", "\\u007b") if "{" in token else token
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element and inside any template a page passes through.
+
+    UTF-8 is kept as is; ``<``, ``>``, ``&`` and the line separators are escaped, so no
+    string can close the script or start markup; ``{`` inside strings is written
+    ``\\u007b``, so the text never holds ``{{``, ``{%`` or ``{#`` (structural JSON never
+    does: an object opens with ``{"`` or ``{}``).  ``JSON.parse`` and JavaScript read
+    the same values back.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, rep)
+    if "{" in text:
+        text = _JSON_STRING.sub(_braces, text)
     return text
-
-
 
 
 def resolve_topology(geom: list, topology: Topology) -> list:
@@ -215,25 +187,3 @@ def resolve_topology(geom: list, topology: Topology) -> list:
     if geom[0] == "TMA":
         return ["TMA", [[topology.ring_arcs[r] for r in poly] for poly in geom[1]]]
     return geom
-
-
-@lru_cache(maxsize=1)
-def code_bundle(leaflet_js: str) -> str:
-    """Leaflet and the runtime as one script, zlib-compressed (level 9, so the same bytes every time)
-    and base64-encoded; ``assets/boot.js`` unpacks it in the browser with ``DecompressionStream``.
-    The code is 178 KB as text and 69 KB packed, the largest saving a page can make without
-    touching its data."""
-    code = leaflet_js + "\n" + asset("nea.js").replace("__SCALE__", str(SCALE))
-    return base64.b64encode(zlib.compress(code.encode("utf-8"), 9)).decode("ascii")
-
-
-def page_html(*, lang: str, title: str, description: str, payload: dict) -> str:
-    """The complete page: static head and title (escaped), Leaflet, the runtime and the map's data."""
-    js, css = leaflet_assets()
-    template = asset("page.html")
-    parts = {
-        "LANG": esc(lang), "TITLE": esc(title), "DESCRIPTION": esc(description),
-        "LEAFLET_CSS": css, "NEA_CSS": asset("nea.css"), "CODE": code_bundle(js), "BOOT": asset("boot.js"),
-        "DATA": script_json(payload),
-    }
-    return re.sub(r"<!--@(\w+)-->", lambda m: parts[m.group(1)], template)

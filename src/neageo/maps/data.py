@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from ..io import gpkg_path, read
@@ -45,7 +46,7 @@ class MapData:
 
     def __init__(self, gpkg=None):
         self.gpkg = gpkg
-        self._raw: dict[str, gpd.GeoDataFrame] = {}
+        self._raw: dict[str, pd.DataFrame] = {}
         self.admin = lru_cache(maxsize=16)(self._admin)
         self.lines = lru_cache(maxsize=64)(self._lines)
 
@@ -94,6 +95,4 @@ class MapData:
             out.append(simplify_lines(frame[~pts]))
         if not out:
             return frame
-        import pandas as pd
-
         return gpd.GeoDataFrame(pd.concat(out).sort_index(), crs=4326)

@@ -35,6 +35,10 @@ class LayerDef:
     tooltip: bool = True
     min_area_km2: float = 0.0
     tolerance_m: float | None = None
+    #: a basemap layer: painted on a canvas, below everything a reader points at
+    base: bool = False
+    #: the column that identifies a feature (sent as ``k``, so a page can highlight it)
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ def load_specs() -> dict[str, MapSpec]:
                               popup=tuple((str(a), str(b)) for a, b in d.get("popup", [])),
                               label=d.get("label"), citation=d.get("citation"), search=d.get("search", True),
                               tooltip=d.get("tooltip", True), min_area_km2=float(d.get("min_area_km2", 0.0)),
-                              tolerance_m=d.get("tolerance_m"))
+                              tolerance_m=d.get("tolerance_m"), base=bool(d.get("base", False)),
+                              key=d.get("key"))
     filters = {name: Filter(layer=f["layer"], column=f["column"], values=tuple(f.get("values", ())),
                             from_layer=f.get("from_layer"), from_columns=tuple(f.get("from_columns", ())))
                for name, f in raw["filters"].items()}

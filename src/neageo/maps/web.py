@@ -96,8 +96,8 @@ def _coverage_pieces(names, frames, tolerance_m):
             pieces.append(rest)
             owners.append(owner)
     projected = to_regional(shapely.segmentize(np.asarray(pieces, dtype=object), 0.05))
-    simple = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
-    simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simple)))]
+    simplified = shapely.coverage_simplify(projected, tolerance_m * COVERAGE_FACTOR)
+    simple = [_polygonal(g) for g in shapely.make_valid(_round(from_regional(simplified)))]
     own: dict[str, list[list]] = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for (name, i), g in zip(owners, simple):
         own[name][i].append(g)
@@ -189,9 +189,9 @@ def _simplify_arcs(names, frames, tolerance_m, cuts=()):
         # the sides of the boxes the maps are clipped to, noded with the edges: each crossing becomes
         # an arc end, which simplification keeps (the sides' own faces merge again below)
         lines = np.concatenate([lines, shapely.boundary(shapely.box(*np.asarray(cuts, dtype=float).T))])
-    arcs = shapely.line_merge(shapely.union_all(lines))
+    merged = shapely.line_merge(shapely.union_all(lines))
     # simplified together, as one collection: GEOS keeps a simplified arc from crossing any other
-    arcs = shapely.get_parts(_to_web([arcs], tolerance_m)[0])
+    arcs = np.asarray(shapely.get_parts(_to_web([merged], tolerance_m)[0]), dtype=object)
     # simplified arcs may cross where the originals ran closer than the tolerance (river islands,
     # narrow corridors): node them, so every crossing makes its own small face
     noded = shapely.union_all(arcs[~shapely.is_empty(arcs)], grid_size=10.0 ** -DECIMALS)
@@ -220,7 +220,7 @@ def _simplify_arcs(names, frames, tolerance_m, cuts=()):
     per_piece: dict[int, list] = {}
     for f in np.flatnonzero(owner >= 0):
         per_piece.setdefault(part_piece[owner[f]], []).append(faces[f])
-    simplified = {name: [[] for _ in range(len(frames[name]))] for name in names}
+    simplified: dict[str, list[list]] = {name: [[] for _ in range(len(frames[name]))] for name in names}
     for p, (name, i) in enumerate(owners):
         simplified[name][i] += per_piece.get(p, [])
     return _reassemble(names, frames, simplified, grid_size=10.0 ** -DECIMALS)
@@ -266,15 +266,15 @@ def round_points(frame: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame
 def drop_small_parts(frame: gpd.GeoDataFrame, min_km2: float) -> gpd.GeoDataFrame:
     """Leave out islands (polygon parts) smaller than ``min_km2``: invisible on continental-scale maps."""
     out = frame.copy()
-    geoms = []
-    for g in out.geometry.values:
+    geoms = np.empty(len(out), dtype=object)
+    for i, g in enumerate(out.geometry.values):
         parts = shapely.get_parts(g)
         areas = shapely.area(to_regional(parts)) / 1e6
         keep = parts[areas >= min_km2]
         if len(keep) == 0:  # never drop a feature entirely: keep its largest part
             keep = parts[[int(np.argmax(areas))]]
-        geoms.append(shapely.multipolygons(keep) if len(keep) > 1 else keep[0])
-    out["geometry"] = geoms
+        geoms[i] = shapely.multipolygons(keep) if len(keep) > 1 else keep[0]
+    out["geometry"] = gpd.GeoSeries(geoms, index=out.index, crs=out.crs)
     return out
 
 
@@ -309,7 +309,8 @@ def _directed_m(a, b, step_m: float) -> float:
     pts = shapely.points(shapely.get_coordinates(_densify(_outline(a), step_m)))
     coords, ring = shapely.get_coordinates(shapely.get_parts(_outline(b)), return_index=True)
     same = ring[1:] == ring[:-1]
-    segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    segs = np.asarray(shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1)), dtype=object)
+    pts = np.asarray(pts, dtype=object)
     if not len(pts) or not len(segs):
         return 0.0 if len(pts) == len(segs) else float("inf")
     _, dist = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)

@@ -1,0 +1,267 @@
+/* neageo map core: the namespace every neageo folium plugin registers on, the per-map hub the
+   plugins share (features, layers, language, time, messages, events), the packed-geometry decoder
+   and the text helpers.  A classic script: in a page it defines window.neageo; under node it is a
+   CommonJS module, so the pure functions are unit-tested with node's own test runner.
+   Nothing from the data is ever parsed as HTML: text is set with textContent. */
+(function (root, factory) {
+  "use strict";
+  var ns = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = ns;
+  } else {
+    root.neageo = root.neageo && root.neageo.version === ns.version ? root.neageo : ns;
+  }
+}(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+  var neageo = {version: 1};
+
+  /* -- packed geometry: integers 5 bits a character over base64url's alphabet (contract.json) -- */
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var CODE = {};
+  ALPHABET.split("").forEach(function (ch, i) { CODE[ch.charCodeAt(0)] = i; });
+  /** Signed integers from packed text (zigzag, continuation bit 0x20). */
+  function unpack(s) {
+    var out = [], v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = CODE[s.charCodeAt(i)];
+      if (c === undefined) { throw new Error("neageo: bad character in packed geometry"); }
+      v += (c & 0x1f) * Math.pow(2, shift);
+      shift += 5;
+      if (c < 0x20) {
+        out.push(v % 2 ? -(v + 1) / 2 : v / 2);
+        v = 0; shift = 0;
+      }
+    }
+    return out;
+  }
+  /** [lng, lat] pairs from delta-encoded integers in units of 1 / scale degree. */
+  function line(s, scale) {
+    var a = unpack(s), out = [], x = 0, y = 0;
+    for (var i = 0; i + 1 < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / scale, y / scale]); }
+    return out;
+  }
+  /** A ring from shared arcs: a reference r >= 0 is arc r, ~r is arc r reversed. */
+  function ring(refs, arcLine) {
+    var out = [];
+    refs.forEach(function (r) {
+      var a = arcLine(r < 0 ? ~r : r);
+      if (r < 0) { a = a.slice().reverse(); }
+      out = out.length ? out.concat(a.slice(1)) : out.concat(a);
+    });
+    return out;
+  }
+  /** A GeoJSON geometry from a packed one: [type, coordinates] (contract.json, "geometry"). */
+  function decode(g, scale, arcLine) {
+    var t = g[0], c = g[1];
+    function ln(s) { return line(s, scale); }
+    function rg(refs) { return ring(refs, arcLine); }
+    if (t === "P") { return {type: "Point", coordinates: ln(c)[0]}; }
+    if (t === "MP") { return {type: "MultiPoint", coordinates: ln(c)}; }
+    if (t === "L") { return {type: "LineString", coordinates: ln(c)}; }
+    if (t === "ML") { return {type: "MultiLineString", coordinates: c.map(ln)}; }
+    if (t === "A") { return {type: "Polygon", coordinates: c.map(ln)}; }
+    if (t === "MA") { return {type: "MultiPolygon", coordinates: c.map(function (p) { return p.map(ln); })}; }
+    if (t === "TA") { return {type: "Polygon", coordinates: c.map(rg)}; }
+    if (t === "TMA") { return {type: "MultiPolygon", coordinates: c.map(function (p) { return p.map(rg); })}; }
+    throw new Error("neageo: unknown geometry type " + String(t));
+  }
+
+  /* -- text -- */
+  /** The same key as neageo.gazetteer.normalise: NFKD, marks dropped, NFC, case folded, letters and digits only. */
+  function norm(s) {
+    return String(s).normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC").toLowerCase()
+      .replace(/ß/g, "ss").replace(/[^\p{L}\p{N}]/gu, "");
+  }
+  /** At most n characters, an ellipsis marking the cut. */
+  function cap(s, n) {
+    s = String(s === null || s === undefined ? "" : s);
+    return s.length > n ? s.slice(0, n - 1) + "…" : s;
+  }
+  /** The name in a language, else English, else "". */
+  function pick(names, lang) { return names ? (names[lang] || names.en || "") : ""; }
+  /** A date or year as the reader's language writes it ("2005-11" -> "November 2005"). */
+  function fmtDate(d, lang) {
+    var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(String(d));
+    if (!m || !m[2]) { return String(d); }
+    var date = new Date(Date.UTC(+m[1], +m[2] - 1, +(m[3] || 1)));
+    var opts = m[3] ? {year: "numeric", month: "short", day: "numeric", timeZone: "UTC"}
+      : {year: "numeric", month: "long", timeZone: "UTC"};
+    try { return new Intl.DateTimeFormat(lang, opts).format(date); } catch (err) { return String(d); }
+  }
+  /** Whether a feature's time properties let it show at stop value v (t: only then; ts: from then on). */
+  function shownAt(p, v) {
+    if (v === null || v === undefined) { return true; }
+    if (p.t !== undefined) { return p.t === v; }
+    if (p.ts !== undefined) { return p.ts <= v; }
+    return true;
+  }
+  /** A DOM element with a class and text (set as text, never parsed). */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== null && text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  /* -- the hub: one per map, shared by every plugin on it -- */
+  var hubs = [];
+  function Hub(map) {
+    this.map = map;
+    this.lang = "en";
+    this.langs = [["en", "English"]];
+    this.messages = {};
+    this.texts = {};
+    this.features = [];
+    this.layers = {};
+    this.layerIds = [];
+    this.arcs = {};
+    this.time = null;
+    this.plugins = {};
+    this.slots = {};
+    this.ready = false;
+    this.labelledAt = null;
+  }
+  Hub.prototype = {
+    /** A control text in the current language (messages.json), English if untranslated. */
+    tr: function (key) {
+      var m = this.messages[key];
+      return m ? (m[this.lang] || m.en || key) : key;
+    },
+    /** A data text (layer title, field name, legend row) in the current language, as given if untranslated. */
+    t: function (text) {
+      var m = this.texts[text];
+      return (m && m[this.lang]) || text;
+    },
+    addMessages: function (messages, texts) {
+      var self = this;
+      Object.keys(messages || {}).forEach(function (k) { self.messages[k] = messages[k]; });
+      Object.keys(texts || {}).forEach(function (k) { self.texts[k] = texts[k]; });
+    },
+    fire: function (type, data) { this.map.fire("neageo:" + type, data || {}); },
+    on: function (type, fn, ctx) { this.map.on("neageo:" + type, fn, ctx); return this; },
+    /** Features of a layer join the hub: labels, search, time and the hash see them. */
+    register: function (id, group, feats) {
+      if (!this.layers[id]) { this.layerIds.push(id); }
+      this.layers[id] = group;
+      var self = this;
+      feats.forEach(function (f) {
+        f.shown = self.time ? shownAt(f.p, self.time.stops[self.time.i].v) : true;
+        self.features.push(f);
+      });
+      this.fire("features", {layer: id, features: feats});
+    },
+    nameOf: function (f) { return f.p.n ? pick(f.p.n, this.lang) : (f.p.h || ""); },
+    labelOf: function (f) { return f.p.ln ? pick(f.p.ln, this.lang) : this.nameOf(f); },
+    layerOn: function (id) { return !!this.layers[id] && this.map.hasLayer(this.layers[id]); },
+    visible: function (f) { return this.layerOn(f.lay.id) && f.shown; },
+    setLang: function (lang, quiet) {
+      var known = this.langs.map(function (l) { return l[0]; });
+      this.lang = known.indexOf(lang) >= 0 ? lang : known[0];
+      this.fire("lang", {lang: this.lang});
+      if (!quiet) { this.changed(); }
+      return this.lang;
+    },
+    /** The time stops of the map (the time plugin sets them) and the one in force. */
+    setStops: function (stops, start) {
+      this.time = {stops: stops, i: Math.max(0, Math.min(stops.length - 1, start | 0))};
+      this.setTime(this.time.i, true);
+    },
+    setTime: function (i, quiet) {
+      if (!this.time) { return; }
+      i = Math.max(0, Math.min(this.time.stops.length - 1, i | 0));
+      this.time.i = i;
+      var v = this.time.stops[i].v;
+      this.features.forEach(function (f) { f.shown = shownAt(f.p, v); });
+      this.fire("time", {index: i, stop: this.time.stops[i]});
+      if (!quiet) { this.changed(); }
+    },
+    /** Show exactly the registered layers listed (by id); others registered are hidden. */
+    setLayers: function (ids, quiet) {
+      var map = this.map, self = this;
+      this.layerIds.forEach(function (id) {
+        var want = ids.indexOf(id) >= 0, layer = self.layers[id];
+        if (want && !map.hasLayer(layer)) { map.addLayer(layer); }
+        if (!want && map.hasLayer(layer)) { map.removeLayer(layer); }
+      });
+      if (!quiet) { this.changed(); }
+    },
+    visibleLayers: function () {
+      var self = this;
+      return this.layerIds.filter(function (id) { return self.layerOn(id); });
+    },
+    /** Emphasise the features whose key (p.k) is listed; an empty list clears it. */
+    highlight: function (keys) { this.fire("highlight", {keys: keys || []}); },
+    /** Something the URL hash records changed (view aside: Leaflet's moveend covers that). */
+    changed: function () { this.fire("change"); this.refresh(); },
+    /** Ask the plugins to redraw what depends on the view (labels). */
+    refresh: function () { if (this.ready) { this.fire("refresh"); } },
+    /** Zoom to a feature, make sure it is drawn, and open its popup. */
+    choose: function (f) {
+      if (!this.layerOn(f.lay.id)) { this.map.addLayer(this.layers[f.lay.id]); }
+      if (this.time && !shownAt(f.p, this.time.stops[this.time.i].v)) {
+        var want = f.p.t !== undefined ? f.p.t : f.p.ts, self = this;
+        this.time.stops.forEach(function (s, i) { if (s.v === want) { self.setTime(i, true); } });
+      }
+      this.fire("choose", {feature: f});
+      this.changed();
+    },
+    settle: function () {
+      if (this.ready) { return; }
+      this.ready = true;
+      this.fire("ready");
+      this.fire("refresh");
+    }
+  };
+  /** The hub of a Leaflet map (made on first use). */
+  function hub(map) {
+    if (!map._neageo) {
+      map._neageo = new Hub(map);
+      hubs.push(map._neageo);
+      if (typeof window !== "undefined") {
+        if (!window.nea) { window.nea = legacy(map._neageo); }
+        /* a page written by neageo calls settle() at the end of its script; any other page settles
+           once the current script has run */
+        setTimeout(settle, 0);
+      }
+    }
+    return map._neageo;
+  }
+  /** Every map's plugins have been added: place labels, restore state, and note the time. */
+  function settle() {
+    var perf = typeof performance !== "undefined" && performance.mark ? performance : null;
+    if (perf) { perf.mark("neageo:settle"); }
+    hubs.forEach(function (h) { h.settle(); });
+    if (typeof window !== "undefined" && window.neaDrawn === undefined) {
+      window.neaDrawn = typeof performance !== "undefined" ? performance.now() : 0;
+    }
+  }
+  /** window.nea: the first map's hub under the names the 0.2 runtime used (tests, console). */
+  function legacy(h) {
+    return {
+      hub: h, map: h.map, features: h.features, norm: norm,
+      get labels() { return h.plugins.labels ? h.plugins.labels.labels : []; },
+      search: function (q) { return h.plugins.search ? h.plugins.search.find(q) : []; },
+      choose: function (f) { h.choose(f); },
+      setLang: function (l) { return h.setLang(l); },
+      setTime: function (i) { h.setTime(i); },
+      place: function () { h.refresh(); },
+      get layersControl() { return h.plugins.layers ? h.plugins.layers.control : null; }
+    };
+  }
+
+  neageo.ALPHABET = ALPHABET;
+  neageo.unpack = unpack;
+  neageo.line = line;
+  neageo.ring = ring;
+  neageo.decode = decode;
+  neageo.norm = norm;
+  neageo.cap = cap;
+  neageo.pick = pick;
+  neageo.fmtDate = fmtDate;
+  neageo.shownAt = shownAt;
+  neageo.el = el;
+  neageo.hub = hub;
+  neageo.settle = settle;
+  neageo.Hub = Hub;
+  return neageo;
+}));

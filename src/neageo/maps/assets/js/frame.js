@@ -1,0 +1,45 @@
+/* neageo frame: where a map opens and how far it may go.  It opens on `frame` (kept clear of the
+   title and time controls), never leaves `box` (the area its data was cut to, so no clip edge shows;
+   the least zoom keeps the box filling the view) and never zooms past maxZoom. */
+(function (neageo) {
+  "use strict";
+
+  /** Leaflet bounds from [west, south, east, north]. */
+  function bounds(b) { return L.latLngBounds([b[1], b[0]], [b[3], b[2]]); }
+
+  neageo.frame = function (map, options) {
+    var h = neageo.hub(map), frame = bounds(options.frame), box = options.box ? bounds(options.box) : null;
+    if (options.maxZoom !== undefined) { map.setMaxZoom(options.maxZoom); }
+    function fitMinZoom() {
+      if (!box) { return; }
+      var z = Math.max(0, Math.min(map.getMaxZoom(), map.getBoundsZoom(box, true)));
+      /* Leaflet would animate up to a raised minimum, after anything done meanwhile: jump now */
+      if (map.getZoom() < z) { map.setZoom(z, {animate: false}); }
+      map.setMinZoom(z);
+    }
+    function cornerHeight(sel) {
+      var c = map.getContainer().querySelector(sel);
+      return c ? c.getBoundingClientRect().height : 0;
+    }
+    function fit() {
+      var narrow = map.getSize().x < 600;
+      var top = narrow ? Math.min(cornerHeight(".leaflet-top.leaflet-left") + 8, map.getSize().y / 3) : 8;
+      var time = map.getContainer().querySelector(".nea-time");
+      var bottom = time && !narrow ? time.getBoundingClientRect().height + 30 : 8;
+      map.fitBounds(frame, {animate: false, paddingTopLeft: [4, top], paddingBottomRight: [4, bottom]});
+    }
+    if (box) {
+      map.options.maxBoundsViscosity = 1.0;
+      map.setMaxBounds(box);
+    }
+    fitMinZoom();
+    fit();
+    /* once every control is on the page its size is known: frame again */
+    h.on("ready", fit);
+    map.on("resize", fitMinZoom);
+    var api = {fit: fit, frame: frame, box: box};
+    h.plugins.frame = api;
+    return api;
+  };
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -1,0 +1,271 @@
+/* neageo labels: names on the map as HTML text in a pane of their own, placed by priority so that
+   no two overlap and none covers a control, a marker or a point symbol of the same or higher rank.
+   Points try eight spots around the symbol, areas their anchor, lines a straight enough stretch
+   near their middle (rotated along it).  A label with no room waits for a closer zoom. */
+(function (neageo) {
+  "use strict";
+
+  /** A uniform grid of screen boxes [x1, y1, x2, y2] for overlap queries in near-constant time. */
+  function Grid(cell) {
+    this.cell = cell || 64;
+    this.cells = {};
+  }
+  Grid.prototype = {
+    _keys: function (b, fn) {
+      var c = this.cell;
+      for (var gx = Math.floor(b[0] / c); gx <= Math.floor(b[2] / c); gx++) {
+        for (var gy = Math.floor(b[1] / c); gy <= Math.floor(b[3] / c); gy++) {
+          if (fn(gx + ":" + gy) === true) { return true; }
+        }
+      }
+      return false;
+    },
+    add: function (b, owner) {
+      var cells = this.cells, item = {b: b, owner: owner};
+      this._keys(b, function (k) { (cells[k] = cells[k] || []).push(item); });
+    },
+    /** Whether b overlaps a box in the grid (boxes owned by `except` do not count). */
+    hits: function (b, except) {
+      var cells = this.cells;
+      return this._keys(b, function (k) {
+        var list = cells[k];
+        if (!list) { return false; }
+        for (var i = 0; i < list.length; i++) {
+          var o = list[i].b;
+          if (list[i].owner !== except && b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]) { return true; }
+        }
+        return false;
+      });
+    }
+  };
+
+  /** Candidate centres for a label w x h beside a point symbol of radius r at c (r = 0: on the anchor). */
+  function candidates(c, r, w, h) {
+    if (!r) { return [[c.x, c.y], [c.x, c.y - h], [c.x, c.y + h]]; }
+    return [[c.x + r + w / 2, c.y], [c.x - r - w / 2, c.y], [c.x, c.y - r - h / 2], [c.x, c.y + r + h / 2],
+      [c.x + r + w / 2 - 3, c.y - r - h / 2 + 4], [c.x + r + w / 2 - 3, c.y + r + h / 2 - 4],
+      [c.x - r - w / 2 + 3, c.y - r - h / 2 + 4], [c.x - r - w / 2 + 3, c.y + r + h / 2 - 4]];
+  }
+
+  function inside(b, size) { return b[0] >= 2 && b[1] >= 2 && b[2] <= size.x - 2 && b[3] <= size.y - 2; }
+
+  function distToSegment(p, a, b) {
+    var dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    var t = l2 ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0;
+    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+  }
+
+  /** A spot along a screen polyline pts for a label w x h: straight enough, inside size, clear of
+      blocked(box); tried from the middle outwards.  Returns {c, box, ang} or null. */
+  function lineSpot(pts, w, h, size, blocked) {
+    var L0 = w + 10, cum = [0];
+    for (var i = 1; i < pts.length; i++) { cum.push(cum[i - 1] + Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y)); }
+    var total = cum[cum.length - 1];
+    if (!(total >= L0)) { return null; }
+    function after(d) {
+      var lo = 1, hi = cum.length - 1;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (cum[mid] < d) { lo = mid + 1; } else { hi = mid; } }
+      return lo;
+    }
+    function at(d) {
+      var j = after(d), seg = cum[j] - cum[j - 1] || 1, t = (d - cum[j - 1]) / seg;
+      return {x: pts[j - 1].x + t * (pts[j].x - pts[j - 1].x), y: pts[j - 1].y + t * (pts[j].y - pts[j - 1].y)};
+    }
+    var step = Math.max(L0 / 3, 12), starts = [];
+    for (var s = 0; s + L0 <= total; s += step) { starts.push(s); }
+    starts.sort(function (a, b) { return Math.abs(a + L0 / 2 - total / 2) - Math.abs(b + L0 / 2 - total / 2); });
+    for (var k = 0; k < starts.length; k++) {
+      var a = at(starts[k]), b = at(starts[k] + L0), c = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+      if (c.x < 0 || c.y < 0 || c.x > size.x || c.y > size.y) { continue; }
+      /* straight enough: no vertex far from the chord, and the line never runs back along it by more
+         than a few pixels (a hairpin whose ends meet near the chord) */
+      var dev = 0, ahead = 0, back = false, len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+      var ux = (b.x - a.x) / len, uy = (b.y - a.y) / len;
+      for (var m = after(starts[k]); m < pts.length && cum[m] < starts[k] + L0; m++) {
+        dev = Math.max(dev, distToSegment(pts[m], a, b));
+        var along = (pts[m].x - a.x) * ux + (pts[m].y - a.y) * uy;
+        back = back || along < ahead - 3;
+        ahead = Math.max(ahead, along);
+      }
+      back = back || len < ahead - 3;
+      if (back || dev > Math.max(h * 0.7, 5)) { continue; }
+      var ang = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+      if (ang > 90) { ang -= 180; } else if (ang < -90) { ang += 180; }
+      var rad = ang * Math.PI / 180, W = w * Math.abs(Math.cos(rad)) + h * Math.abs(Math.sin(rad)),
+        H = w * Math.abs(Math.sin(rad)) + h * Math.abs(Math.cos(rad));
+      var bx = [c.x - W / 2 - 1, c.y - H / 2 - 1, c.x + W / 2 + 1, c.y + H / 2 + 1];
+      if (!inside(bx, size) || blocked(bx)) { continue; }
+      return {c: c, box: bx, ang: ang};
+    }
+    return null;
+  }
+
+  /** Labels for every feature of the map's hub that has a label (p.l = [priority, class, lng?, lat?]). */
+  neageo.labels = function (map, options) {
+    var h = neageo.hub(map), maxChars = options.maxChars || 48;
+    h.addMessages(options.messages, options.texts);
+    var paneName = "nea-labels";
+    if (!map.getPane(paneName)) {
+      map.createPane(paneName);
+      map.getPane(paneName).className += " leaflet-nea-labels-pane";
+    }
+    var pane = map.getPane(paneName), labels = [], sorted = false;
+    var obstacleSel = options.obstacles ||
+      ".leaflet-control, .nea-time, .leaflet-marker-icon, .leaflet-tooltip:not(.nea-tip)";
+
+    function add(feats) {
+      feats.forEach(function (f) {
+        if (!f.p.l) { return; }
+        labels.push({f: f, pr: f.p.l[0], cls: f.p.l[1], el: null, span: null, w: -1, h: 0, text: null});
+      });
+      sorted = false;
+    }
+    add(h.features);
+    h.on("features", function (e) { add(e.features); });
+
+    function dom(lb) {
+      if (lb.el) { return; }
+      var outer = neageo.el("div", "nea-lab hidden nea-lab-" + String(lb.cls).replace(/[^\w-]/g, ""));
+      var inner = neageo.el("span");
+      outer.appendChild(inner);
+      inner.addEventListener("click", function (ev) { L.DomEvent.stop(ev); if (lb.f.open) { lb.f.open(); } });
+      pane.appendChild(outer);
+      lb.el = outer;
+      lb.span = inner;
+    }
+    /* text is measured on a canvas with each label class's computed font (one probe element per class
+       and language), so a label that finds no room never enters the page */
+    var fonts = {}, ctx = null;
+    function fontOf(cls) {
+      var key = cls + "|" + h.lang;
+      if (fonts[key]) { return fonts[key]; }
+      var probe = neageo.el("div", "nea-lab nea-lab-" + String(cls).replace(/[^\w-]/g, ""));
+      var span = neageo.el("span", null, "Mg");
+      span.lang = h.lang;
+      probe.appendChild(span);
+      pane.appendChild(probe);
+      var cs = getComputedStyle(span);
+      var ls = parseFloat(cs.letterSpacing) || 0;
+      fonts[key] = {font: cs.fontStyle + " " + cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily,
+        spacing: ls, upper: cs.textTransform === "uppercase", h: span.offsetHeight,
+        pad: (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0)};
+      pane.removeChild(probe);
+      return fonts[key];
+    }
+    function measure(list) {
+      ctx = ctx || document.createElement("canvas").getContext("2d");
+      list.forEach(function (lb) {
+        var t = neageo.cap(h.labelOf(lb.f), maxChars);
+        if (t === lb.text && lb.w >= 0) { return; }
+        lb.text = t;
+        var f = fontOf(lb.cls), shown = f.upper ? t.toUpperCase() : t;
+        ctx.font = f.font;
+        lb.w = Math.ceil(ctx.measureText(shown).width + f.spacing * shown.length + f.pad);
+        lb.h = f.h;
+        if (lb.span) { lb.span.textContent = t; lb.span.lang = h.lang; }
+      });
+    }
+    function show(lb) {
+      dom(lb);
+      if (lb.span.textContent !== lb.text) { lb.span.textContent = lb.text; }
+      lb.span.lang = h.lang;
+    }
+    function obstacles(grid) {
+      var mb = map.getContainer().getBoundingClientRect();
+      map.getContainer().querySelectorAll(obstacleSel).forEach(function (c) {
+        if (pane.contains(c)) { return; }
+        var r = c.getBoundingClientRect();
+        if (r.width && r.height) {
+          grid.add([r.left - mb.left - 2, r.top - mb.top - 2, r.right - mb.left + 2, r.bottom - mb.top + 2], null);
+        }
+      });
+    }
+    function anchor(f) {
+      if (f.p.l.length > 2) { return L.latLng(f.p.l[3], f.p.l[2]); }
+      return f.layer.getLatLng ? f.layer.getLatLng() : null;
+    }
+
+    function place() {
+      var t0 = performance.now();
+      if (!labels.length) { window.neaLabelMs = 0; return; }
+      if (!sorted) {
+        labels.sort(function (a, b) {
+          return a.pr - b.pr || ((b.f.layer.options.radius || 0) - (a.f.layer.options.radius || 0)) ||
+            (a.f.id < b.f.id ? -1 : a.f.id > b.f.id ? 1 : 0);
+        });
+        sorted = true;
+      }
+      var size = map.getSize(), view = map.getBounds().pad(0.05);
+      var grid = new neageo.labelsApi.Grid(64);
+      obstacles(grid);
+      /* point symbols: kept clear of labels of the same or lower rank (they enter the grid by priority) */
+      var marks = [];
+      h.features.forEach(function (f) {
+        if (f.layer.getLatLng && !f.lay.base && h.visible(f) && view.contains(f.layer.getLatLng())) {
+          var c = map.latLngToContainerPoint(f.layer.getLatLng()), r = (f.layer.options.radius || 4) + 1;
+          marks.push({f: f, pr: f.p.l ? f.p.l[0] : 5, b: [c.x - r, c.y - r, c.x + r, c.y + r]});
+        }
+      });
+      marks.sort(function (a, b) { return a.pr - b.pr; });
+      var want = labels.filter(function (lb) {
+        if (!h.visible(lb.f)) { return false; }
+        var a = anchor(lb.f);
+        return a ? view.contains(a) : view.intersects(lb.f.layer.getBounds());
+      });
+      measure(want);
+      var on = {}, shown = {}, mi = 0;
+      want.forEach(function (lb) {
+        while (mi < marks.length && marks[mi].pr <= lb.pr) { grid.add(marks[mi].b, marks[mi].f); mi++; }
+        var f = lb.f, spot = null;
+        if (!lb.text || (shown[lb.text] || []).some(function (b) { return near(b, f); })) { return; }
+        var blocked = function (bx) { return grid.hits(bx, f); };
+        var a = anchor(f);
+        if (a) {
+          var c = map.latLngToContainerPoint(a), r = f.layer.getLatLng && f.p.l.length <= 2 ? (f.layer.options.radius || 4) + 3 : 0;
+          var cands = candidates(c, r, lb.w + 2, lb.h);
+          for (var i = 0; i < cands.length && !spot; i++) {
+            var w = lb.w + 2, bx = [cands[i][0] - w / 2, cands[i][1] - lb.h / 2, cands[i][0] + w / 2, cands[i][1] + lb.h / 2];
+            if (inside(bx, size) && !blocked(bx)) { spot = {c: {x: cands[i][0], y: cands[i][1]}, box: bx, ang: 0}; }
+          }
+        } else if (f.layer.getLatLngs) {
+          var rings = flat(f.layer.getLatLngs());
+          for (var k = 0; k < rings.length && !spot; k++) {
+            spot = lineSpot(rings[k].map(function (ll) { return map.latLngToContainerPoint(ll); }), lb.w, lb.h, size, blocked);
+          }
+        }
+        if (!spot) { return; }
+        grid.add(spot.box, null);
+        (shown[lb.text] = shown[lb.text] || []).push(spot.box);
+        show(lb);
+        L.DomUtil.setPosition(lb.el, map.containerPointToLayerPoint(L.point(spot.c.x, spot.c.y)).round());
+        lb.span.style.transform = "translate(-50%, -50%)" + (spot.ang ? " rotate(" + spot.ang.toFixed(1) + "deg)" : "");
+        lb.el.classList.remove("hidden");
+        on[lb.f.id] = true;
+      });
+      labels.forEach(function (lb) { if (lb.el && !on[lb.f.id]) { lb.el.classList.add("hidden"); } });
+      window.neaLabelMs = performance.now() - t0;
+      h.labelledAt = performance.now();
+    }
+    function flat(lls) { return (lls.length && lls[0].lat !== undefined) ? [lls] : [].concat.apply([], lls.map(flat)); }
+    /* the same text already placed close by (two flows to one capital): one label is enough */
+    function near(b, f) {
+      var ll = anchor(f);
+      if (!ll) { return false; }
+      var c = map.latLngToContainerPoint(ll);
+      return Math.abs((b[0] + b[2]) / 2 - c.x) < 80 && Math.abs((b[1] + b[3]) / 2 - c.y) < 40;
+    }
+
+    function refresh() { if (h.ready) { place(); pane.style.visibility = ""; } }
+    map.on("zoomstart", function () { pane.style.visibility = "hidden"; });
+    map.on("moveend overlayadd overlayremove resize", refresh);
+    h.on("refresh", refresh);
+    h.on("lang", function () { labels.forEach(function (lb) { lb.w = -1; }); });
+    var api = {labels: labels, place: place};
+    h.plugins.labels = api;
+    return api;
+  };
+
+  var pure = {Grid: Grid, candidates: candidates, lineSpot: lineSpot, inside: inside};
+  neageo.labelsApi = pure;
+  if (typeof module === "object" && module.exports) { module.exports = pure; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

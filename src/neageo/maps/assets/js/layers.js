@@ -1,0 +1,40 @@
+/* neageo layers: Leaflet's layer control (collapsed) with the layer names set as text (Leaflet puts
+   a name in as HTML, so each is escaped first) and switched with the language. */
+(function (neageo) {
+  "use strict";
+
+  /** A name as markup that shows exactly that text. */
+  function asText(name) {
+    var s = neageo.el("span", null, name);
+    return s.outerHTML;
+  }
+
+  /** options.overlays / options.base: [{name}], in the order of `refs` (overlays first). */
+  neageo.layers = function (map, options, refs) {
+    var h = neageo.hub(map);
+    h.addMessages(options.messages, options.texts);
+    var entries = [];
+    (options.base || []).forEach(function (e, i) { entries.push({name: e.name, layer: refs[(options.overlays || []).length + i], base: true}); });
+    (options.overlays || []).forEach(function (e, i) { entries.push({name: e.name, layer: refs[i], base: false}); });
+    var control = L.control.layers(null, null, {collapsed: options.collapsed !== false, position: options.position || "topright",
+      autoZIndex: options.autoZIndex !== false});
+    function fill() {
+      entries.forEach(function (e) { control.removeLayer(e.layer); });
+      entries.forEach(function (e) {
+        if (e.base) { control.addBaseLayer(e.layer, asText(h.t(e.name))); } else { control.addOverlay(e.layer, asText(h.t(e.name))); }
+      });
+    }
+    fill();
+    control.addTo(map);
+    function texts() {
+      var t = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+      if (t) { t.title = h.tr("layers"); t.setAttribute("aria-label", h.tr("layers")); }
+    }
+    texts();
+    h.on("lang", function () { fill(); texts(); });
+    var api = {control: control};
+    h.plugins.layers = api;
+    return api;
+  };
+  if (typeof module === "object" && module.exports) { module.exports = {}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

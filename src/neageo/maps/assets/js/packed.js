@@ -1,0 +1,260 @@
+/* neageo packed layer: features sent as packed geometry and short properties (contract.json,
+   "packed"), drawn with Leaflet, joined to the map's hub so labels, search, time, the legend and
+   the URL hash see them.  Popups and tooltips are built from DOM nodes with textContent. */
+(function (neageo) {
+  "use strict";
+  var MAX_TIP = 90, MAX_HEAD = 160;
+
+  /** Distance from point p to segment ab (screen pixels). */
+  function distToSegment(p, a, b) {
+    var dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    var t = l2 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0;
+    t = Math.max(0, Math.min(1, t));
+    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+  }
+  /** Whether [lng, lat] lies inside any of the rings (even-odd rule). */
+  function inRings(rings, x, y) {
+    var inside = false;
+    rings.forEach(function (r) {
+      for (var i = 0, j = r.length - 1; i < r.length; j = i++) {
+        var yi = r[i][1], yj = r[j][1];
+        if ((yi > y) !== (yj > y) && x < (r[j][0] - r[i][0]) * (y - yi) / (yj - yi) + r[i][0]) { inside = !inside; }
+      }
+    });
+    return inside;
+  }
+
+  /** Shared arcs of polygons (one topology per map): packed lines decoded on first use. */
+  neageo.arcs = function (map, options) {
+    var h = neageo.hub(map), cache = {};
+    h.arcs[options.id] = function (k) {
+      return cache[k] || (cache[k] = neageo.line(options.arcs[k], options.scale));
+    };
+    return h.arcs[options.id];
+  };
+
+  function flatRings(lls) {
+    return (lls.length && lls[0].lat !== undefined) ? [lls] : [].concat.apply([], lls.map(flatRings));
+  }
+
+  function popupNode(h, f) {
+    var p = f.p, d = neageo.el("div", "nea-pop");
+    if (p.p[0]) { d.appendChild(neageo.el("div", "kind", h.t(p.p[0]))); }
+    d.appendChild(neageo.el("h3", null, neageo.cap(h.nameOf(f), MAX_HEAD)));
+    if (p.n) {
+      var others = h.langs.map(function (l) { return l[0]; }).filter(function (l) {
+        return l !== h.lang && p.n[l] && p.n[l] !== p.n[h.lang];
+      }).map(function (l) { return p.n[l]; });
+      if (others.length) { d.appendChild(neageo.el("div", "names", others.join(" · "))); }
+    }
+    if (p.p[3] && p.p[3].length) { d.appendChild(neageo.el("div", "also", h.tr("also") + ": " + p.p[3].join(", "))); }
+    if (p.p[1].length) {
+      var t = neageo.el("table");
+      p.p[1].forEach(function (r) {
+        var row = t.insertRow();
+        row.insertCell().textContent = h.t(r[0]);
+        row.insertCell().textContent = r[1];
+      });
+      d.appendChild(t);
+    }
+    if (p.p[2]) { d.appendChild(neageo.el("div", "cite", p.p[2])); }
+    return d;
+  }
+
+  function anchorOf(f) {
+    var l = f.layer;
+    if (l.getLatLng) { return l.getLatLng(); }
+    if (f.p.l && f.p.l.length > 2) { return L.latLng(f.p.l[3], f.p.l[2]); }
+    if (l instanceof L.Polygon) { return l.getBounds().getCenter(); }
+    var lls = flatRings(l.getLatLngs())[0] || [];
+    return lls[Math.floor(lls.length / 2)] || l.getBounds().getCenter();
+  }
+
+  function openPopup(h, f, at) {
+    L.popup({maxWidth: 320, autoPanPaddingTopLeft: L.point(10, 10), className: "nea-popup"})
+      .setLatLng(at || anchorOf(f)).setContent(popupNode(h, f)).openOn(h.map);
+    window.neaOpened = f.id;
+  }
+
+  /** Whether a feature is under the container point pt (lat/lng ll), with a few pixels' tolerance. */
+  function hit(map, f, pt, ll) {
+    var l = f.layer;
+    if (l.getLatLng) { return map.latLngToContainerPoint(l.getLatLng()).distanceTo(pt) <= (l.options.radius || 5) + 5; }
+    var rings = flatRings(l.getLatLngs());
+    if (l instanceof L.Polygon) {
+      return inRings(rings.map(function (r) { return r.map(function (p) { return [p.lng, p.lat]; }); }), ll.lng, ll.lat);
+    }
+    var tol = (l.options.weight || 2) / 2 + 5;
+    return rings.some(function (r) {
+      for (var i = 1; i < r.length; i++) {
+        if (distToSegment(pt, map.latLngToContainerPoint(r[i - 1]), map.latLngToContainerPoint(r[i])) <= tol) { return true; }
+      }
+      return false;
+    });
+  }
+
+  /** A click opens the feature's popup, or a list when several features share the spot. */
+  function onClick(h, e, f) {
+    var map = h.map, pt = map.latLngToContainerPoint(e.latlng);
+    var here = h.features.filter(function (o) {
+      return o.p.p && !o.lay.base && h.visible(o) && (o === f || hit(map, o, pt, e.latlng));
+    });
+    if (f.lay.base && here.length === 0) { here = [f]; }
+    if (here.length <= 1) { openPopup(h, here[0] || f, e.latlng); return; }
+    var d = neageo.el("div", "nea-pop");
+    d.appendChild(neageo.el("div", "kind", h.tr("here") + " (" + here.length + ")"));
+    var ul = neageo.el("ul");
+    here.forEach(function (o) {
+      var b = neageo.el("button", null, neageo.cap(h.nameOf(o), 80));
+      b.type = "button";
+      if (o.p.p[0]) { b.appendChild(neageo.el("small", null, " · " + h.t(o.p.p[0]))); }
+      /* stop the click here: the button leaves the page as the next popup opens, and Leaflet would
+         take a click from a detached button for a click on the map, which closes popups */
+      b.addEventListener("click", function (ev) { L.DomEvent.stop(ev); openPopup(h, o, e.latlng); });
+      var li = neageo.el("li");
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+    d.appendChild(ul);
+    L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(d).openOn(map);
+    window.neaOpened = "list";
+  }
+
+  var arrowIds = {};
+  function arrowFor(path, colour, weight) {
+    var svg = path && path.ownerSVGElement;
+    if (!svg) { return; }
+    var size = Math.round(Math.max(3, 14 / Math.sqrt(weight || 1)) * 2) / 2;
+    var id = "nea-arrow-" + colour.replace(/[^0-9a-z]/gi, "") + "-" + String(size).replace(".", "_");
+    if (!arrowIds[id] || !svg.querySelector("#" + id)) {
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+      var m = document.createElementNS(ns, "marker");
+      m.setAttribute("id", id); m.setAttribute("viewBox", "0 0 10 10"); m.setAttribute("refX", "6");
+      m.setAttribute("refY", "5"); m.setAttribute("markerWidth", String(size)); m.setAttribute("markerHeight", String(size));
+      m.setAttribute("orient", "auto-start-reverse"); m.setAttribute("markerUnits", "strokeWidth");
+      var p = document.createElementNS(ns, "path");
+      p.setAttribute("d", "M0,0 L10,5 L0,10 z");
+      p.setAttribute("fill", colour);
+      m.appendChild(p);
+      defs.appendChild(m);
+      arrowIds[id] = 1;
+    }
+    path.setAttribute("marker-end", "url(#" + id + ")");
+  }
+
+  /** The style of one feature: its layer's style s, with a width w or fill f of its own. */
+  function styleOf(options, p) {
+    var st = {};
+    var base = options.styles[p.s || 0] || {};
+    Object.keys(base).forEach(function (k) { st[k] = base[k]; });
+    if (p.w !== undefined) { st.weight = p.w; }
+    if (p.f !== undefined) { st.fillColor = p.f; st.fillOpacity = Math.max(st.fillOpacity || 0, 0.75); }
+    if (options.time) { st.className = "nea-timed"; }
+    return st;
+  }
+
+  /** A layer of packed features on a map; returns the Leaflet layer (a FeatureGroup). */
+  neageo.packed = function (map, options) {
+    var h = neageo.hub(map);
+    var scale = options.scale || 10000;
+    var arcLine = options.arcs ? h.arcs[options.arcs] : null;
+    var group = L.featureGroup();
+    /* basemap and large layers paint on one canvas per map (a canvas is redrawn whole on every change) */
+    var renderer = options.base || options.canvas ? (h.canvas = h.canvas || L.canvas({padding: 0.3})) : null;
+    var lay = {id: options.id, title: options.title, base: !!options.base, time: !!options.time,
+      arrows: !!options.arrows, search: options.search !== false};
+    var feats = [];
+    h.addMessages(options.messages, options.texts);
+    /* a large layer (painted on a canvas) shares one tooltip and one click handler among its features */
+    var shared = !!options.canvas;
+    function tipNode(f) {
+      var t = neageo.cap(h.nameOf(f), MAX_TIP), en = f.p.n && f.p.n.en;
+      if (en && h.lang !== "en" && en !== t) { t += " · " + neageo.cap(en, MAX_TIP); }
+      return neageo.el("span", null, t);
+    }
+    options.features.forEach(function (raw, fi) {
+      var p = raw[1], st = styleOf(options, p), layer;
+      if (renderer) { st.renderer = renderer; }
+      if (raw[0][0] === "P") {
+        var c = neageo.line(raw[0][1], scale)[0];
+        layer = L.circleMarker([c[1], c[0]], st);
+      } else {
+        layer = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: neageo.decode(raw[0], scale, arcLine)}, {
+          pointToLayer: function (ft, ll) { return L.circleMarker(ll, st); }
+        });
+        if (layer.setStyle) { layer.options = L.extend({}, layer.options, st); }
+      }
+      var f = {id: options.id + ":" + fi, p: p, lay: lay, layer: layer, shown: true};
+      layer.feature = {type: "Feature", properties: p};
+      layer._nea = f;
+      if (options.tip !== false && !shared) {
+        layer.bindTooltip(function () { return tipNode(f); }, {sticky: true, className: "nea-tip"});
+      }
+      if (p.p && !shared) { layer.on("click", function (e) { L.DomEvent.stop(e); onClick(h, e, f); }); }
+      if (options.arrows && !renderer) {
+        layer.on("add", function () { arrowFor(layer._path, st.color, st.weight); });
+      }
+      f.open = function (at) { openPopup(h, f, at); };
+      group.addLayer(layer);
+      feats.push(f);
+    });
+    if (shared) {
+      var tip = L.tooltip({sticky: true, className: "nea-tip"});
+      var target = function (e) { var l = e.propagatedFrom || e.layer; return l && l._nea; };
+      group.on("click", function (e) {
+        var f = target(e);
+        if (f && f.p.p) { L.DomEvent.stop(e); onClick(h, e, f); }
+      });
+      if (options.tip !== false) {
+        group.on("mouseover", function (e) {
+          var f = target(e);
+          if (f) { tip.setContent(tipNode(f)).setLatLng(e.latlng); map.openTooltip(tip); }
+        });
+        group.on("mousemove", function (e) { tip.setLatLng(e.latlng); });
+        group.on("mouseout", function () { map.closeTooltip(tip); });
+      }
+    }
+    group.neageoId = options.id;
+    h.register(options.id, group, feats);
+
+    function applyTime() {
+      feats.forEach(function (f) {
+        if (f.p.t === undefined && f.p.ts === undefined) { return; }
+        var on = group.hasLayer(f.layer);
+        if (f.shown && !on) { group.addLayer(f.layer); }
+        if (!f.shown && on) { group.removeLayer(f.layer); }
+      });
+    }
+    applyTime();
+    h.on("time", applyTime);
+    h.on("choose", function (e) {
+      var f = e.feature;
+      if (feats.indexOf(f) < 0) { return; }
+      var l = f.layer;
+      if (l.getLatLng) {
+        map.setView(l.getLatLng(), Math.max(map.getZoom(), Math.min(9, map.getMaxZoom())), {animate: false});
+      } else {
+        map.fitBounds(l.getBounds(), {animate: false, maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40]});
+      }
+      openPopup(h, f);
+    });
+    var lit = [];
+    h.on("highlight", function (e) {
+      lit.forEach(function (x) { x.f.layer.setStyle(x.style); });
+      lit = [];
+      feats.forEach(function (f) {
+        if (f.p.k !== undefined && e.keys.indexOf(f.p.k) >= 0 && f.layer.setStyle) {
+          var o = f.layer.options;
+          lit.push({f: f, style: {color: o.color, weight: o.weight}});
+          f.layer.setStyle({color: "#d7301f", weight: (o.weight || 1) + 2});
+          if (f.layer.bringToFront && f.layer._map) { f.layer.bringToFront(); }
+        }
+      });
+    });
+    h.on("lang", function () { map.closePopup(); });
+    return group;
+  };
+
+  if (typeof module === "object" && module.exports) { module.exports = {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf}; }
+}(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

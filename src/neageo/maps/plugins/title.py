@@ -1,0 +1,28 @@
+"""Title: the map's title and description in a panel, with a row for the search box and language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import NeageoPlugin
+
+__all__ = ["Title"]
+
+
+class Title(NeageoPlugin):
+    """A title panel in the top-left corner (search and language controls join its tools row)."""
+
+    call = "title"
+    js = ("title",)
+    css = ("title",)
+
+    def __init__(self, title: str, description: str = "") -> None:
+        super().__init__()
+        self.title = title
+        self.description = description
+
+    def options(self) -> dict[str, Any]:
+        return {"title": self.title, "description": self.description}
+
+    def data_texts(self) -> list[str]:
+        return [self.title, self.description]

@@ -1,0 +1,84 @@
+"""The fixtures the JavaScript tests read (tests/js/fixtures/payloads.json), made by the Python side.
+
+``python tests/helpers/js_fixtures.py`` rewrites the file; ``tests/test_map_plugins.py`` fails when it
+is not what the current code makes, so the JavaScript tests always read what the plugins really write.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "js" / "fixtures" / "payloads.json"
+
+NAMES = ["Sinŭiju", "P'yŏngan-bukto", "Straße", "ＡＢＣ１２３", "Благовещенск", "新義州", "두만강", "Suifenhe",
+         "{{ 7*7 }}", "<img src=x onerror=alert(1)>"]
+
+
+def build() -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT / "src"))
+    import folium
+
+    from neageo.gazetteer import normalise
+    from neageo.maps.codec import Topology, encode_geometry, pack, resolve_topology
+    from neageo.maps.plugins import (
+        Arcs,
+        Credits,
+        Frame,
+        HashState,
+        Labels,
+        Language,
+        LayerControl,
+        Legend,
+        PackedLayer,
+        Search,
+        TimeControl,
+        Title,
+    )
+
+    values = [0, 1, -1, 15, 16, -16, 31, 32, 1_234_567, -1_800_000, 899_999]
+    geoms = [shapely.Point(130.3456, 42.8765), shapely.LineString([(124.3, 40.1), (124.35, 40.12), (124.4, 40.11)]),
+             shapely.Polygon([(129.0, 42.0), (130.0, 42.0), (130.0, 43.0), (129.0, 42.0)]),
+             shapely.MultiPoint([(1.0, 2.0), (-3.5, -4.25)])]
+    topo = Topology()
+    a = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    b = shapely.Polygon([(1, 0), (2, 0), (2, 1), (1, 1)])
+    shared = [encode_geometry(a, topo), encode_geometry(b, topo)]
+    shared = [resolve_topology(g, topo) for g in shared]
+    m = folium.Map(tiles=None)
+    style = {"color": "#333333", "weight": 1.0, "opacity": 1.0, "fillColor": "#ffcc00", "fillOpacity": 0.8, "radius": 5.0}
+    feats = [[encode_geometry(g), {"n": {"en": f"Feature {i}", "zh": f"要素{i}"}, "p": ["Kind", [["Field", "1"]], "", []],
+                                   "l": [2, "gate"], "k": f"f{i}", "t": 2004 + i}] for i, g in enumerate(geoms)]
+    plugins = [Title("A {{ 7*7 }} title", "A description"), Arcs(topo.arcs or [], id="arcs"),
+               PackedLayer("demo", "Demo layer", feats, [style], time=True),
+               PackedLayer("shared", "Shared edges", [[g, {"h": "Cell"}] for g in shared], [style], arcs="arcs", base=True),
+               Search(), Language("zh"), TimeControl([{"v": 2004 + i, "d": str(2004 + i)} for i in range(4)], start=1),
+               Legend([{"label": "Demo", "style": style, "shape": "point", "layer": "demo"}], note="A note"),
+               Credits(["Natural Earth", "<b>not bold</b>"]), Labels(), Frame((129.0, 40.0, 131.0, 43.0), box=(120.0, 35.0, 140.0, 50.0)),
+               HashState(), LayerControl()]
+    for p in plugins:
+        p.add_to(m)
+    return {
+        "_comment": "written by tests/helpers/js_fixtures.py from the Python side; do not edit",
+        "pack": [{"values": values, "text": pack(values)}],
+        "geometry": [{"packed": encode_geometry(g), "geojson": shapely.geometry.mapping(g)}
+                     for g in geoms],
+        "topology": {"arcs": topo.arcs, "polygons": shared,
+                     "geojson": [shapely.geometry.mapping(x) for x in (a, b)]},
+        "norm": [{"text": n, "key": normalise(n)} for n in NAMES],
+        "payloads": [{"call": p.call, "payload": p.payload()} for p in plugins],
+    }
+
+
+def text() -> str:
+    return json.dumps(json.loads(json.dumps(build())), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    FIXTURES.write_text(text(), encoding="utf-8")
+    print(FIXTURES)
