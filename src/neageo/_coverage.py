@@ -14,7 +14,7 @@ The maps simplify the two layers once over the union of every map's box (cut at 
 so clipping to one map's box moves nothing along its sides).  That is the costliest step of
 rendering, so the build does it once and stores the result in the GeoPackage (table
 ``neageo_map_coverage``, :func:`neageo.gpkg.write_map_coverage`): one record per layer with the
-rows kept and their simplified geometry, the boxes, the tolerance, :data:`FORMAT` and the
+rows kept and their simplified geometry (ISO WKB, lzma), the boxes, the tolerance, :data:`FORMAT` and the
 :func:`fingerprint` of the input geometries.  :func:`coverage_for` uses a stored record only if it
 was made by this algorithm for exactly these geometries, boxes and tolerance, and its content is
 intact (its digest); otherwise it simplifies in memory (logged), so a stale, foreign or damaged
@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import zlib
+import lzma
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -315,12 +315,26 @@ def compute(geoms: Mapping[str, Any], boxes: Sequence[Sequence[float]], *,
                    np.asarray(out[name].geometry.values, dtype=object)) for name in geoms}
 
 
-def _digest(fp: str, rows: bytes, sizes: bytes, wkb: bytes, precision: bytes) -> str:
-    h = hashlib.sha256(fp.encode())
-    for part in (rows, sizes, wkb, precision):
+_BLOBS = ("rows", "sizes", "wkb", "precision")
+
+
+def _digest(fp: str, scale: float, *parts: bytes) -> str:
+    h = hashlib.sha256(f"{fp}:{scale!r}".encode())
+    for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()
+
+
+def _scaled(geoms: np.ndarray) -> tuple[float, np.ndarray]:
+    """Coordinates on the 10^-DECIMALS grid (all of them, as simplified) stored as whole numbers of grid
+    steps, which compress to half the size; (0, the geometries) if any is off the grid or would not
+    come back exactly."""
+    scale = 10.0 ** DECIMALS
+    coords = shapely.get_coordinates(geoms)
+    if len(coords) and (np.round(coords * scale) / scale == coords).all():
+        return scale, shapely.transform(geoms, lambda c: np.round(c * scale))
+    return 0.0, geoms
 
 
 def to_records(geoms: Mapping[str, Any], boxes: Sequence[Sequence[float]], *,
@@ -330,14 +344,15 @@ def to_records(geoms: Mapping[str, Any], boxes: Sequence[Sequence[float]], *,
     fp = fingerprint(geoms, boxes, tolerance_m)
     records = {}
     for name, (rows, simple) in compute(geoms, boxes, tolerance_m=tolerance_m).items():
-        blobs = _wkb(simple)
+        scale, stored = _scaled(simple)
+        blobs = _wkb(stored)
         raw = (rows.astype("<i4").tobytes(), np.asarray([len(b) for b in blobs], dtype="<i4").tobytes(),
                b"".join(blobs), shapely.get_precision(simple).astype("<f8").tobytes())
         records[name] = {
             "format": FORMAT, "fingerprint": fp, "features": len(geoms[name]), "kept": len(rows),
-            "tolerance_m": float(tolerance_m), "boxes": json.dumps(_cuts(boxes)),
-            "rows": zlib.compress(raw[0], 9), "sizes": zlib.compress(raw[1], 9), "wkb": zlib.compress(raw[2], 9),
-            "precision": zlib.compress(raw[3], 9), "digest": _digest(fp, *raw),
+            "tolerance_m": float(tolerance_m), "boxes": json.dumps(_cuts(boxes)), "scale": scale,
+            **{column: lzma.compress(blob) for column, blob in zip(_BLOBS, raw)},
+            "digest": _digest(fp, scale, *raw),
         }
     return records
 
@@ -345,10 +360,11 @@ def to_records(geoms: Mapping[str, Any], boxes: Sequence[Sequence[float]], *,
 def from_record(record: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """(rows, geometries) of a stored record; ``ValueError`` if it is damaged in any way."""
     try:
-        raw = tuple(zlib.decompress(record[c]) for c in ("rows", "sizes", "wkb", "precision"))
-    except (zlib.error, TypeError) as exc:
+        raw = tuple(lzma.decompress(record[c]) for c in _BLOBS)
+        scale = float(record["scale"])
+    except (lzma.LZMAError, TypeError, ValueError) as exc:
         raise ValueError(f"damaged coverage ({exc})") from None
-    if _digest(str(record["fingerprint"]), *raw) != record["digest"]:
+    if _digest(str(record["fingerprint"]), scale, *raw) != record["digest"]:
         raise ValueError("damaged coverage (its content does not match its digest)")
     rows = np.frombuffer(raw[0], dtype="<i4").astype(np.int64)
     sizes = np.frombuffer(raw[1], dtype="<i4").astype(np.int64)
@@ -366,6 +382,8 @@ def from_record(record: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"damaged coverage ({exc})") from None
     if not np.isin(shapely.get_type_id(geoms), (3, 6)).all() or shapely.is_empty(geoms).any():
         raise ValueError("damaged coverage (not all polygons)")
+    if scale:
+        geoms = shapely.transform(geoms, lambda c: c / scale)
     for i in np.flatnonzero(precision > 0):  # the grid the simplification left on a geometry (WKB has none)
         geoms[i] = shapely.set_precision(geoms[i], float(precision[i]), mode="pointwise")
     return rows, geoms

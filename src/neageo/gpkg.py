@@ -439,7 +439,8 @@ def lookup_grid(con: sqlite3.Connection, layer: str) -> dict[str, object] | None
 # -- the maps' admin coverage (neageo's extension) ----------------------------------------------------
 
 #: The table of the web maps' simplified admin coverage: one row per layer, the rows kept and their
-#: geometry (ISO WKB) as zlib-compressed little-endian arrays.
+#: geometry (ISO WKB, coordinates in grid steps of 1/scale when scale is not 0) as lzma-compressed
+#: little-endian arrays.
 MAP_COVERAGE = "neageo_map_coverage"
 _COVERAGE_EXTENSION = "neageo_map_coverage"
 _COVERAGE_DEFINITION = ("neageo: the provinces and countries simplified as one coverage for the web maps, one row "
@@ -449,7 +450,7 @@ _COVERAGE_DEFINITION = ("neageo: the provinces and countries simplified as one c
 _COVERAGE_COLUMNS = (
     ("layer", "TEXT PRIMARY KEY NOT NULL"), ("format", "INTEGER NOT NULL"), ("fingerprint", "TEXT NOT NULL"),
     ("features", "INTEGER NOT NULL"), ("kept", "INTEGER NOT NULL"), ("tolerance_m", "DOUBLE NOT NULL"),
-    ("boxes", "TEXT NOT NULL"), ("rows", "BLOB NOT NULL"), ("sizes", "BLOB NOT NULL"), ("wkb", "BLOB NOT NULL"),
+    ("boxes", "TEXT NOT NULL"), ("scale", "DOUBLE NOT NULL"), ("rows", "BLOB NOT NULL"), ("sizes", "BLOB NOT NULL"), ("wkb", "BLOB NOT NULL"),
     ("precision", "BLOB NOT NULL"), ("digest", "TEXT NOT NULL"),
 )
 
