@@ -96,7 +96,8 @@ def test_the_table_is_a_registered_extension_and_no_layer(built):
     assert column is None and extension == "neageo_map_coverage" and scope == "read-write"
     assert "neageo._coverage" in definition
     assert listed == (0,)
-    # GDAL (and so QGIS's browser and "Add layer") lists the layers, not neageo's own tables
+    # GDAL lists the layers, not neageo's own tables (QGIS opens a GeoPackage with LIST_ALL_TABLES=YES and
+    # lists every table not named gpkg_*, rtree_* or sqlite_*, the lookup grids' as well: see the README)
     names = {name for name, _ in pyogrio.list_layers(built)}
     assert MAP_COVERAGE not in names and "neageo_lookup_grids" not in names and "countries" in names
     ogrinfo = shutil.which("ogrinfo")
