@@ -227,3 +227,24 @@ def test_no_file_or_line_silences_mypy_without_a_code_and_a_reason():
                 elif "#" not in rest.split("]", 1)[1]:
                     wrong.append(f"{where}: type: ignore{rest.split(']')[0]}] without a reason comment after it")
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_tracked_text_file_keeps_merge_conflict_markers():
+    """A merge left half-done (``<<<<<<<`` ... ``>>>>>>>``) in a committed file is caught, not published."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=False)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    found = []
+    for name in listed.stdout.decode().split("\0"):
+        path = REPO / name
+        if not name or not path.is_file() or path.suffix in {".gpkg", ".png", ".qgz", ".gz", ".woff2"}:
+            continue
+        data = path.read_bytes()
+        if b"\0" in data[:8192]:
+            continue
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "=======":
+                found.append(f"{name}:{number}")
+    assert not found, "merge conflict markers: " + ", ".join(found[:20])
