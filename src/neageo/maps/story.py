@@ -148,7 +148,7 @@ def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
         }
         if "chart" in ch:
             entry["chart"] = {**_chart(data, ch["chart"], story.get("labels", {})),
-                              "caption": dict(ch["chart"].get("caption", ch["heading"]))}
+                              "caption": dict(ch["chart"]["caption"])}
         out.append(entry)
     return out
 

@@ -87,6 +87,7 @@
     var doc = document, body = doc.body, container = map.getContainer();
     var reduced = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
     var current = -1, exploring = false, lock = 0, nodes = [];
+    var api = {chapters: chapters, index: -1, applyMs: 0};
     body.classList.add("nea-story-on");
     container.classList.add("nea-story-map");
 
@@ -98,8 +99,8 @@
     tools.appendChild(exploreBtn);
     head.appendChild(h1);
     head.appendChild(intro);
-    head.appendChild(tools);
     main.appendChild(head);
+    main.appendChild(tools);  /* sticky: a child of the column itself, so it stays in reach from every chapter */
     var nav = neageo.el("nav", "nea-story-toc"), ol = neageo.el("ol");
     nav.appendChild(ol);
     main.appendChild(nav);
@@ -160,8 +161,8 @@
     var select = h.plugins.language ? h.plugins.language.select : null, toolsHome = select ? select.parentNode : null;
     if (select) { tools.insertBefore(select, exploreBtn); }
 
-    function setText(node, texts) {
-      var t = inLang(texts, h.lang);
+    function setText(node, byLang) {
+      var t = inLang(byLang, h.lang);
       node.textContent = t.value;
       if (t.fallback) { node.lang = "en"; node.classList.add("nea-fallback"); } else {
         node.removeAttribute("lang"); node.classList.remove("nea-fallback");
@@ -240,7 +241,7 @@
     function go(i, focus) {
       if (exploring) { explore(false); }
       activate(i, true);
-      lock = Date.now() + (reduced ? 150 : 900);
+      lock = Date.now() + 1500;  /* until the scroll it causes ends (scrollend), at most 1.5 s */
       nodes[i].section.scrollIntoView({block: "start", behavior: reduced ? "auto" : "smooth"});
       if (focus) { nodes[i].section.focus({preventScroll: true}); }
     }
@@ -296,13 +297,13 @@
     back.addEventListener("click", function () { explore(false); });
     main.addEventListener("keydown", onKey);
     window.addEventListener("scroll", onScroll, {passive: true});
+    window.addEventListener("scrollend", function () { if (lock) { lock = 0; onScroll(); } });
     h.on("lang", function () { texts(); if (current >= 0) { live.textContent = ""; } });
     texts();
 
-    var api = {
-      chapters: chapters, index: -1, applyMs: 0, go: go, explore: explore,
-      get exploring() { return exploring; }
-    };
+    api.go = go;
+    api.explore = explore;
+    api.isExploring = function () { return exploring; };
     h.plugins.story = api;
     /* once the map is drawn and framed: open the chapter the address names (or the first) */
     h.on("ready", function () {
