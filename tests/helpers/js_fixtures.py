@@ -29,7 +29,7 @@ def story_plugin() -> Any:
                "cite": {"en": "Kim, Table 1 </script>"}, "frame": [129.0, 40.0, 131.0, 43.0], "layers": ["demo"],
                "stop": 1, "highlight": ["f0"],
                "chart": {"bars": [[{"en": "2003"}, 2955.0, "2,955"], [{"en": "2004"}, 3823.0, "3,823"]],
-                         "unit": "US$ million", "cite": "Kim, Table 1", "caption": {"en": "{{ 7*7 }}"}},
+                         "unit": {"en": "US$ million"}, "cite": "Kim, Table 1", "caption": {"en": "{{ 7*7 }}"}},
                "picture": {"w": 400, "h": 200, "paths": [["land", "M0 0L10 10L0 10Z"]], "dots": [["lit", 5, 5]]}}
     second = {**chapter, "id": "two", "text": {"en": ["Only English"]}, "stop": None}
     del second["chart"], second["picture"]

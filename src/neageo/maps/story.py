@@ -102,7 +102,16 @@ def _fill(text: str, figs: dict[str, Figure], lang: str, units: dict[str, dict[s
     return text.format_map(fields)
 
 
-def _chart(data: MapData, spec: dict[str, Any], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _unit_names(unit: str, units: dict[str, dict[str, str]]) -> dict[str, str]:
+    """A unit by language ("US$ million" -> {"en": "US$ million", "zh": "百万美元", ...})."""
+    for name, forms in units.items():
+        if unit.startswith(name):
+            return {lang: form.replace("{}", "").strip() for lang, form in forms.items()}
+    return {"en": unit}
+
+
+def _chart(data: MapData, spec: dict[str, Any], labels: dict[str, dict[str, str]],
+           units: dict[str, dict[str, str]]) -> dict[str, Any]:
     rows = data.raw("paper_tables")
     sel = (rows["table_no"] == spec["table"]) & (rows["measure"] == spec["measure"])
     if "row" in spec:
@@ -117,9 +126,9 @@ def _chart(data: MapData, spec: dict[str, Any], labels: dict[str, dict[str, str]
     else:
         names = [{"en": str(r), **labels.get(str(r), {})} for r in found["row_label"]]
     bars = [[n, float(v), str(p)] for n, v, p in zip(names, found["value"], found["printed"])]
-    units = sorted(set(found["unit"].astype(str)))
+    found_units = sorted(set(found["unit"].astype(str)))
     cite = sorted(set(found["citation"].astype(str)))
-    return {"bars": bars, "unit": units[0].split(" (")[0] if units else "", "cite": "; ".join(cite)}
+    return {"bars": bars, "unit": _unit_names(found_units[0] if found_units else "", units), "cite": "; ".join(cite)}
 
 
 def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
@@ -147,7 +156,7 @@ def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
             "picture": picture(data, tuple(ch["frame"]), ch["layers"], ch.get("highlight", [])),
         }
         if "chart" in ch:
-            entry["chart"] = {**_chart(data, ch["chart"], story.get("labels", {})),
+            entry["chart"] = {**_chart(data, ch["chart"], story.get("labels", {}), units),
                               "caption": dict(ch["chart"]["caption"])}
         out.append(entry)
     return out

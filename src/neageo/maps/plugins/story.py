@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from folium.template import Template
+
 from .base import NeageoPlugin
 
 __all__ = ["Story"]
@@ -29,6 +31,15 @@ class Story(NeageoPlugin):
     css = ("story",)
     message_keys = ("story_explore", "story_back", "story_english", "story_map_shows", "story_chapters",
                     "story_figure", "story_print_picture")
+
+    #: An empty column in the page itself (no data in it: the script fills it), so the page is laid out as a
+    #: story from the first paint and the map is never drawn full width first.
+    _template = Template(
+        '{% macro html(this, kwargs) %}<main class="nea-story" id="nea-story"></main>{% endmacro %}'
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = neageo.{{ this.call }}({{ this.map_name }}, {{ this.options_json }});"
+        "{% endmacro %}"
+    )
 
     def __init__(self, chapters: Iterable[dict[str, Any]], *, title: dict[str, str],
                  intro: dict[str, str] | None = None) -> None:

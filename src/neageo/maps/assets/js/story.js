@@ -91,8 +91,10 @@
     body.classList.add("nea-story-on");
     container.classList.add("nea-story-map");
 
-    var main = neageo.el("main", "nea-story");
+    /* the page carries the empty column (laid out before the map draws); a page without it gets one */
+    var main = doc.getElementById("nea-story") || neageo.el("main", "nea-story");
     main.id = "nea-story";
+    main.className = "nea-story";
     var head = neageo.el("header", "nea-story-head"), h1 = neageo.el("h1"), intro = neageo.el("p", "nea-story-intro");
     var tools = neageo.el("div", "nea-story-tools"), exploreBtn = neageo.el("button", "nea-story-explore");
     exploreBtn.type = "button";
@@ -130,7 +132,6 @@
       var pic = null;
       if (ch.picture) {
         pic = neageo.el("figure", "nea-picture");
-        pic.appendChild(pictureNode(ch.picture));
         pic.caption = neageo.el("figcaption");
         pic.appendChild(pic.caption);
         sec.appendChild(pic);
@@ -189,7 +190,8 @@
         n.note.textContent = fell ? h.tr("story_english") : "";
         n.note.hidden = !fell;
         if (n.chart) {
-          var cap = inLang(ch.chart.caption, h.lang).value + (ch.chart.unit ? " (" + ch.chart.unit + ")" : "");
+          var unit = inLang(ch.chart.unit, h.lang).value;
+          var cap = inLang(ch.chart.caption, h.lang).value + (unit ? " (" + unit + ")" : "");
           n.chart.caption.textContent = cap + " · " + ch.chart.cite;
           n.chart.title.textContent = h.tr("story_figure") + ": " + cap;
           n.chart.svg.setAttribute("aria-label", cap + ": " + ch.chart.bars.map(function (b) {
@@ -199,9 +201,25 @@
         }
         if (n.picture) {
           n.picture.caption.textContent = h.tr("story_print_picture") + ": " + inLang(ch.heading, h.lang).value;
-          n.picture.firstChild.setAttribute("aria-label", n.picture.caption.textContent);
+          if (n.picture.svg) { n.picture.svg.setAttribute("aria-label", n.picture.caption.textContent); }
         }
       });
+    }
+
+    /* the print pictures are only seen on paper: built once the map is drawn (or when printing starts) */
+    function pictures() {
+      chapters.forEach(function (ch, i) {
+        var fig = nodes[i].picture;
+        if (!fig || fig.svg) { return; }
+        fig.svg = pictureNode(ch.picture);
+        fig.svg.setAttribute("aria-label", fig.caption.textContent);
+        fig.insertBefore(fig.svg, fig.caption);
+      });
+    }
+    window.addEventListener("beforeprint", pictures);
+    if (typeof matchMedia === "function") {
+      var printing = matchMedia("print");
+      if (printing.addEventListener) { printing.addEventListener("change", pictures); }
     }
 
     function frameOf(ch) { return L.latLngBounds([ch.frame[1], ch.frame[0]], [ch.frame[3], ch.frame[2]]); }
@@ -307,6 +325,7 @@
     h.plugins.story = api;
     /* once the map is drawn and framed: open the chapter the address names (or the first) */
     h.on("ready", function () {
+      (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(pictures);
       map.invalidateSize({animate: false});
       var want = parseHash(typeof location !== "undefined" ? location.hash : "", ids);
       var i = want.id === null ? 0 : ids.indexOf(want.id);
