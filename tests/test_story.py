@@ -258,6 +258,9 @@ def test_chinese_switches_the_headings_and_missing_text_is_marked(browser, story
 def test_print_shows_every_chapter_with_its_picture(browser, story_html):
     page, seen = open_offline(browser, story_html)
     try:
+        # the pictures are built when the page is idle, or when printing starts at the latest
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.locator(".nea-picture svg").count() == len(STORY["chapter"])
         page.emulate_media(media="print")
         boxes = page.evaluate(SECTIONS + ".map(s => { const p = s.querySelector('.nea-picture svg');"
                               " const c = s.querySelector('cite'); return {id: s.id,"
