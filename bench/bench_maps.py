@@ -218,10 +218,15 @@ def main() -> None:
         sys.exit("render the maps first: neageo build --maps")
     if args.render:
         print(f"`neageo maps` (target: at most {RENDER_RATIO}x the baseline; machine load shown)")
-        ours = render_time(args.gpkg)
-        if args.baseline_src:
-            base = render_time(args.gpkg, args.baseline_src)
-            print(f"  -> ratio {ours / base:.2f} {verdict(ours <= RENDER_RATIO * base)}")
+        if args.baseline_src:  # alternating runs, the best of each: the load of a shared machine varies
+            ours, base = [], []
+            for _ in range(2):
+                ours.append(render_time(args.gpkg))
+                base.append(render_time(args.gpkg, args.baseline_src))
+            ratio = min(ours) / min(base)
+            print(f"  -> best {min(ours):.1f} s against {min(base):.1f} s: ratio {ratio:.2f} {verdict(ratio <= RENDER_RATIO)}")
+        else:
+            render_time(args.gpkg)
     if not args.no_browser:
         story(args.maps_dir, args.repeat)
     if args.story_only:
