@@ -332,3 +332,21 @@ def test_hostile_chapter_texts_stay_text(browser, tmp_path):
         assert not seen["errors"]
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_an_explore_link_reopens_the_free_map(browser, story_html):
+    """A link copied in explore mode opens explore mode with its view and layers, inside its chapter."""
+    page, seen = open_offline(browser, story_html, hash="#primorsky&@44.0000,131.0000,7&layers=countries,rivers")
+    try:
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.body.classList.contains('nea-exploring')")
+        state = _state(page)
+        assert abs(state["lat"] - 44.0) < 0.05 and abs(state["lng"] - 131.0) < 0.05 and state["zoom"] == 7
+        assert sorted(state["layers"]) == ["countries", "rivers"]
+        assert state["hash"].startswith("#primorsky&@")
+        page.locator(".nea-story-return").click()
+        assert page.evaluate("location.hash") == "#primorsky"
+        assert not seen["errors"]
+    finally:
+        page.close()

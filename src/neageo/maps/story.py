@@ -138,11 +138,15 @@ def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
     figs = figures(data)
     stops = [str(s["d"]) for s in doc.stops]
     layer_ids = {layer.id for layer in doc.layers}
+    keys = {str(p["k"]) for layer in doc.layers for _, p in layer.features if "k" in p}
     out = []
     for ch in story["chapter"]:
         missing = [x for x in ch["layers"] if x not in layer_ids]
         if missing:
             raise QueryError(f"story chapter {ch['id']!r} shows layers the story map lacks: {missing}")
+        unknown = [k for k in ch.get("highlight", []) if str(k) not in keys]
+        if unknown:
+            raise QueryError(f"story chapter {ch['id']!r} highlights features the story map lacks: {unknown}")
         stop = None
         if "stop" in ch:
             if ch["stop"] not in stops:
