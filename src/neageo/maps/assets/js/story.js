@@ -327,7 +327,7 @@
     h.on("ready", function () {
       (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(pictures);
       map.invalidateSize({animate: false});
-      var want = parseHash(typeof location !== "undefined" ? location.hash : "", ids);
+      var opened = typeof location !== "undefined" ? location.hash : "", want = parseHash(opened, ids);
       var i = want.id === null ? 0 : ids.indexOf(want.id);
       if (want.id !== null) {
         lock = Date.now() + 300;
@@ -335,7 +335,6 @@
       }
       activate(i, false, want.id === null);  /* the address stays as it is until the reader moves */
       if (want.explore && h.plugins.hash) {
-        var opened = location.hash;
         explore(true);
         h.plugins.hash.read(opened);
         h.plugins.hash.write();
