@@ -157,7 +157,7 @@ def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
             "id": ch["id"], "heading": dict(ch["heading"]), "text": texts, "cite": dict(ch["cite"]),
             "frame": [float(v) for v in ch["frame"]], "layers": list(ch["layers"]), "stop": stop,
             "highlight": [str(k) for k in ch.get("highlight", [])],
-            "picture": picture(data, tuple(ch["frame"]), ch["layers"], ch.get("highlight", [])),
+            "picture": picture(data, tuple(ch["frame"]), ch["layers"], ch.get("highlight", []), box=doc.spec.box),
         }
         if "chart" in ch:
             entry["chart"] = {**_chart(data, ch["chart"], story.get("labels", {}), units),

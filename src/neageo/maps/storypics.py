@@ -73,8 +73,11 @@ def _keyed(data: MapData, layer: str, keys: set[str]):
 
 
 def picture(data: MapData, frame: tuple[float, float, float, float], layers: list[str],
-            highlight: list[str]) -> dict[str, Any]:
-    """``{"w", "h", "paths": [[class, d], ...], "dots": [[class, x, y], ...]}`` of one chapter's map state."""
+            highlight: list[str], *, box: tuple[float, float, float, float]) -> dict[str, Any]:
+    """``{"w", "h", "paths": [[class, d], ...], "dots": [[class, x, y], ...]}`` of one chapter's map state.
+
+    Drawn from the web-ready layers of the story map's ``box`` (the live map's own simplified coverage and
+    lines, shared with the page), simplified again to the picture's unit."""
     proj = _Projection(frame)
     keys = {str(k) for k in highlight}
     paths: list[list[str]] = []
@@ -93,18 +96,17 @@ def picture(data: MapData, frame: tuple[float, float, float, float], layers: lis
         if d:
             paths.append([cls, d])
 
-    countries = data.raw("countries")
+    countries, provinces = data.admin(box)
     countries = countries[countries.intersects(proj.box)]
     for iso, g in zip(countries["iso_a3"], countries.geometry):
         add(f"land land-{str(iso).lower()}" if iso in ("CHN", "RUS", "PRK") else "land", g)
     if {"provinces", "province_trade", "regions_population"} & set(layers):
-        provinces = data.raw("provinces")
         provinces = provinces[provinces.intersects(proj.box)]
         for code, g in zip(provinces["adm1_code"], provinces.geometry):
             add("province lit" if str(code) in keys else "province", g)
     for layer, cls in (("rivers", "river"), ("borders", "border")):
         if layer in layers or layer == "rivers":
-            frame_ = data.raw(layer)
+            frame_ = data.lines(layer, box)
             for rec_key, g in zip(frame_[KEYS.get(layer, frame_.columns[0])], frame_.geometry):
                 add(f"{cls} lit" if layer in KEYS and str(rec_key) in keys else cls, g)
     for layer in ("trade_flows", "projects", "customs_gates", "places"):
