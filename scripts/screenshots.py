@@ -17,6 +17,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1366, "height": 768}  # a common laptop
 PHONE = {"width": 390, "height": 844}
+#: Pages shown at one place: the story at its fourth chapter (Primorsky Krai's partners, Table 6).
+HASHES = {"story": "#primorsky"}
 
 
 def main() -> None:
@@ -43,7 +45,7 @@ def main() -> None:
                     continue
                 page = browser.new_page(viewport=viewport)
                 page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-                page.goto(page_path.resolve().as_uri())
+                page.goto(page_path.resolve().as_uri() + HASHES.get(page_path.stem, ""))
                 if page_path.stem != "index":  # a map unpacks its code first: wait until it has drawn
                     page.wait_for_function("window.neaDrawn !== undefined", timeout=15_000)
                 page.wait_for_timeout(300)

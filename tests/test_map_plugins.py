@@ -20,7 +20,7 @@ import pytest
 
 import neageo
 from helpers.browser import open_offline
-from helpers.js_fixtures import FIXTURES
+from helpers.js_fixtures import FIXTURES, story_plugin
 from helpers.js_fixtures import text as fixtures_text
 from helpers.pages import page_code
 from neageo.maps.assets import own
@@ -98,9 +98,10 @@ def test_every_plugin_payload_meets_the_contract():
             calls.add(child.call)
     contract = json.loads(own("contract.json"))
     documented = {k for k, v in contract["definitions"].items() if "x-call" in v}
-    assert calls | {"arcs"} == documented  # every documented plugin is exercised (arcs: below)
+    assert calls | {"arcs", "story"} == documented  # every documented plugin is exercised (arcs, story: below)
     arcs = Arcs(["AAAA"])
     assert not list(_validator("arcs").iter_errors(arcs.payload()))
+    assert not list(_validator("story").iter_errors(story_plugin().payload()))  # the page itself: test_story.py
 
 
 def test_the_contract_catches_an_undocumented_field():

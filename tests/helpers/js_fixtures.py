@@ -20,6 +20,22 @@ NAMES = ["Sinŭiju", "P'yŏngan-bukto", "Straße", "ＡＢＣ１２３", "Бла
          "{{ 7*7 }}", "<img src=x onerror=alert(1)>"]
 
 
+def story_plugin() -> Any:
+    """A Story of two chapters with hostile strings in every text (the second has no Chinese)."""
+    from neageo.maps.plugins import Story
+
+    hostile = {"en": "{{ 7*7 }} <img src=x onerror=alert(1)>", "zh": "新義州 {% raw %}"}
+    chapter = {"id": "one", "heading": hostile, "text": {"en": [NAMES[-2], NAMES[-1]], "zh": ["新義州"]},
+               "cite": {"en": "Kim, Table 1 </script>"}, "frame": [129.0, 40.0, 131.0, 43.0], "layers": ["demo"],
+               "stop": 1, "highlight": ["f0"],
+               "chart": {"bars": [[{"en": "2003"}, 2955.0, "2,955"], [{"en": "2004"}, 3823.0, "3,823"]],
+                         "unit": {"en": "US$ million"}, "cite": "Kim, Table 1", "caption": {"en": "{{ 7*7 }}"}},
+               "picture": {"w": 400, "h": 200, "paths": [["land", "M0 0L10 10L0 10Z"]], "dots": [["lit", 5, 5]]}}
+    second = {**chapter, "id": "two", "text": {"en": ["Only English"]}, "stop": None}
+    del second["chart"], second["picture"]
+    return Story([chapter, second], title={"en": "A {{ 7*7 }} story"}, intro={"en": "<b>intro</b>"})
+
+
 def build() -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "src"))
     import folium
@@ -60,7 +76,7 @@ def build() -> dict[str, Any]:
                Search(), Language("zh"), TimeControl([{"v": 2004 + i, "d": str(2004 + i)} for i in range(4)], start=1),
                Legend([{"label": "Demo", "style": style, "shape": "point", "layer": "demo"}], note="A note"),
                Credits(["Natural Earth", "<b>not bold</b>"]), Labels(), Frame((129.0, 40.0, 131.0, 43.0), box=(120.0, 35.0, 140.0, 50.0)),
-               HashState(), LayerControl()]
+               HashState(), LayerControl(), story_plugin()]
     for p in plugins:
         p.add_to(m)
     return {

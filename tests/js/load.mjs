@@ -12,6 +12,7 @@ export const hash = require(JS + "hash.js");
 export const legend = require(JS + "legend.js");
 export const credits = require(JS + "credits.js");
 for (const name of ["title", "language", "time", "frame", "layers"]) { require(JS + name + ".js"); }
+export const story = require(JS + "story.js");
 export const fixtures = JSON.parse(readFileSync(new URL("fixtures/payloads.json", import.meta.url), "utf8"));
 export const contract = JSON.parse(readFileSync(new URL("../../src/neageo/maps/assets/contract.json", import.meta.url), "utf8"));
 export const messages = JSON.parse(readFileSync(new URL("../../src/neageo/maps/assets/messages.json", import.meta.url), "utf8"));

@@ -172,7 +172,8 @@ def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str |
     ----------
     name
         overview, customs_gates, tumen, sinuiju_dandong, trade, population or benzene_spill
-        (:data:`neageo.maps.MAP_NAMES`).
+        (:data:`neageo.maps.MAP_NAMES`); ``neageo.web_map("story")`` gives the paper as a story
+        (:mod:`neageo.maps.story`).
     lang
         The language it opens in: en, zh, ru or ko (the page's switch offers all four).
     year

@@ -9,8 +9,9 @@ from ..settings import maps_dir
 from .assets import LEAFLET_JS_URL, library_for, library_text
 from .data import MapData
 from .index import index_html, thumbnail_svg
-from .paper import paper_doc, paper_map
+from .paper import paper_doc
 from .specs import load_specs
+from .story import build_map
 
 __all__ = ["render_all"]
 
@@ -33,7 +34,7 @@ def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
     for name in names or specs:
         spec = specs[name]
         doc = paper_doc(spec, data)
-        saved = paper_map(doc).save(out / f"{name}.html")
+        saved = build_map(doc, data).save(out / f"{name}.html")
         assert saved is not None
         paths.append(saved)
         entries.append((f"{name}.html", spec.nav, doc.description, thumbnail_svg(data, spec.frame)))

@@ -132,7 +132,8 @@ def load_specs() -> dict[str, MapSpec]:
             uses.append(LayerUse(layer=defs[layer], show=option != "off", filter=filt))
         out[name] = MapSpec(name=name, nav=m["nav"], title=m["title"], description=m["description"],
                             frame=_box(m["frame"]), box=_box(m["box"]), layers=tuple(uses), note=m.get("note", ""),
-                            min_island_km2=float(m.get("min_island_km2", 0.0)))
+                            min_island_km2=float(m.get("min_island_km2", 0.0)),
+                            extra={"story": True} if m.get("story") else {})
     return out
 
 

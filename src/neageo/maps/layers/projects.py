@@ -44,7 +44,9 @@ def projects(ctx: Context, use: LayerUse) -> list[WebLayer]:
 
 def events(ctx: Context, use: LayerUse) -> list[WebLayer]:
     """Dated events, one time stop each (in the table's order)."""
-    frame = filtered(ctx, use, ctx.data.any_geom("events", None)).sort_values("seq")
+    # the filter picks rows before their geometry is simplified (the same rows, only those simplified)
+    keep = None if use.filter is None else (lambda raw: raw.index.isin(filtered(ctx, use, raw).index))
+    frame = ctx.data.any_geom("events", None, where=keep).sort_values("seq")
     frame = frame[frame.intersects(shapely.box(*ctx.spec.box))]
     for r in frame.to_dict("records"):
         ctx.stops[int(r["seq"])] = {"v": int(r["seq"]), "d": str(r["date"]), "s": str(r["title"])}

@@ -20,8 +20,9 @@ from .layercontrol import LayerControl
 from .legend import Legend
 from .packed import Arcs, PackedLayer
 from .search import Search
+from .story import Story
 from .timecontrol import TimeControl
 from .title import Title
 
 __all__ = ["Arcs", "PackedLayer", "Labels", "Language", "TimeControl", "Search", "HashState", "Legend", "Credits",
-           "Title", "Frame", "LayerControl", "NeageoPlugin", "NeageoLayer", "Raw", "InlineAsset"]
+           "Title", "Frame", "LayerControl", "Story", "NeageoPlugin", "NeageoLayer", "Raw", "InlineAsset"]
