@@ -141,3 +141,71 @@ def test_point_labels_stay_in_their_country(opener, pages, view):
         assert not crossing, crossing
         page.evaluate("nea.map.setZoom(nea.map.getZoom() + 1, {animate: false}); 0")
         page.wait_for_timeout(100)
+
+
+#: Every gate drawn: its id, name and where it is on the page (client pixels), and whether a control covers it.
+GATES_JS = """
+(layer) => {
+  const map = nea.map, mb = map.getContainer().getBoundingClientRect();
+  return nea.features.filter(f => f.lay.id === layer && nea.hub.visible(f)).map(f => {
+    const c = map.latLngToContainerPoint(f.layer.getLatLng()), x = c.x + mb.left, y = c.y + mb.top;
+    const top = document.elementFromPoint(x, y);
+    const covered = !top || !map.getContainer().contains(top) || !!top.closest('.leaflet-control, .nea-time, .leaflet-popup');
+    return {id: f.id, name: f.p.n ? f.p.n.en : f.p.h, x, y, covered, lat: f.layer.getLatLng().lat, lng: f.layer.getLatLng().lng};
+  });
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("view", ("laptop", "phone"))
+@pytest.mark.parametrize("name", ("overview", "customs_gates"))
+def test_every_gate_click_or_tap_opens_that_gate(opener, pages, name, view):
+    page, errors = opener(pages / f"{name}.html", view)
+    gates = page.evaluate(GATES_JS, "customs_gates")
+    assert len(gates) >= 7
+    wrong = []
+    for g in gates:
+        page.evaluate("nea.map.closePopup(); window.neaOpened = null")
+        page.wait_for_function("!(nea.map._panAnim && nea.map._panAnim._inProgress)")
+        # where it is now (an opened popup pans the map to fit)
+        g = next(x for x in page.evaluate(GATES_JS, "customs_gates") if x["id"] == g["id"])
+        if g["covered"]:  # under a control: bring it to the middle of the map first
+            page.evaluate("([lat, lng]) => { nea.map.panTo([lat, lng], {animate: false}); }", [g["lat"], g["lng"]])
+            page.wait_for_timeout(50)
+            g = next(x for x in page.evaluate(GATES_JS, "customs_gates") if x["id"] == g["id"])
+        if view == "phone":
+            page.touchscreen.tap(g["x"], g["y"])
+        else:
+            page.mouse.click(g["x"], g["y"])
+        page.wait_for_timeout(30)
+        opened = page.evaluate("window.neaOpened")
+        heads = page.locator(".leaflet-popup-content h3").all_inner_texts()
+        if opened != g["id"] or not heads or heads[0] != g["name"]:
+            wrong.append((g["name"], opened, heads))
+    assert not wrong, f"{len(wrong)}/{len(gates)} gate clicks opened something else: {wrong}"
+    assert not errors, errors
+
+
+@pytest.mark.browser
+def test_a_gate_and_its_town_share_one_popup_and_lists_name_what_they_list(opener, pages):
+    page, _ = opener(pages / "overview.html", "laptop")
+    both = page.evaluate("""() => {
+      const h = nea.hub, out = [];
+      for (const g of nea.features.filter(f => f.lay.id === 'customs_gates' && h.visible(f))) {
+        const got = h.pick(g.layer.getLatLng(), 4);
+        out.push([g.p.n.en, got.f === g, !!got.list, (got.also || []).map(f => f.lay.id + ':' + h.nameOf(f))]);
+      }
+      return out; }""")
+    assert all(hit and not listed for _, hit, listed, _ in both), both
+    merged = [b for b in both if b[3]]
+    assert merged and all(a.startswith("places:") for b in merged for a in b[3]), both
+    # two features at the very same spot are listed, and the list says what they are
+    listed = page.evaluate("""() => {
+      const h = nea.hub, g = nea.features.find(f => f.lay.id === 'customs_gates');
+      const twin = {...g, id: 'twin', p: {...g.p, n: {en: 'Twin gate'}, ln: undefined}, layer: L.circleMarker(g.layer.getLatLng(), g.layer.options)};
+      twin.layer.addTo(h.layers.customs_gates);
+      h.features.push(twin);
+      h.openAt({latlng: g.layer.getLatLng()}, null);
+      return document.querySelector('.leaflet-popup-content .kind').textContent; }""")
+    assert listed.startswith("Features here (2): Customs gate"), listed

@@ -481,7 +481,9 @@ def test_every_feature_can_be_opened(browser, rendered, name):
 
 
 @pytest.mark.browser
-def test_stacked_features_are_listed_in_one_popup(browser, rendered):
+def test_truly_coincident_features_are_listed_and_named(browser, rendered):
+    """Two projects sit exactly on Sinuiju's point: a click there lists the three, and the list says
+    what it lists; a choice opens that feature."""
     page, _ = open_offline(browser, rendered / "sinuiju_dandong.html")
     try:
         at = page.evaluate("""() => { const f = nea.features.find(f => f.lay.id === 'places' && f.p.n.en === 'Sinuiju');
@@ -492,6 +494,8 @@ def test_stacked_features_are_listed_in_one_popup(browser, rendered):
         items = page.locator(".leaflet-popup-content").last.locator("li button").all_inner_texts()
         assert len(items) >= 2 and any(t.startswith("Sinuiju") for t in items), items
         assert any("Special Administrative Region" in t for t in items), items
+        head = page.locator(".leaflet-popup-content .kind").first.inner_text()
+        assert head.startswith(f"Features here ({len(items)}): ") and "Place" in head and "Project" in head, head
         page.locator(".leaflet-popup-content li button", has_text="Special Administrative Region").first.click()
         assert "Special Administrative Region" in page.locator(".leaflet-popup-content h3").last.inner_text()
         # a mouse click leaves no focus box; the keyboard still shows focus

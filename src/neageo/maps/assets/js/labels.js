@@ -129,7 +129,12 @@
       var outer = neageo.el("div", "nea-lab hidden nea-lab-" + String(lb.cls).replace(/[^\w-]/g, ""));
       var inner = neageo.el("span");
       outer.appendChild(inner);
-      inner.addEventListener("click", function (ev) { L.DomEvent.stop(ev); if (lb.f.open) { lb.f.open(); } });
+      inner.addEventListener("click", function (ev) {
+        L.DomEvent.stop(ev);
+        /* a symbol under the text is what the pointer is on: it opens (picking, packed.js) */
+        var ll = map.mouseEventToLatLng(ev), got = h.pick ? h.pick(ll, 0) : null;
+        if (got && got.f !== lb.f && got.f.layer.getLatLng) { h.openAt({latlng: ll, originalEvent: ev}, null); } else if (lb.f.open) { lb.f.open(); }
+      });
       pane.appendChild(outer);
       lb.el = outer;
       lb.span = inner;
