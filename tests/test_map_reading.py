@@ -209,3 +209,36 @@ def test_a_gate_and_its_town_share_one_popup_and_lists_name_what_they_list(opene
       h.openAt({latlng: g.layer.getLatLng()}, null);
       return document.querySelector('.leaflet-popup-content .kind').textContent; }""")
     assert listed.startswith("Features here (2): Customs gate"), listed
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ("overview", "customs_gates"))
+def test_every_gate_can_be_reached_by_zooming_out_on_a_phone(browser, pages, name):
+    for width, height in ((360, 740), (390, 844)):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2, has_touch=True)
+        try:
+            page = ctx.new_page()
+            page.goto((pages / f"{name}.html").resolve().as_uri())
+            page.wait_for_function("window.neaDrawn !== undefined", timeout=15_000)
+            out = page.evaluate("""() => { const m = nea.map; m.setZoom(m.getMinZoom(), {animate: false});
+              const b = m.getBounds();
+              return {max: m.getMaxZoom(), bounded: !!m.options.maxBounds,
+                      outside: nea.features.filter(f => f.lay.id === 'customs_gates' && !b.contains(f.layer.getLatLng()))
+                                          .map(f => f.p.n.en)}; }""")
+            assert not out["outside"], (width, out)  # Manzhouli too
+            assert out["max"] <= 19 and out["bounded"], out
+        finally:
+            ctx.close()
+
+
+@pytest.mark.browser
+def test_the_layers_icon_is_drawn_at_dpr_2(opener, pages):
+    page, _ = opener(pages / "overview.html", "phone")
+    icon = page.evaluate("""() => { const t = document.querySelector('.leaflet-control-layers-toggle'), s = t.querySelector('svg');
+      const r = s ? s.getBoundingClientRect() : {width: 0, height: 0};
+      return {w: r.width, h: r.height, paths: s ? s.querySelectorAll('path').length : 0,
+              bg: getComputedStyle(t).backgroundImage, visible: t.offsetWidth > 0}; }""")
+    assert icon["visible"] and icon["w"] >= 20 and icon["h"] >= 20 and icon["paths"] == 3, icon
+    assert icon["bg"] == "none", icon  # no sprite to load
+    page.evaluate("nea.map.setZoom(40, {animate: false}); 0")
+    assert page.evaluate("nea.map.getZoom()") <= 19

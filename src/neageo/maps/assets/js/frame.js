@@ -1,6 +1,7 @@
 /* neageo frame: where a map opens and how far it may go.  It opens on `frame` (kept clear of the
    title and time controls), never leaves `box` (the area its data was cut to, so no clip edge shows;
-   the least zoom keeps the box filling the view) and never zooms past maxZoom. */
+   the least zoom keeps the box filling the view, or shows the whole frame where that needs less) and
+   never zooms past maxZoom. */
 (function (neageo) {
   "use strict";
 
@@ -12,7 +13,10 @@
     if (options.maxZoom !== undefined) { map.setMaxZoom(options.maxZoom); }
     function fitMinZoom() {
       if (!box) { return; }
-      var z = Math.max(0, Math.min(map.getMaxZoom(), map.getBoundsZoom(box, true)));
+      /* the least zoom keeps the box filling the view, unless the frame (the map's subject: every
+         gate of the overview) needs a wider view to be seen whole, as on a phone held upright */
+      var snap = map.options.zoomSnap || 1, whole = Math.floor(map.getBoundsZoom(frame, false) / snap) * snap;
+      var z = Math.max(0, Math.min(map.getMaxZoom(), map.getBoundsZoom(box, true), whole));
       /* Leaflet would animate up to a raised minimum, after anything done meanwhile: jump now */
       if (map.getZoom() < z) { map.setZoom(z, {animate: false}); }
       map.setMinZoom(z);
