@@ -242,3 +242,15 @@ def test_the_layers_icon_is_drawn_at_dpr_2(opener, pages):
     assert icon["bg"] == "none", icon  # no sprite to load
     page.evaluate("nea.map.setZoom(40, {animate: false}); 0")
     assert page.evaluate("nea.map.getZoom()") <= 19
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("bad", ("#%E0%A4%A", "#@91,500,99", "#lang=xx&t=abc&layers=%00"))
+def test_bad_hashes_on_a_paper_map_give_no_error_and_keep_the_labels(opener, pages, bad):
+    page, errors = opener(pages / "trade.html", "laptop", hash=bad)
+    assert page.evaluate("document.querySelectorAll('.nea-lab:not(.hidden)').length") >= 5
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.evaluate("nea.map.panBy([80, 30], {animate: false}); 0")
+    page.wait_for_timeout(50)
+    assert page.evaluate("document.querySelectorAll('.nea-lab:not(.hidden)').length") >= 5
+    assert not errors, errors
