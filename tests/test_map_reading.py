@@ -5,6 +5,7 @@ a 768x1024 tablet and a 390x844 phone at device pixel ratio 2 (with touch)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -253,4 +254,74 @@ def test_bad_hashes_on_a_paper_map_give_no_error_and_keep_the_labels(opener, pag
     page.evaluate("nea.map.panBy([80, 30], {animate: false}); 0")
     page.wait_for_timeout(50)
     assert page.evaluate("document.querySelectorAll('.nea-lab:not(.hidden)').length") >= 5
+    assert not errors, errors
+
+
+# -- one catalogue, the whole page in each language -------------------------------------------------
+
+def test_every_message_and_text_is_in_every_language():
+    from neageo.maps.messages import catalogue
+
+    doc = catalogue()
+    langs = [code for code, _ in doc["langs"]]
+    assert langs == ["en", "zh", "ru", "ko"]
+    for key, entry in doc["messages"].items():
+        assert all(entry.get(lang, "").strip() for lang in langs), key
+    for text, entry in doc["texts"].items():
+        assert all(entry.get(lang, "").strip() for lang in langs[1:]), text
+        # a template's translations keep its fields
+        fields = set(re.findall(r"\{(\w+)\}", text))
+        assert all(set(re.findall(r"\{(\w+)\}", entry[lang])) == fields for lang in langs[1:]), text
+
+
+def test_every_words_text_of_the_paper_maps_is_translated(built):
+    """Titles, descriptions, notes, layer names, legend rows, popup field names and time labels: every
+    data text with English words in it has a translation (figures and names alone need none)."""
+    from neageo.maps import MAP_NAMES
+    from neageo.maps.messages import translate
+    from neageo.maps.plugins.base import PluginMixin
+
+    missing = set()
+    for name in MAP_NAMES:
+        stack = list(neageo.web_map(name, gpkg=built)._children.values())
+        while stack:
+            element = stack.pop()
+            if isinstance(element, PluginMixin):
+                missing |= {t for t in element.data_texts() if re.search(r"\b[a-z]{3,}\b", t) and translate(t) is None}
+            stack += list(element._children.values())
+    assert not missing, sorted(missing)
+
+
+LATIN_ONLY_JS = """() => {
+  const out = [], latin = t => /[A-Za-z]{2,}/.test(t) && !/[\\u3400-\\u9fff]/.test(t);
+  for (const c of document.querySelectorAll('.leaflet-control, .nea-time, .nea-title, .nea-tools')) {
+    const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      const t = n.textContent.trim(), el = n.parentElement;
+      if (t && el && el.getClientRects().length && latin(t)) out.push(t);
+    }
+    for (const i of c.querySelectorAll('input[placeholder]')) if (latin(i.placeholder)) out.push('placeholder: ' + i.placeholder);
+  }
+  return [...new Set(out)];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ("overview", "trade", "benzene_spill"))
+def test_after_chinese_at_most_three_control_texts_stay_latin(opener, pages, name):
+    page, errors = opener(pages / f"{name}.html", "laptop")
+    select = page.locator(".nea-tools select")
+    assert select.evaluate("e => e.tagName") == "SELECT"  # a native select: accessible, works on phones
+    select.select_option("zh")
+    page.evaluate("document.querySelectorAll('details.nea-legend').forEach(d => d.open = true)")
+    page.evaluate("nea.hub.plugins.layers.control.expand(); 0")
+    latin = page.evaluate(LATIN_ONLY_JS)
+    assert len(latin) <= 3, latin  # names with no Chinese form: Leaflet, the scale's km, ...
+    assert page.evaluate("document.title") == page.locator(".nea-title h1").inner_text()
+    assert not re.search(r"[A-Za-z]{3}", page.locator(".nea-title h1").inner_text())
+    # a popup's field names too
+    page.evaluate("nea.choose(nea.features.find(f => f.p.p && f.p.p[1].length && !f.lay.base))")
+    cells = page.locator(".leaflet-popup-content td:first-child").all_inner_texts()
+    assert cells and not [c for c in cells if re.fullmatch(r"[A-Za-z ,%²()'-]+", c)], cells
     assert not errors, errors
