@@ -325,3 +325,66 @@ def test_after_chinese_at_most_three_control_texts_stay_latin(opener, pages, nam
     cells = page.locator(".leaflet-popup-content td:first-child").all_inner_texts()
     assert cells and not [c for c in cells if re.fullmatch(r"[A-Za-z ,%²()'-]+", c)], cells
     assert not errors, errors
+
+
+# -- layout and keyboard ------------------------------------------------------------------------------
+
+#: Pairs of controls (Leaflet's, the time control) whose boxes overlap.
+OVERLAPS_JS = """() => {
+  const els = [...document.querySelectorAll('.leaflet-control, .nea-time')]
+    .filter(e => e.getClientRects().length && !e.parentElement.closest('.leaflet-control, .nea-time'));
+  const boxes = els.map(e => ({n: String(e.className.baseVal ?? e.className), r: e.getBoundingClientRect()}))
+    .filter(b => b.r.width > 0 && b.r.height > 0);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].r, b = boxes[j].r;
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      out.push(boxes[i].n + ' x ' + boxes[j].n);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("view", list(VIEWPORTS))
+@pytest.mark.parametrize("name", MAPS)
+def test_controls_never_overlap(opener, pages, name, view):
+    page, errors = opener(pages / f"{name}.html", view)
+    assert page.evaluate(OVERLAPS_JS) == [], "at first view"
+    # the legend opened (a phone starts with it closed), and in Russian (longer words)
+    page.evaluate("document.querySelectorAll('details.nea-legend').forEach(d => { d.open = true; })")
+    page.wait_for_timeout(50)
+    assert page.evaluate(OVERLAPS_JS) == [], "legend open"
+    page.locator(".nea-tools select").select_option("ru")
+    page.wait_for_timeout(50)
+    assert page.evaluate(OVERLAPS_JS) == [], "in Russian"
+    if name in ("trade", "benzene_spill"):
+        legend = page.locator(".nea-legend").bounding_box()
+        play = page.locator(".nea-time button").bounding_box()
+        assert legend and play
+        assert (legend["y"] + legend["height"] <= play["y"] or play["y"] + play["height"] <= legend["y"]
+                or legend["x"] + legend["width"] <= play["x"] or play["x"] + play["width"] <= legend["x"])
+    assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ("overview", "trade"))
+def test_search_is_reached_in_three_keys_and_slash_focuses_it(opener, pages, name):
+    page, errors = opener(pages / f"{name}.html", "laptop")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "nea-skip"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # visible focus
+    skip = page.locator(".nea-skip").bounding_box()
+    assert skip and skip["y"] >= 0 and skip["width"] > 40  # on screen while focused
+    page.keyboard.press("Enter")
+    focused = "document.activeElement.matches('input[type=search]')"
+    assert page.evaluate(focused)
+    want = {"overview": "Suifenhe", "trade": "Heilongjiang"}[name]
+    page.keyboard.type(want)
+    page.keyboard.press("Enter")
+    assert page.locator(".leaflet-popup-content h3").first.inner_text().startswith(want)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("/")
+    assert page.evaluate(focused)
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert not errors, errors

@@ -110,7 +110,15 @@
         }
       });
     }
-    h.on("lang", function () { texts(); results.textContent = ""; });
+    /* a skip link, the page's first tab stop: Enter puts the keyboard in the search box */
+    var skip = null, container = map.getContainer();
+    if (typeof document !== "undefined" && container.parentNode && h.messages.skip) {
+      skip = neageo.el("a", "nea-skip", h.tr("skip"));
+      skip.href = "#";
+      skip.addEventListener("click", function (ev) { ev.preventDefault(); input.focus(); });
+      container.parentNode.insertBefore(skip, container);
+    }
+    h.on("lang", function () { texts(); results.textContent = ""; if (skip) { skip.textContent = h.tr("skip"); } });
     var api = {find: find, choose: choose, input: input};
     h.plugins.search = api;
     return api;
