@@ -388,3 +388,24 @@ def test_search_is_reached_in_three_keys_and_slash_focuses_it(opener, pages, nam
     assert page.evaluate(focused)
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     assert not errors, errors
+
+
+# -- search -------------------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_search_lists_each_feature_once_zooms_to_all_of_it_and_forgives_typos(opener, pages):
+    page, errors = opener(pages / "overview.html", "laptop")
+    box = page.locator(".nea-tools input[type=search]")
+    box.fill("Suifenho")  # a typo: Suifenhe
+    assert any(t.startswith("Suifenhe") for t in page.locator(".nea-results button").all_inner_texts())
+    box.fill("Amur")
+    names = [t.split("\n")[0] for t in page.locator(".nea-results button").all_inner_texts()]
+    assert len(names) == len(set(names)), names  # the Amur's border segments (and the former one): one entry
+    assert sum(1 for n in names if n.startswith("CHN-RUS border: Amur")) == 1, names
+    box.fill("Yalu")
+    page.locator(".nea-results button", has_text="border: Yalu").first.click()
+    whole = page.evaluate("""() => { const b = nea.map.getBounds(), parts = nea.features.filter(f => nea.hub.nameOf(f) === 'CHN-PRK border: Yalu');
+      return [parts.length, parts.every(f => b.contains(f.layer.getBounds()))]; }""")
+    assert whole[0] >= 2 and whole[1], whole  # the whole border along the Yalu in view, not a 9 km piece
+    assert "Yalu" in page.locator(".leaflet-popup-content h3").first.inner_text()
+    assert not errors, errors

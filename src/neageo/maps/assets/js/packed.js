@@ -303,7 +303,11 @@
       var f = e.feature;
       if (feats.indexOf(f) < 0) { return; }
       var l = f.layer;
-      if (l.getLatLng) {
+      if (e.group) {
+        var all = L.latLngBounds([]);
+        e.group.forEach(function (g) { all.extend(g.layer.getBounds ? g.layer.getBounds() : g.layer.getLatLng()); });
+        map.fitBounds(all, {animate: false, maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40]});
+      } else if (l.getLatLng) {
         map.setView(l.getLatLng(), Math.max(map.getZoom(), Math.min(9, map.getMaxZoom())), {animate: false});
       } else {
         map.fitBounds(l.getBounds(), {animate: false, maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40]});
