@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import neageo
+from helpers.pages import page_text
 
 VIEWPORTS = {"laptop": (1366, 768, 1), "small": (1024, 768, 1), "tablet": (768, 1024, 1), "phone": (390, 844, 2)}
 MAPS = ("overview", "customs_gates", "tumen", "sinuiju_dandong", "trade", "benzene_spill")
@@ -409,3 +410,67 @@ def test_search_lists_each_feature_once_zooms_to_all_of_it_and_forgives_typos(op
     assert whole[0] >= 2 and whole[1], whole  # the whole border along the Yalu in view, not a 9 km piece
     assert "Yalu" in page.locator(".leaflet-popup-content h3").first.inner_text()
     assert not errors, errors
+
+
+# -- cartography --------------------------------------------------------------------------------------
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+    f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_land_colours_are_distinct_from_water():
+    from neageo.maps.assets import own
+    from neageo.style import categories
+
+    sea = re.search(r"\.leaflet-container \{background: (#[0-9a-f]{6});", own("css/page.css")).group(1)
+    water = [sea, categories("lakes")[""].fill]
+    for iso, look in categories("countries").items():
+        for w in water:
+            delta = sum((a - b) ** 2 for a, b in zip(_lab(look.fill), _lab(w))) ** 0.5
+            assert delta >= 10, (iso or "default", look.fill, w, round(delta, 1))  # Russia was 6.6 from the sea
+
+
+@pytest.mark.browser
+def test_time_greys_features_out_instead_of_removing_them(opener, pages):
+    page, errors = opener(pages / "trade.html", "laptop")
+    count = "nea.features.filter(f => f.lay.id === 'province_trade' && f.layer._map).length"
+    before = page.evaluate(count)
+    page.locator(".nea-time input").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(count) == before  # nothing leaves the map: it does not jump
+    state = page.evaluate("""() => { const v = nea.hub.time.stops[nea.hub.time.i].v;
+      const timed = nea.features.filter(f => f.lay.id === 'province_trade');
+      return {grey: timed.filter(f => f.greyed).every(f => f.p.t !== v && f.layer.options.color === '#a3a3a3'),
+              greyed: timed.filter(f => f.greyed).length, live: timed.filter(f => !f.greyed).every(f => f.p.t === v),
+              labelled: nea.labels.filter(lb => lb.f.greyed && lb.el && !lb.el.classList.contains('hidden')).length}; }""")
+    assert state["greyed"] and state["grey"] and state["live"] and state["labelled"] == 0, state
+    assert page.evaluate("getComputedStyle(nea.map.getPane('nea-labels')).zIndex") > page.evaluate(
+        "getComputedStyle(nea.map.getPane('overlayPane')).zIndex")  # arrows sit under the labels
+    assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("view", ("laptop", "phone"))
+def test_sinuiju_and_dandong_are_named_on_the_overview(opener, pages, view):
+    page, _ = opener(pages / "overview.html", view)
+    labels = page.evaluate("[...document.querySelectorAll('.nea-lab:not(.hidden) span')].map(s => s.textContent)")
+    assert "Sinuiju" in labels and "Dandong" in labels, labels
+
+
+def test_index_thumbnails_show_their_own_map_and_maps_link_back(built, tmp_path):
+    from neageo.maps import render_all
+
+    render_all(gpkg=built, out_dir=tmp_path, names=["overview", "trade", "population"])
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg .*?</svg>", index, flags=re.S)
+    assert len(svgs) == 3 and len(set(svgs)) == 3
+    assert all(re.search(r'role="img" aria-label="[^"]+: a small picture of the map"><title>', s) for s in svgs)
+    assert "#c6dbef" in svgs[1] or "fill-opacity" in svgs[1]  # the trade map's shaded provinces
+    for name in ("overview", "trade"):
+        assert '"home":"index.html"' in page_text(tmp_path / f"{name}.html")

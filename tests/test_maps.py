@@ -148,7 +148,7 @@ def test_same_geopackage_gives_identical_html(built, rendered, tmp_path, names):
 def test_shipped_overview_is_what_web_map_saves_in_two_fresh_processes(tmp_path):
     """web_map("overview").save() from the default GeoPackage, in two fresh processes at once: the same
     bytes, and the bytes of the committed maps/overview.html (regenerate it with `neageo maps`)."""
-    code = "import sys, neageo; neageo.web_map('overview').save(sys.argv[1])"
+    code = "import sys, neageo; neageo.web_map('overview', home='index.html').save(sys.argv[1])"
     outs = [tmp_path / f"overview-{i}.html" for i in (1, 2)]
     procs = [subprocess.Popen([sys.executable, "-c", code, str(out)], env={**os.environ, "PYTHONHASHSEED": "random"})
              for out in outs]
@@ -269,7 +269,7 @@ VISIBLE_LABELS_JS = """
 }).filter(b => b.x2 > 0 && b.y2 > 0 && b.x1 < innerWidth && b.y1 < innerHeight)
 """
 
-DRAWN_JS = "() => nea.features.filter(f => f.p.t !== undefined && f.layer._map).map(f => f.id).sort()"
+DRAWN_JS = "() => nea.features.filter(f => f.p.t !== undefined && f.layer._map && !f.greyed).map(f => f.id).sort()"
 
 
 def _overlapping(boxes):
@@ -365,7 +365,7 @@ def test_time_control_changes_what_is_drawn(browser, rendered, name):
         assert page.locator(".nea-time output").inner_text() != shown_first
         # the timed features drawn all belong to the selected stop
         stops = page.evaluate("""() => { const v = nea.hub.time.stops[+document.querySelector('.nea-time input').value].v;
-            return nea.features.filter(f => f.layer._map && f.p.t !== undefined).every(f => f.p.t === v); }""")
+            return nea.features.filter(f => f.layer._map && !f.greyed && f.p.t !== undefined).every(f => f.p.t === v); }""")
         assert stops
         page.locator(".nea-time button").click()  # play
         page.wait_for_timeout(1900)
@@ -451,7 +451,7 @@ def test_hash_restores_view_language_time_and_layers(browser, rendered):
         assert page.evaluate("document.documentElement.lang") == "zh"
         assert page.locator(".nea-tools select").input_value() == "zh"
         assert "2005" in page.locator(".nea-time output").inner_text()
-        years = page.evaluate("nea.features.filter(f => f.layer._map && f.p.t !== undefined).map(f => f.p.t)")
+        years = page.evaluate("nea.features.filter(f => f.layer._map && !f.greyed && f.p.t !== undefined).map(f => f.p.t)")
         assert years and set(years) == {2005}
         assert not page.evaluate("nea.map.hasLayer(nea.features.find(f => f.lay.id === 'trade_flows').layer)")
         # and the hash follows what the reader does

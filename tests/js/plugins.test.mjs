@@ -52,10 +52,10 @@ test("labels: the grid finds overlaps and ignores the owner's own box", () => {
   assert.ok(g.hits([250, 225, 300, 240]));
 });
 
-test("labels: eight spots round a point, clear of its symbol", () => {
+test("labels: eight spots round a point and four a line further out, clear of its symbol", () => {
   const c = {x: 100, y: 100}, r = 6, w = 40, h = 12;
   const spots = labels.candidates(c, r, w, h);
-  assert.equal(spots.length, 8);
+  assert.equal(spots.length, 12);
   for (const [x, y] of spots) {
     const box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
     const clearX = box[0] >= c.x + r - 3 || box[2] <= c.x - r + 3;

@@ -44,7 +44,10 @@
     if (!r) { return [[c.x, c.y], [c.x, c.y - h], [c.x, c.y + h]]; }
     return [[c.x + r + w / 2, c.y], [c.x - r - w / 2, c.y], [c.x, c.y - r - h / 2], [c.x, c.y + r + h / 2],
       [c.x + r + w / 2 - 3, c.y - r - h / 2 + 4], [c.x + r + w / 2 - 3, c.y + r + h / 2 - 4],
-      [c.x - r - w / 2 + 3, c.y - r - h / 2 + 4], [c.x - r - w / 2 + 3, c.y + r + h / 2 - 4]];
+      [c.x - r - w / 2 + 3, c.y - r - h / 2 + 4], [c.x - r - w / 2 + 3, c.y + r + h / 2 - 4],
+      /* a second ring, a line further out, for a symbol crowded by a neighbour's label (Sinuiju by Dandong's) */
+      [c.x + r + w / 2 - 3, c.y + r + h * 1.5 - 4], [c.x - r - w / 2 + 3, c.y + r + h * 1.5 - 4],
+      [c.x + r + w / 2 - 3, c.y - r - h * 1.5 + 4], [c.x - r - w / 2 + 3, c.y - r - h * 1.5 + 4]];
   }
 
   function inside(b, size) { return b[0] >= 2 && b[1] >= 2 && b[2] <= size.x - 2 && b[3] <= size.y - 2; }

@@ -264,7 +264,7 @@
       }
       if (p.p && !shared) { layer.on("click", function (e) { L.DomEvent.stop(e); onClick(h, e, f); }); }
       if (options.arrows && !renderer) {
-        layer.on("add", function () { arrowFor(layer._path, st.color, st.weight); });
+        layer.on("add", function () { if (!f.greyed) { arrowFor(layer._path, st.color, st.weight); } });
       }
       f.open = function (at) { openPopup(h, f, at); };
       group.addLayer(layer);
@@ -289,12 +289,31 @@
     group.neageoId = options.id;
     h.register(options.id, group, feats);
 
+    /* a feature outside the time in force stays where it is, greyed (the map does not jump), and
+       leaves the labels, picking and search's popups to the features of that time */
+    var GREY = {color: "#a3a3a3", fillColor: "#dcdcdc", opacity: 0.45, fillOpacity: 0.35};
     function applyTime() {
       feats.forEach(function (f) {
         if (f.p.t === undefined && f.p.ts === undefined) { return; }
-        var on = group.hasLayer(f.layer);
-        if (f.shown && !on) { group.addLayer(f.layer); }
-        if (!f.shown && on) { group.removeLayer(f.layer); }
+        var l = f.layer;
+        if (!l.setStyle) {
+          if (f.shown !== group.hasLayer(l)) { if (f.shown) { group.addLayer(l); } else { group.removeLayer(l); } }
+          return;
+        }
+        if (!f.shown && !f.greyed) {
+          var o = l.options;
+          f.greyed = {color: o.color, fillColor: o.fillColor, opacity: o.opacity, fillOpacity: o.fillOpacity};
+          l.setStyle(GREY);
+          if (l._path) { l._path.removeAttribute("marker-end"); l._path.classList.add("nea-greyed"); }
+          if (l.bringToBack && l._map) { l.bringToBack(); }
+        } else if (f.shown && f.greyed) {
+          l.setStyle(f.greyed);
+          f.greyed = null;
+          if (l._path) {
+            l._path.classList.remove("nea-greyed");
+            if (options.arrows && !renderer) { arrowFor(l._path, l.options.color, l.options.weight); }
+          }
+        }
       });
     }
     applyTime();
