@@ -120,6 +120,10 @@ def thumbnail_svg(data: MapData, bounds, *, doc: Any = None) -> str:
             f'role="img">{"".join(parts)}</svg>')
 
 
+def _dedupe(points: list[str]) -> list[str]:
+    return [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+
+
 def _subject(doc: Any, xy, pixel: float) -> list[str]:
     """SVG of the layers a map shows at first (not its basemap), in their own colours."""
     out = []
@@ -139,7 +143,12 @@ def _subject(doc: Any, xy, pixel: float) -> list[str]:
                     out.append(f'<circle cx="{xy(*pts[0]).split(",")[0]}" cy="{xy(*pts[0]).split(",")[1]}" r="2.6" '
                                f'fill="{esc(st.get("fillColor", stroke))}" stroke="{esc(stroke)}" stroke-width="0.6"/>')
                 elif len(pts) > 1:
-                    d = "M" + "L".join(xy(x, y) for x, y in pts) + ("Z" if kind == "area" else "")
+                    # nothing finer than a pixel, and no point twice in a row once rounded to pixels
+                    thin = shapely.simplify(shapely.LineString(pts), pixel).coords
+                    xys = _dedupe([xy(x, y) for x, y in thin])
+                    if len(xys) < 2:
+                        continue
+                    d = "M" + "L".join(xys) + ("Z" if kind == "area" else "")
                     area_fill = esc(fill) if kind == "area" and st.get("fill", True) is not False else "none"
                     opacity = st.get("fillOpacity", 0.6) if kind == "area" else 1
                     out.append(f'<path d="{d}" fill="{area_fill}" fill-opacity="{opacity}" stroke="{esc(stroke)}" '
