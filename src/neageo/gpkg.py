@@ -18,7 +18,12 @@ here, and nowhere else:
     GDAL's row count per table, kept true by triggers through every insert and
     delete: what a reader checks a table against (:func:`feature_counts`);
 ``neageo_lookup_grids`` (neageo's extension, registered in ``gpkg_extensions``)
-    the point-in-polygon lookup grids of the provinces and countries (:mod:`neageo._grid`).
+    the point-in-polygon lookup grids of the provinces and countries (:mod:`neageo._grid`);
+``neageo_map_coverage`` (neageo's extension, registered in ``gpkg_extensions``)
+    the provinces and countries simplified as one coverage for the web maps (:mod:`neageo._coverage`).
+
+neageo's own tables are registered as extensions and kept out of ``gpkg_contents``: GDAL and QGIS
+do not list them as layers.
 
 The build (:mod:`neageo.builder.writer`, and the QGIS styles of
 :mod:`neageo.qgis`), the publish step and the exports use these functions; none
@@ -52,6 +57,7 @@ __all__ = [
     "geometry_columns",
     "lookup_grid",
     "keep_feature_counts",
+    "map_coverage",
     "metadata_documents",
     "read_only",
     "writing",
@@ -62,6 +68,7 @@ __all__ = [
     "tables",
     "write_data_columns",
     "write_lookup_grids",
+    "write_map_coverage",
 ]
 
 #: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
@@ -389,26 +396,72 @@ _LOOKUP_COLUMNS = (
 )
 
 
-def write_lookup_grids(con: sqlite3.Connection, records: dict[str, dict[str, object]]) -> None:
-    """Store lookup grids (layer -> the grid's record, :meth:`neageo._grid.CellGrid.to_record`), replacing any
-    stored for those layers, and register the extension (once)."""
-    names = [c for c, _ in _LOOKUP_COLUMNS]
-    con.execute(f'CREATE TABLE IF NOT EXISTS "{LOOKUP_GRIDS}" ({", ".join(f"{c} {t}" for c, t in _LOOKUP_COLUMNS)})')
+def _own_table(con: sqlite3.Connection, table: str, columns: tuple[tuple[str, str], ...], extension: str,
+               definition: str) -> None:
+    """Create one of neageo's tables and register it in ``gpkg_extensions`` (once)."""
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({", ".join(f"{c} {t}" for c, t in columns)})')
     con.execute(
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
         "SELECT ?, NULL, ?, ?, 'read-write' WHERE NOT EXISTS "
         "(SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = ?)",
-        (LOOKUP_GRIDS, _LOOKUP_EXTENSION, _LOOKUP_DEFINITION, LOOKUP_GRIDS, _LOOKUP_EXTENSION))
+        (table, extension, definition, table, extension))
+
+
+def _write_records(con: sqlite3.Connection, table: str, columns: tuple[tuple[str, str], ...],
+                   records: dict[str, dict[str, object]]) -> None:
+    names = [c for c, _ in columns]
     for layer, record in records.items():
         row = {**record, "layer": layer}
-        con.execute(f'INSERT OR REPLACE INTO "{LOOKUP_GRIDS}" ({", ".join(names)}) '
+        con.execute(f'INSERT OR REPLACE INTO "{table}" ({", ".join(names)}) '
                     f'VALUES ({", ".join("?" * len(names))})', [row[c] for c in names])
+
+
+def _read_record(con: sqlite3.Connection, table: str, layer: str) -> dict[str, object] | None:
+    if table not in tables(con):
+        return None
+    cur = con.execute(f'SELECT * FROM "{table}" WHERE layer = ?', (layer,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row))
+
+
+def write_lookup_grids(con: sqlite3.Connection, records: dict[str, dict[str, object]]) -> None:
+    """Store lookup grids (layer -> the grid's record, :meth:`neageo._grid.CellGrid.to_record`), replacing any
+    stored for those layers, and register the extension (once)."""
+    _own_table(con, LOOKUP_GRIDS, _LOOKUP_COLUMNS, _LOOKUP_EXTENSION, _LOOKUP_DEFINITION)
+    _write_records(con, LOOKUP_GRIDS, _LOOKUP_COLUMNS, records)
 
 
 def lookup_grid(con: sqlite3.Connection, layer: str) -> dict[str, object] | None:
     """The stored lookup grid record of ``layer`` (column -> value), or None if the file has none."""
-    if LOOKUP_GRIDS not in tables(con):
-        return None
-    cur = con.execute(f'SELECT * FROM "{LOOKUP_GRIDS}" WHERE layer = ?', (layer,))
-    row = cur.fetchone()
-    return None if row is None else dict(zip([d[0] for d in cur.description], row))
+    return _read_record(con, LOOKUP_GRIDS, layer)
+
+
+# -- the maps' admin coverage (neageo's extension) ----------------------------------------------------
+
+#: The table of the web maps' simplified admin coverage: one row per layer, the rows kept and their
+#: geometry (ISO WKB, coordinates in grid steps of 1/scale when scale is not 0) as lzma-compressed
+#: little-endian arrays.
+MAP_COVERAGE = "neageo_map_coverage"
+_COVERAGE_EXTENSION = "neageo_map_coverage"
+_COVERAGE_DEFINITION = ("neageo: the provinces and countries simplified as one coverage for the web maps, one row "
+                        "per layer (the algorithm's format, the fingerprint of the geometries, boxes and tolerance "
+                        "it was made for, the rows kept and their geometry, a digest of the content); "
+                        "see neageo._coverage")
+_COVERAGE_COLUMNS = (
+    ("layer", "TEXT PRIMARY KEY NOT NULL"), ("format", "INTEGER NOT NULL"), ("fingerprint", "TEXT NOT NULL"),
+    ("features", "INTEGER NOT NULL"), ("kept", "INTEGER NOT NULL"), ("tolerance_m", "DOUBLE NOT NULL"),
+    ("boxes", "TEXT NOT NULL"), ("scale", "DOUBLE NOT NULL"), ("rows", "BLOB NOT NULL"), ("sizes", "BLOB NOT NULL"), ("wkb", "BLOB NOT NULL"),
+    ("precision", "BLOB NOT NULL"), ("digest", "TEXT NOT NULL"),
+)
+
+
+def write_map_coverage(con: sqlite3.Connection, records: dict[str, dict[str, object]]) -> None:
+    """Store the maps' admin coverage (layer -> record, :func:`neageo._coverage.to_records`), replacing
+    any stored for those layers, and register the extension (once)."""
+    _own_table(con, MAP_COVERAGE, _COVERAGE_COLUMNS, _COVERAGE_EXTENSION, _COVERAGE_DEFINITION)
+    _write_records(con, MAP_COVERAGE, _COVERAGE_COLUMNS, records)
+
+
+def map_coverage(con: sqlite3.Connection, layer: str) -> dict[str, object] | None:
+    """The stored map coverage record of ``layer`` (column -> value), or None if the file has none."""
+    return _read_record(con, MAP_COVERAGE, layer)

@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .._atomic import ensure_folder, output_lock
@@ -33,6 +34,7 @@ from ..settings import REGIONAL_CRS, STORAGE_CRS, STUDY_BBOX, build_target, sour
 from ..sources import Sources
 from .borders import build_borders
 from .boundaries import build_boundaries
+from .coverage import add_map_coverage, start_map_coverage
 from .gates import build_gates, read_gates
 from .geomspec import GeometryResolver
 from .grid import add_lookup_grids
@@ -43,7 +45,7 @@ from .paper import paper_layer, read_paper_tables
 from .paper_checks import run_checks
 from .places import build_places, read_places
 from .projects import build_events, build_projects, check_geometry_specs, read_events, read_projects
-from .writer import DEFAULT_GPKG_VERSION, write_gpkg
+from .writer import DEFAULT_GPKG_VERSION, write_gpkg, write_layer
 
 __all__ = ["STEPS", "BuildReport", "build_gpkg", "gpkg_target"]
 
@@ -207,6 +209,9 @@ def build_gpkg(
     check_geometry_specs(project_rows, precheck)
     check_geometry_specs(event_rows, precheck, events=True)
     done("sources")
+    # the maps' admin coverage needs only these two final layers: simplified while the other steps run
+    coverage = start_map_coverage({"countries": countries, "provinces": provinces},
+                                  partial(write_layer, version=gpkg_version))
 
     layers: list[Layer] = [countries, provinces, bounds.territory_changes]
     step("hydrography")
@@ -257,7 +262,8 @@ def build_gpkg(
     }
     with output_lock(target):
         write_gpkg(target, layers, sources=registry + own_sources(), metadata=metadata,
-                   finish=(write_qgis_support, add_lookup_grids), version=gpkg_version)
+                   finish=(write_qgis_support, add_lookup_grids, partial(add_map_coverage, started=coverage)),
+                   version=gpkg_version)
     done("write")
     log.info("built %s", target)
     return BuildReport(target, {lyr.name: len(lyr.frame) for lyr in layers}, seconds, replaced=replaced)

@@ -50,7 +50,7 @@ from ..gpkg import (
 from ..metadata import METADATA_URI, Described, data_column_rows, table_catalogue
 from .layer import Layer
 
-__all__ = ["DEFAULT_GPKG_VERSION", "FIXED_TIMESTAMP", "GPKG_VERSIONS", "write_gpkg"]
+__all__ = ["DEFAULT_GPKG_VERSION", "FIXED_TIMESTAMP", "GPKG_VERSIONS", "write_gpkg", "write_layer"]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ def _timestamp() -> str:
     return FIXED_TIMESTAMP
 
 
-def _write_layer(path: Path, layer: Layer, version: str) -> None:
+def write_layer(path: Path, layer: Layer, version: str = DEFAULT_GPKG_VERSION) -> None:
+    """Write one layer into the GeoPackage ``path`` (created if missing), as every layer of the build is."""
     frame = layer.frame
     options = {"DESCRIPTION": f"{layer.title}. {layer.description}", "IDENTIFIER": layer.title}
     if layer.spatial:
@@ -155,7 +156,7 @@ def write_gpkg(
         with atomic_target(target, suffix=".tmp.gpkg", fsync=True) as tmp:
             for layer in layers:
                 log.debug("writing layer %s (%d rows)", layer.name, len(layer.frame))
-                _write_layer(tmp, layer, version)
+                write_layer(tmp, layer, version)
             _write_provenance(tmp, layers, sources)
             _write_metadata(tmp, metadata)
             with writing(tmp) as con:

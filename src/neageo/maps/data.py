@@ -8,32 +8,36 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .._coverage import COVERAGE_LAYERS, coverage_for
+from ..gpkg import map_coverage, read_only
 from ..io import gpkg_path, read
-from .web import TOLERANCE_M, drop_small_parts, round_points, simplify_coverage, simplify_lines
+from .specs import map_boxes
+from .web import TOLERANCE_M, drop_small_parts, round_points, simplify_lines
 
 __all__ = ["MapData"]
 
 
-def _map_boxes(box) -> tuple[tuple[float, ...], ...]:
-    """Every map's data box and ``box``: the admin layers are simplified once over their union, cut at their sides."""
-    from .specs import load_specs
-
-    return tuple(sorted({*(tuple(spec.box) for spec in load_specs().values()), tuple(box)}))
-
-
 @lru_cache(maxsize=2)
-def _simplified_admin(path: str, stamp: tuple[int, int], box: tuple[float, float, float, float],
-                      cuts: tuple[tuple[float, ...], ...] = ()):
-    """Countries and provinces of a GeoPackage simplified as one coverage over ``box``.
+def _simplified_admin(path: str, stamp: tuple[int, int], cuts: tuple[tuple[float, ...], ...]):
+    """Countries and provinces of a GeoPackage simplified as one coverage over every box of ``cuts``.
 
-    Cached per file (path, modification time and size), so every map rendered from one GeoPackage in
-    a process shares one simplification: it is by far the costliest step of rendering.  The edges
-    cross the sides of the ``cuts`` (every map's box) where the originals do, so clipping to a map's
-    box adds no displacement along its sides.
+    The build stores this coverage for every map's box (:mod:`neageo._coverage`); it is read if it
+    was made for exactly these geometries and boxes, else computed now (the costliest step of
+    rendering, logged).  Cached per file (path, modification time and size), so every map rendered
+    from one GeoPackage in a process shares it.  The edges cross the sides of the ``cuts`` where the
+    originals do, so clipping to a map's box adds no displacement along its sides.
     """
-    layers = {name: read(name, gpkg=path) for name in ("provinces", "countries")}
-    return simplify_coverage({k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}, box=box,
-                             cuts=cuts)
+    layers = {name: read(name, gpkg=path) for name in COVERAGE_LAYERS}
+    frames = {k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}
+    with read_only(path) as con:
+        stored = {name: map_coverage(con, name) for name in frames}
+    simple = coverage_for(stored, {k: v.geometry.values for k, v in frames.items()}, cuts, where=path)
+    out = {}
+    for name, (rows, geoms) in simple.items():
+        frame = frames[name].iloc[rows].reset_index(drop=True)
+        frame["geometry"] = geoms
+        out[name] = frame
+    return out
 
 
 def _clip(frame: gpd.GeoDataFrame, box) -> gpd.GeoDataFrame:
@@ -63,9 +67,8 @@ class MapData:
         """
         path = gpkg_path(self.gpkg)
         st = path.stat()
-        cuts = _map_boxes(box)
-        union = (min(c[0] for c in cuts), min(c[1] for c in cuts), max(c[2] for c in cuts), max(c[3] for c in cuts))
-        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), union, cuts)
+        cuts = tuple(sorted({*map_boxes(), tuple(box)}))
+        every = _simplified_admin(str(path.resolve()), (st.st_mtime_ns, st.st_size), cuts)
         out = {k: _clip(v, box) for k, v in every.items()}
         if min_part_km2:
             out = {k: drop_small_parts(v, min_part_km2) for k, v in out.items()}

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["LayerDef", "LayerUse", "MapSpec", "Filter", "load_specs", "label_priority", "place_kind"]
+__all__ = ["LayerDef", "LayerUse", "MapSpec", "Filter", "load_specs", "label_priority", "map_boxes", "place_kind"]
 
 Box = tuple[float, float, float, float]
 
@@ -134,3 +134,9 @@ def load_specs() -> dict[str, MapSpec]:
                             frame=_box(m["frame"]), box=_box(m["box"]), layers=tuple(uses), note=m.get("note", ""),
                             min_island_km2=float(m.get("min_island_km2", 0.0)))
     return out
+
+
+def map_boxes() -> tuple[Box, ...]:
+    """Every map's data box, distinct and sorted: the admin layers are simplified once over their union
+    and cut at their sides (:mod:`neageo._coverage`; the build stores that coverage for these boxes)."""
+    return tuple(sorted({spec.box for spec in load_specs().values()}))
