@@ -472,7 +472,7 @@ def test_every_feature_can_be_opened(browser, rendered, name):
         # and every searchable feature is found by its own name
         missing = page.evaluate("""() => nea.features.filter(f => f.p.q && f.p.q.length)
             .filter(f => !nea.search(f.p.n ? f.p.n.en : f.p.h).includes(f)
-                      && !nea.search(f.p.n ? f.p.n.en : f.p.h).some(g => g.p.h === f.p.h && g.lay === f.lay))
+                      && !nea.search(f.p.n ? f.p.n.en : f.p.h).some(g => (g.group || [g]).includes(f)))
             .map(f => f.id)""")
         assert not missing
         assert not seen["errors"], seen["errors"]
@@ -494,7 +494,7 @@ def test_truly_coincident_features_are_listed_and_named(browser, rendered):
         items = page.locator(".leaflet-popup-content").last.locator("li button").all_inner_texts()
         assert len(items) >= 2 and any(t.startswith("Sinuiju") for t in items), items
         assert any("Special Administrative Region" in t for t in items), items
-        head = page.locator(".leaflet-popup-content .kind").first.inner_text()
+        head = page.locator(".leaflet-popup-content .kind").first.text_content()
         assert head.startswith(f"Features here ({len(items)}): ") and "Place" in head and "Project" in head, head
         page.locator(".leaflet-popup-content li button", has_text="Special Administrative Region").first.click()
         assert "Special Administrative Region" in page.locator(".leaflet-popup-content h3").last.inner_text()

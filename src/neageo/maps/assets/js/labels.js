@@ -268,13 +268,16 @@
         return px[0] >= b[0] && px[0] <= b[2] && px[1] >= b[1] && px[1] <= b[3] && neageo.fit.pointIn(px[0], px[1], rings);
       });
     }
+    /* a label leaves home when its middle, or two of its corners, lie in another country (a corner
+       may graze a border line that bends past the symbol) */
     function leavesHome(areas, own, bx) {
       var o = map.getPixelBounds().min;
-      var pts = [[bx[0], bx[1]], [bx[2], bx[1]], [bx[0], bx[3]], [bx[2], bx[3]], [(bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2]];
-      return pts.some(function (q) {
+      function abroad(q) {
         var px = [q[0] + o.x, q[1] + o.y];
         return areas.some(function (ar) { return own.indexOf(ar) < 0 && inArea(ar, px); });
-      });
+      }
+      if (abroad([(bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2])) { return true; }
+      return [[bx[0], bx[1]], [bx[2], bx[1]], [bx[0], bx[3]], [bx[2], bx[3]]].filter(abroad).length >= 2;
     }
 
     function place() {
@@ -324,6 +327,12 @@
             if (inside(bx, size) && !blocked(bx) && !leavesHome(areas, own, bx)) {
               spot = {c: {x: cands[i][0], y: cands[i][1]}, box: bx, ang: 0};
             }
+          }
+          /* a gate on the line itself, crowded on its own side: the map's subject is still named, on
+             the first free spot (its own side was tried first) */
+          for (var j = 0; j < cands.length && !spot && lb.pr <= 2; j++) {
+            var w2 = lb.w + 2, b2 = [cands[j][0] - w2 / 2, cands[j][1] - lb.h / 2, cands[j][0] + w2 / 2, cands[j][1] + lb.h / 2];
+            if (inside(b2, size) && !blocked(b2)) { spot = {c: {x: cands[j][0], y: cands[j][1]}, box: b2, ang: 0}; }
           }
         } else if (f.layer.getLatLngs) {
           var rings = flat(f.layer.getLatLngs());
