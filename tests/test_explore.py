@@ -83,6 +83,12 @@ def test_explore_joins_legend_layers_frame_and_time(built):
     frame = _child(m2, Frame)
     assert frame.frame[2] >= 151.35 and frame.frame[3] >= 53.25 and frame.box[2] >= 151.35
     assert [s["v"] for s in _child(m2, TimeControl).stops][-1] == 2006
+    # on the Tumen map (projects begun by a year) it opens where all of the user's features are drawn
+    tumen = _child(m2, TimeControl)
+    assert tumen.stops[tumen.start]["v"] == max(own_points()["year"])
+    later = neageo.explore(own_points().assign(year=2007), base="tumen", time="year", gpkg=built)
+    control = _child(later, TimeControl)
+    assert control.stops[control.start]["v"] == 2007 == control.stops[-1]["v"]
 
 
 def test_explore_lines_and_polygons_and_a_blank_base():

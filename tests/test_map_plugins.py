@@ -245,7 +245,7 @@ def test_time_control_on_a_plain_map(browser, tmp_path):
     path = neageo.save_offline(_plain_map(), tmp_path / "timed.html")
     page, seen = open_offline(browser, path)
     try:
-        drawn = "nea.features.filter(f => f.layer._map && f.p.t !== undefined).map(f => f.p.t)"
+        drawn = "nea.features.filter(f => f.layer._map && !f.greyed && f.p.t !== undefined).map(f => f.p.t)"
         assert set(page.evaluate(drawn)) == {2004}
         page.locator(".nea-time input").focus()
         page.keyboard.press("ArrowRight")

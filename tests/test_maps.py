@@ -148,7 +148,7 @@ def test_same_geopackage_gives_identical_html(built, rendered, tmp_path, names):
 def test_shipped_overview_is_what_web_map_saves_in_two_fresh_processes(tmp_path):
     """web_map("overview").save() from the default GeoPackage, in two fresh processes at once: the same
     bytes, and the bytes of the committed maps/overview.html (regenerate it with `neageo maps`)."""
-    code = "import sys, neageo; neageo.web_map('overview').save(sys.argv[1])"
+    code = "import sys, neageo; neageo.web_map('overview', home='index.html').save(sys.argv[1])"
     outs = [tmp_path / f"overview-{i}.html" for i in (1, 2)]
     procs = [subprocess.Popen([sys.executable, "-c", code, str(out)], env={**os.environ, "PYTHONHASHSEED": "random"})
              for out in outs]
@@ -269,7 +269,7 @@ VISIBLE_LABELS_JS = """
 }).filter(b => b.x2 > 0 && b.y2 > 0 && b.x1 < innerWidth && b.y1 < innerHeight)
 """
 
-DRAWN_JS = "() => nea.features.filter(f => f.p.t !== undefined && f.layer._map).map(f => f.id).sort()"
+DRAWN_JS = "() => nea.features.filter(f => f.p.t !== undefined && f.layer._map && !f.greyed).map(f => f.id).sort()"
 
 
 def _overlapping(boxes):
@@ -365,7 +365,7 @@ def test_time_control_changes_what_is_drawn(browser, rendered, name):
         assert page.locator(".nea-time output").inner_text() != shown_first
         # the timed features drawn all belong to the selected stop
         stops = page.evaluate("""() => { const v = nea.hub.time.stops[+document.querySelector('.nea-time input').value].v;
-            return nea.features.filter(f => f.layer._map && f.p.t !== undefined).every(f => f.p.t === v); }""")
+            return nea.features.filter(f => f.layer._map && !f.greyed && f.p.t !== undefined).every(f => f.p.t === v); }""")
         assert stops
         page.locator(".nea-time button").click()  # play
         page.wait_for_timeout(1900)
@@ -451,7 +451,7 @@ def test_hash_restores_view_language_time_and_layers(browser, rendered):
         assert page.evaluate("document.documentElement.lang") == "zh"
         assert page.locator(".nea-tools select").input_value() == "zh"
         assert "2005" in page.locator(".nea-time output").inner_text()
-        years = page.evaluate("nea.features.filter(f => f.layer._map && f.p.t !== undefined).map(f => f.p.t)")
+        years = page.evaluate("nea.features.filter(f => f.layer._map && !f.greyed && f.p.t !== undefined).map(f => f.p.t)")
         assert years and set(years) == {2005}
         assert not page.evaluate("nea.map.hasLayer(nea.features.find(f => f.lay.id === 'trade_flows').layer)")
         # and the hash follows what the reader does
@@ -472,7 +472,7 @@ def test_every_feature_can_be_opened(browser, rendered, name):
         # and every searchable feature is found by its own name
         missing = page.evaluate("""() => nea.features.filter(f => f.p.q && f.p.q.length)
             .filter(f => !nea.search(f.p.n ? f.p.n.en : f.p.h).includes(f)
-                      && !nea.search(f.p.n ? f.p.n.en : f.p.h).some(g => g.p.h === f.p.h && g.lay === f.lay))
+                      && !nea.search(f.p.n ? f.p.n.en : f.p.h).some(g => (g.group || [g]).includes(f)))
             .map(f => f.id)""")
         assert not missing
         assert not seen["errors"], seen["errors"]
@@ -481,7 +481,9 @@ def test_every_feature_can_be_opened(browser, rendered, name):
 
 
 @pytest.mark.browser
-def test_stacked_features_are_listed_in_one_popup(browser, rendered):
+def test_truly_coincident_features_are_listed_and_named(browser, rendered):
+    """Two projects sit exactly on Sinuiju's point: a click there lists the three, and the list says
+    what it lists; a choice opens that feature."""
     page, _ = open_offline(browser, rendered / "sinuiju_dandong.html")
     try:
         at = page.evaluate("""() => { const f = nea.features.find(f => f.lay.id === 'places' && f.p.n.en === 'Sinuiju');
@@ -492,6 +494,8 @@ def test_stacked_features_are_listed_in_one_popup(browser, rendered):
         items = page.locator(".leaflet-popup-content").last.locator("li button").all_inner_texts()
         assert len(items) >= 2 and any(t.startswith("Sinuiju") for t in items), items
         assert any("Special Administrative Region" in t for t in items), items
+        head = page.locator(".leaflet-popup-content .kind").first.text_content()
+        assert head.startswith(f"Features here ({len(items)}): ") and "Place" in head and "Project" in head, head
         page.locator(".leaflet-popup-content li button", has_text="Special Administrative Region").first.click()
         assert "Special Administrative Region" in page.locator(".leaflet-popup-content h3").last.inner_text()
         # a mouse click leaves no focus box; the keyboard still shows focus

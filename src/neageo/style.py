@@ -53,7 +53,7 @@ STYLES: dict[str, LayerStyle] = {
         by="iso_a3",
         categories={
             "CHN": Look(stroke="#7a7a7a", width=0.8, fill="#f6e8d8", fill_opacity=1.0, label="China"),
-            "RUS": Look(stroke="#7a7a7a", width=0.8, fill="#e3ebf2", fill_opacity=1.0, label="Russia"),
+            "RUS": Look(stroke="#7a7a7a", width=0.8, fill="#ece0e6", fill_opacity=1.0, label="Russia"),
             "PRK": Look(stroke="#7a7a7a", width=0.8, fill="#e6f0de", fill_opacity=1.0, label="North Korea"),
         },
     ),

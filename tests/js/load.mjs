@@ -6,6 +6,7 @@ const require = createRequire(import.meta.url);
 const JS = "../../src/neageo/maps/assets/js/";
 export const core = require(JS + "core.js");
 export const packed = require(JS + "packed.js");
+export const fit = require(JS + "fit.js");
 export const labels = require(JS + "labels.js");
 export const search = require(JS + "search.js");
 export const hash = require(JS + "hash.js");

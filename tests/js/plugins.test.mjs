@@ -52,10 +52,10 @@ test("labels: the grid finds overlaps and ignores the owner's own box", () => {
   assert.ok(g.hits([250, 225, 300, 240]));
 });
 
-test("labels: eight spots round a point, clear of its symbol", () => {
+test("labels: eight spots round a point and four a line further out, clear of its symbol", () => {
   const c = {x: 100, y: 100}, r = 6, w = 40, h = 12;
   const spots = labels.candidates(c, r, w, h);
-  assert.equal(spots.length, 8);
+  assert.equal(spots.length, 12);
   for (const [x, y] of spots) {
     const box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
     const clearX = box[0] >= c.x + r - 3 || box[2] <= c.x - r + 3;
@@ -95,4 +95,24 @@ test("legend swatches and escaped credits", () => {
   assert.deepEqual(legend.swatch("line", {color: "#123", weight: 9, dashArray: "4 2"}), {borderTop: "6px dashed #123"});
   assert.equal(legend.swatch("area", {color: "#1", fillColor: "#2", fillOpacity: 0.1}).opacity, "0.5");
   assert.equal(credits.escapeHtml("<b>\"A\" & 'B'</b>"), "&lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;&lt;/b&gt;");
+});
+
+test("search: one or two typos by length, adjacent swaps count once", () => {
+  assert.equal(search.edits("suifenho", "suifenhe", 2), 1);
+  assert.equal(search.edits("hunhcun", "hunchun", 2), 1);
+  assert.equal(search.edits("yalu", "yaku", 0), 1);  // over the cap
+  assert.equal(search.score(["suifenhe"], "suifenho"), 3);
+  assert.equal(search.score(["sakha", "yakutia"], "yalu"), 9);  // four letters: no typo allowed
+  assert.equal(search.score(["harbin"], "harbni"), 3);
+});
+
+test("search: a feature's parts under one entry, the largest first", () => {
+  const bounds = (d) => ({isValid: () => true, getNorth: () => d, getSouth: () => 0, getEast: () => d, getWest: () => 0});
+  const part = (id, d) => ({id, p: {h: "CHN-PRK border: Yalu", p: ["Border", [], "", []]}, lay: {id: "borders"},
+    layer: {getBounds: () => bounds(d)}});
+  const feats = [part("b:0", 0.05), part("b:1", 3), {id: "r:0", p: {n: {en: "Yalu"}, p: ["River", [], "", []]}, lay: {id: "rivers"},
+    layer: {getBounds: () => bounds(5)}}];
+  const got = search.rank(feats, "yalu", (f) => f.p.n ? f.p.n.en : f.p.h);
+  assert.deepEqual(got.map((f) => f.id), ["r:0", "b:1"]);
+  assert.deepEqual(got[1].group.map((f) => f.id), ["b:1", "b:0"]);
 });

@@ -35,12 +35,13 @@ def _names() -> tuple[str, ...]:
 MAP_NAMES = _names()
 
 
-def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None) -> NeageoMap:
+def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None,
+            home: str | None = None) -> NeageoMap:
     """One of the paper's maps, or the paper as a story (``"story"``), as a ``folium.Map``
     (see :func:`neageo.maps.paper.web_map`)."""
     from .story import web_map as _web_map
 
-    return _web_map(name, lang=lang, year=year, gpkg=gpkg)
+    return _web_map(name, lang=lang, year=year, gpkg=gpkg, home=home)
 
 
 def explore(data: Any, **kwargs: Any) -> NeageoMap:

@@ -1,10 +1,14 @@
-"""The index page: every map with a one-line description and an SVG thumbnail drawn from the data."""
+"""The index page: every map with a one-line description and an SVG thumbnail of its own subject, drawn
+from the layers the map draws (the trade map's shaded provinces and flows, the spill's stages, ...)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import shapely
 
-from .codec import esc
+from ..style import categories
+from .codec import ALPHABET, SCALE, esc
 from .data import MapData
 
 __all__ = ["index_html", "thumbnail_svg"]
@@ -12,8 +16,64 @@ __all__ = ["index_html", "thumbnail_svg"]
 _W, _H = 260, 170
 
 
-def thumbnail_svg(data: MapData, bounds) -> str:
-    """A small static SVG of the map's area: land, borders, rivers, gates (no script, no network)."""
+_CODE = {ch: i for i, ch in enumerate(ALPHABET)}
+
+
+def _unpack(text: str) -> list[int]:
+    """The integers :func:`~neageo.maps.codec.pack` wrote."""
+    out, v, shift = [], 0, 0
+    for ch in text:
+        c = _CODE[ch]
+        v |= (c & 0x1F) << shift
+        shift += 5
+        if c < 0x20:
+            out.append((v >> 1) ^ -(v & 1))
+            v, shift = 0, 0
+    return out
+
+
+def _line(text: str, scale: int = SCALE) -> list[tuple[float, float]]:
+    a, out, x, y = _unpack(text), [], 0, 0
+    for i in range(0, len(a) - 1, 2):
+        x, y = x + a[i], y + a[i + 1]
+        out.append((x / scale, y / scale))
+    return out
+
+
+def _rings(geom: list, arcs: list[str]) -> list[tuple[str, list[tuple[float, float]]]]:
+    """("area" | "line" | "point", coordinates) parts of a packed geometry (the map's own payload)."""
+    t, c = geom
+
+    def ring(refs: list[int]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for r in refs:
+            a = _line(arcs[~r if r < 0 else r])
+            a = a[::-1] if r < 0 else a
+            out += a[1:] if out else a
+        return out
+
+    if t == "P":
+        return [("point", _line(c))]
+    if t == "MP":
+        return [("point", [p]) for p in _line(c)]
+    if t == "L":
+        return [("line", _line(c))]
+    if t == "ML":
+        return [("line", _line(x)) for x in c]
+    if t == "A":
+        return [("area", _line(x)) for x in c]
+    if t == "MA":
+        return [("area", _line(x)) for p in c for x in p]
+    if t == "TA":
+        return [("area", ring(x)) for x in c]
+    if t == "TMA":
+        return [("area", ring(x)) for p in c for x in p]
+    return []
+
+
+def thumbnail_svg(data: MapData, bounds, *, doc: Any = None) -> str:
+    """A small static SVG of a map (no script, no network): land, then what the map itself draws over it
+    (``doc``: its :class:`~neageo.maps.paper.PaperDoc`; without one, rivers, borders and gates)."""
     w, s, e, n = bounds
     pad_x, pad_y = (e - w) * 0.04, (n - s) * 0.04
     w, e, s, n = w - pad_x, e + pad_x, s - pad_y, n + pad_y
@@ -21,6 +81,9 @@ def thumbnail_svg(data: MapData, bounds) -> str:
     sx, sy = _W / (e - w), _H / (n - s)
 
     pixel = (e - w) / _W
+
+    def xy(x: float, y: float) -> str:
+        return f"{(x - w) * sx:.0f},{(n - y) * sy:.0f}"
 
     def path(geom) -> str:
         out = []
@@ -31,7 +94,7 @@ def thumbnail_svg(data: MapData, bounds) -> str:
                 continue  # an island smaller than two pixels
             rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
             for ring in rings:
-                pts = [f"{(x - w) * sx:.0f},{(n - y) * sy:.0f}" for x, y in ring.coords]
+                pts = [xy(x, y) for x, y in ring.coords]
                 if len(pts) > 1:
                     out.append("M" + "L".join(pts) + ("Z" if part.geom_type == "Polygon" else ""))
         return "".join(out)
@@ -41,25 +104,66 @@ def thumbnail_svg(data: MapData, bounds) -> str:
     countries = data.raw("countries").clip(box)
     countries = countries[~countries.geometry.is_empty]
     parts = [f'<rect width="{_W}" height="{_H}" fill="#cfe1f0"/>']
-    fills = {"CHN": "#f6e8d8", "RUS": "#e3ebf2", "PRK": "#e6f0de"}
+    fills = {k: v.fill for k, v in categories("countries").items()}
     for iso, g in zip(countries["iso_a3"], countries.geometry):
-        parts.append(f'<path d="{path(g)}" fill="{fills.get(iso, "#f4f1ea")}" stroke="#888" stroke-width="0.5"/>')
-    for g in data.lines("rivers", tuple(map(float, box))).geometry:
-        parts.append(f'<path d="{path(g)}" fill="none" stroke="#1f66b3" stroke-width="1.4"/>')
-    for g in data.lines("borders", tuple(map(float, box))).geometry:
-        parts.append(f'<path d="{path(g)}" fill="none" stroke="#b2182b" stroke-width="1.2" stroke-dasharray="3 2"/>')
-    for p in data.points("customs_gates", box).geometry:
-        parts.append(f'<circle cx="{(p.x - w) * sx:.1f}" cy="{(n - p.y) * sy:.1f}" r="3" fill="#ffd92f" stroke="#000"/>')
+        parts.append(f'<path d="{path(g)}" fill="{fills.get(iso, fills[""])}" stroke="#888" stroke-width="0.5"/>')
+    if doc is None:
+        for g in data.lines("rivers", tuple(map(float, box))).geometry:
+            parts.append(f'<path d="{path(g)}" fill="none" stroke="#1f66b3" stroke-width="1.4"/>')
+        for g in data.lines("borders", tuple(map(float, box))).geometry:
+            parts.append(f'<path d="{path(g)}" fill="none" stroke="#b2182b" stroke-width="1.2" stroke-dasharray="3 2"/>')
+        for p in data.points("customs_gates", box).geometry:
+            parts.append(f'<circle cx="{(p.x - w) * sx:.1f}" cy="{(n - p.y) * sy:.1f}" r="3" fill="#ffd92f" stroke="#000"/>')
+    else:
+        parts += _subject(doc, xy, pixel)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" viewBox="0 0 {_W} {_H}" '
             f'role="img">{"".join(parts)}</svg>')
+
+
+def _dedupe(points: list[str]) -> list[str]:
+    return [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+
+
+def _subject(doc: Any, xy, pixel: float) -> list[str]:
+    """SVG of the layers a map shows at first (not its basemap), in their own colours."""
+    out = []
+    for layer in doc.layers:
+        if layer.base or not layer.show:
+            continue
+        for geom, props in layer.features:
+            if props.get("t") is not None or props.get("ts") is not None:
+                first = min((st["v"] for st in doc.stops), default=None) if doc.stops else None
+                if props.get("t", props.get("ts")) != first:
+                    continue  # one time's features: what the map opens on
+            st = layer.styles[props.get("s", 0)]
+            stroke, fill = st.get("color", "#333"), props.get("f", st.get("fillColor", "none"))
+            width = min(float(props.get("w", st.get("weight", 1))), 4.0) * 0.6
+            for kind, pts in _rings(geom, doc.arcs):
+                if kind == "point":
+                    out.append(f'<circle cx="{xy(*pts[0]).split(",")[0]}" cy="{xy(*pts[0]).split(",")[1]}" r="2.6" '
+                               f'fill="{esc(st.get("fillColor", stroke))}" stroke="{esc(stroke)}" stroke-width="0.6"/>')
+                elif len(pts) > 1:
+                    # nothing finer than a pixel, and no point twice in a row once rounded to pixels
+                    thin = shapely.simplify(shapely.LineString(pts), pixel).coords
+                    xys = _dedupe([xy(x, y) for x, y in thin])
+                    if len(xys) < 2:
+                        continue
+                    d = "M" + "L".join(xys) + ("Z" if kind == "area" else "")
+                    area_fill = esc(fill) if kind == "area" and st.get("fill", True) is not False else "none"
+                    opacity = st.get("fillOpacity", 0.6) if kind == "area" else 1
+                    out.append(f'<path d="{d}" fill="{area_fill}" fill-opacity="{opacity}" stroke="{esc(stroke)}" '
+                               f'stroke-width="{width:.1f}"/>')
+    return out
 
 
 def index_html(entries: list[tuple[str, str, str, str]]) -> str:
     """``entries``: (file name, title, description, thumbnail SVG)."""
     cards = []
     for fname, title, desc, svg in entries:
+        named = svg.replace('role="img">', f'role="img" aria-label="{esc(title)}: a small picture of the map">'
+                            f"<title>{esc(title)}</title>", 1)
         cards.append(
-            f'<a class="card" href="{esc(fname)}"><div class="thumb">{svg}</div>'
+            f'<a class="card" href="{esc(fname)}"><div class="thumb">{named}</div>'
             f"<h2>{esc(title)}</h2><p>{esc(desc)}</p></a>"
         )
     return f"""<!DOCTYPE html>

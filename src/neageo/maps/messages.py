@@ -7,13 +7,14 @@ Each plugin sends the page only the entries it uses.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from .assets import own
 
-__all__ = ["catalogue", "langs", "messages_for", "texts_for"]
+__all__ = ["catalogue", "langs", "messages_for", "texts_for", "translate"]
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,43 @@ def messages_for(keys: Iterable[str]) -> dict[str, dict[str, str]]:
     return {k: dict(messages[k]) for k in keys}
 
 
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def _templates() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """The catalogue's texts with ``{name}`` fields, each as a pattern matching its English text."""
+    out = []
+    for en, tr in catalogue()["texts"].items():
+        if _FIELD.search(en):
+            parts = _FIELD.split(en)  # literal, name, literal, name, ...
+            pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+            out.append((re.compile(pattern + r"\Z"), tr))
+    return out
+
+
+def translate(text: str) -> dict[str, str] | None:
+    """A data text in every language the catalogue has it in: by its English text, or by a template whose
+    fields (figures, years) it fills; None when the catalogue does not have it."""
+    known: dict[str, dict[str, str]] = catalogue()["texts"]
+    if text in known:
+        return dict(known[text])
+    for pattern, tr in _templates():
+        m = pattern.match(text)
+        if m:
+            return {lang: _fill(t, m.groupdict()) for lang, t in tr.items()}
+    return None
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    return _FIELD.sub(lambda f: fields.get(f.group(1), f.group(0)), template)
+
+
 def texts_for(texts: Iterable[str]) -> dict[str, dict[str, str]]:
     """Translations of the data texts given (English text -> {lang: text}); untranslated ones are left out."""
-    known: dict[str, dict[str, str]] = catalogue()["texts"]
-    return {t: dict(known[t]) for t in dict.fromkeys(texts) if t in known}
+    out = {}
+    for t in dict.fromkeys(texts):
+        tr = translate(t)
+        if tr:
+            out[t] = tr
+    return out

@@ -138,12 +138,12 @@ def _start(stops: list[dict[str, Any]], year: int | None) -> int:
     raise QueryError(f"the map has no time stop for {year}; its stops: {shown}")
 
 
-def paper_map(doc: PaperDoc, *, lang: str = "en", year: int | None = None) -> NeageoMap:
+def paper_map(doc: PaperDoc, *, lang: str = "en", year: int | None = None, home: str | None = None) -> NeageoMap:
     """The map of a :class:`PaperDoc`: the paper's layers plus neageo's plugins."""
     spec = doc.spec
     w, s, e, n = spec.frame
     m = NeageoMap(location=[(s + n) / 2, (w + e) / 2], title=doc.title, lang=lang)
-    Title(doc.title, doc.description).add_to(m)
+    Title(doc.title, doc.description, home=home).add_to(m)
     if doc.arcs:
         Arcs(doc.arcs, id="arcs", scale=SCALE).add_to(m)
     for layer in doc.layers:
@@ -165,7 +165,8 @@ def paper_map(doc: PaperDoc, *, lang: str = "en", year: int | None = None) -> Ne
     return m
 
 
-def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None) -> NeageoMap:
+def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None,
+            home: str | None = None) -> NeageoMap:
     """One of the paper's maps as a ``folium.Map`` you can add to, show in a notebook and save offline.
 
     Parameters
@@ -180,6 +181,8 @@ def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str |
         The time stop it opens on (a year of the trade tables; on the spill map, a stage's year).
     gpkg
         The GeoPackage to draw (default: the one :func:`neageo.read` reads).
+    home
+        A relative link back to a page listing the maps (the shipped maps link ``index.html``).
 
     Returns
     -------
@@ -197,4 +200,4 @@ def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str |
     specs = load_specs()
     if name not in specs:
         raise QueryError(f"no map called {name!r}; maps: {', '.join(specs)}")
-    return paper_map(paper_doc(specs[name], MapData(gpkg)), lang=lang, year=year)
+    return paper_map(paper_doc(specs[name], MapData(gpkg)), lang=lang, year=year, home=home)

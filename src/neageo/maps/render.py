@@ -20,7 +20,8 @@ def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
                names: list[str] | tuple[str, ...] | None = None) -> list[Path]:
     """Write every map (or ``names``) and ``index.html``; return the paths written.
 
-    Each map is the ``NeageoMap`` :func:`~neageo.maps.web_map` returns, saved with its ``save``; one
+    Each map is the ``NeageoMap`` :func:`~neageo.maps.web_map` returns (with ``home="index.html"``: a link
+    back to the index), saved with its ``save``; one
     GeoPackage read serves them all.  Writes are atomic.
     """
     lib = library_for(LEAFLET_JS_URL)
@@ -34,9 +35,9 @@ def render_all(*, gpkg: str | Path | None = None, out_dir: Path | None = None,
     for name in names or specs:
         spec = specs[name]
         doc = paper_doc(spec, data)
-        saved = build_map(doc, data).save(out / f"{name}.html")
+        saved = build_map(doc, data, home="index.html").save(out / f"{name}.html")
         assert saved is not None
         paths.append(saved)
-        entries.append((f"{name}.html", spec.nav, doc.description, thumbnail_svg(data, spec.frame)))
+        entries.append((f"{name}.html", spec.nav, doc.description, thumbnail_svg(data, spec.frame, doc=doc)))
     paths.append(write_text_atomic(out / "index.html", index_html(entries)))
     return paths

@@ -166,10 +166,10 @@ def chapters(doc: PaperDoc, data: MapData) -> list[dict[str, Any]]:
     return out
 
 
-def story_map(doc: PaperDoc, data: MapData, *, lang: str = "en") -> NeageoMap:
+def story_map(doc: PaperDoc, data: MapData, *, lang: str = "en", home: str | None = None) -> NeageoMap:
     """The story page: the story map's layers and plugins, the chapters beside it, the hash the story's."""
     doc.stops = sorted(doc.stops, key=lambda s: str(s["d"]))  # years and dated stages on one time line
-    m = paper_map(doc, lang=lang)
+    m = paper_map(doc, lang=lang, home=home)
     for child in m._children.values():
         if isinstance(child, HashState):
             child.enabled = False  # the story owns the hash; explore mode switches it on
@@ -180,19 +180,21 @@ def story_map(doc: PaperDoc, data: MapData, *, lang: str = "en") -> NeageoMap:
     return m
 
 
-def build_map(doc: PaperDoc, data: MapData, *, lang: str = "en", year: int | None = None) -> NeageoMap:
+def build_map(doc: PaperDoc, data: MapData, *, lang: str = "en", year: int | None = None,
+              home: str | None = None) -> NeageoMap:
     """The map of a :class:`PaperDoc`: the story page for the story map, else the paper's map."""
     if doc.spec.extra.get("story"):
         if year is not None:
             raise QueryError("the story sets the year chapter by chapter; open it without year=")
-        return story_map(doc, data, lang=lang)
-    return paper_map(doc, lang=lang, year=year)
+        return story_map(doc, data, lang=lang, home=home)
+    return paper_map(doc, lang=lang, year=year, home=home)
 
 
-def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None) -> NeageoMap:
+def web_map(name: str, *, lang: str = "en", year: int | None = None, gpkg: str | Path | None = None,
+            home: str | None = None) -> NeageoMap:
     """One of the paper's maps, or the story (``"story"``), as a ``folium.Map`` (see :func:`neageo.maps.paper.web_map`)."""
     specs = load_specs()
     if name not in specs:
         raise QueryError(f"no map called {name!r}; maps: {', '.join(specs)}")
     data = MapData(gpkg)
-    return build_map(paper_doc(specs[name], data), data, lang=lang, year=year)
+    return build_map(paper_doc(specs[name], data), data, lang=lang, year=year, home=home)

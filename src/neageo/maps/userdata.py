@@ -172,7 +172,9 @@ def _join_time(m: NeageoMap, years: list[int], base: str | None) -> bool:
     since = control.stops[0].get("m")
     extra = [{"v": y, "d": str(y), **({"m": since} if since else {})} for y in years if y not in have]
     control.stops = sorted(control.stops + extra, key=lambda s: s["v"])
-    control.start = [s["v"] for s in control.stops].index(current)
+    values = [s["v"] for s in control.stops]
+    # on a map of what was begun by a year, open where every one of the user's features is drawn
+    control.start = values.index(max(current, max(years)) if since == "since" else current)
     return since == "since"
 
 

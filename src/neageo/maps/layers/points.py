@@ -9,7 +9,7 @@ import shapely
 
 from ...gazetteer import normalise
 from ...geodesy import distance_km_lonlat
-from ..specs import LayerUse
+from ..specs import LayerUse, label_priority
 from .base import Context, WebLayer, feature_layer, filtered, names_of, present
 
 __all__ = ["places", "customs_gates", "gate_links", "SAME_TOWN_KM"]
@@ -19,6 +19,9 @@ SAME_TOWN_KM = 30.0
 
 def places(ctx: Context, use: LayerUse) -> list[WebLayer]:
     frame = filtered(ctx, use, ctx.data.points("places", ctx.spec.box))
+    gates = ctx.data.raw("customs_gates")
+    partners = {str(t) for t in gates["partner_town"].dropna()} if "partner_town" in gates.columns else set()
+    gate_rank = label_priority()["gate"]
 
     def one_label(rec: dict[str, Any], props: dict[str, Any]) -> None:
         gate = ctx.gate_towns.get(normalise(str(rec.get("name_en"))))
@@ -26,6 +29,8 @@ def places(ctx: Context, use: LayerUse) -> list[WebLayer]:
             g = rec["geometry"]
             if distance_km_lonlat(gate[0], gate[1], g.x, g.y) <= SAME_TOWN_KM:
                 del props["l"]  # the gate's label names the town
+        if "l" in props and rec.get("name_en") in partners:
+            props["l"][0] = min(props["l"][0], gate_rank)  # the town across a gate (Sinuiju): named as the gate is
 
     layer = feature_layer(ctx, use, frame, extra=one_label)
     return [layer]

@@ -15,6 +15,7 @@ class Credits(NeageoPlugin):
 
     call = "credits"
     js = ("credits",)
+    message_keys = ("data",)
 
     def __init__(self, credits: Iterable[str]) -> None:
         super().__init__()

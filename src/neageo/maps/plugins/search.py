@@ -17,4 +17,4 @@ class Search(NeageoPlugin):
     call = "search"
     js = ("title", "search")
     css = ("title",)
-    message_keys = ("search", "nothing")
+    message_keys = ("search", "nothing", "skip")

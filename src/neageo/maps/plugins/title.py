@@ -16,13 +16,20 @@ class Title(NeageoPlugin):
     js = ("title",)
     css = ("title",)
 
-    def __init__(self, title: str, description: str = "") -> None:
+    message_keys = ("home",)
+
+    def __init__(self, title: str, description: str = "", *, home: str | None = None) -> None:
         super().__init__()
         self.title = title
         self.description = description
+        #: a link back to the page listing the maps (the shipped maps: ``index.html`` beside them)
+        self.home = home
 
     def options(self) -> dict[str, Any]:
-        return {"title": self.title, "description": self.description}
+        out: dict[str, Any] = {"title": self.title, "description": self.description}
+        if self.home:
+            out["home"] = self.home
+        return out
 
     def data_texts(self) -> list[str]:
         return [self.title, self.description]

@@ -195,14 +195,15 @@
     changed: function () { this.fire("change"); this.refresh(); },
     /** Ask the plugins to redraw what depends on the view (labels). */
     refresh: function () { if (this.ready) { this.fire("refresh"); } },
-    /** Zoom to a feature, make sure it is drawn, and open its popup. */
-    choose: function (f) {
+    /** Zoom to a feature (to all of its parts, when a group of them is given), make sure it is drawn,
+        and open its popup. */
+    choose: function (f, group) {
       if (!this.layerOn(f.lay.id)) { this.map.addLayer(this.layers[f.lay.id]); }
       if (this.time && !shownAt(f.p, this.time.stops[this.time.i].v)) {
         var want = f.p.t !== undefined ? f.p.t : f.p.ts, self = this;
         this.time.stops.forEach(function (s, i) { if (s.v === want) { self.setTime(i, true); } });
       }
-      this.fire("choose", {feature: f});
+      this.fire("choose", {feature: f, group: group && group.length > 1 ? group : null});
       this.changed();
     },
     settle: function () {

@@ -11,18 +11,28 @@
   }
 
   neageo.credits = function (map, options) {
-    var h = neageo.hub(map), text = options.credits.join(" · "), node;
+    var h = neageo.hub(map), node, ctl = null, shown = null;
     h.addMessages(options.messages, options.texts);
+    /* "Data: ..." in the reader's language; the sources' own names stay as they are */
+    function text() { return (h.messages.data ? h.tr("data") + ": " : "") + options.credits.join(" · "); }
+    function put() {
+      var t = text();
+      if (ctl) { ctl.getContainer().textContent = t; return; }
+      if (shown !== null) { map.attributionControl.removeAttribution(shown); }
+      shown = escapeHtml(t);
+      map.attributionControl.addAttribution(shown);
+    }
     if (map.attributionControl) {
-      map.attributionControl.addAttribution(escapeHtml(text));
+      put();
       node = map.attributionControl.getContainer();
       node.className += " nea-credit";
     } else {
-      var ctl = L.control({position: options.position || "bottomright"});
-      ctl.onAdd = function () { return neageo.el("div", "leaflet-control-attribution leaflet-control nea-credit", text); };
+      ctl = L.control({position: options.position || "bottomright"});
+      ctl.onAdd = function () { return neageo.el("div", "leaflet-control-attribution leaflet-control nea-credit", text()); };
       ctl.addTo(map);
       node = ctl.getContainer();
     }
+    h.on("lang", put);
     var api = {node: node};
     h.plugins.credits = api;
     return api;

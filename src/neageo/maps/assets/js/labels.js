@@ -44,7 +44,10 @@
     if (!r) { return [[c.x, c.y], [c.x, c.y - h], [c.x, c.y + h]]; }
     return [[c.x + r + w / 2, c.y], [c.x - r - w / 2, c.y], [c.x, c.y - r - h / 2], [c.x, c.y + r + h / 2],
       [c.x + r + w / 2 - 3, c.y - r - h / 2 + 4], [c.x + r + w / 2 - 3, c.y + r + h / 2 - 4],
-      [c.x - r - w / 2 + 3, c.y - r - h / 2 + 4], [c.x - r - w / 2 + 3, c.y + r + h / 2 - 4]];
+      [c.x - r - w / 2 + 3, c.y - r - h / 2 + 4], [c.x - r - w / 2 + 3, c.y + r + h / 2 - 4],
+      /* a second ring, a line further out, for a symbol crowded by a neighbour's label (Sinuiju by Dandong's) */
+      [c.x + r + w / 2 - 3, c.y + r + h * 1.5 - 4], [c.x - r - w / 2 + 3, c.y + r + h * 1.5 - 4],
+      [c.x + r + w / 2 - 3, c.y - r - h * 1.5 + 4], [c.x - r - w / 2 + 3, c.y - r - h * 1.5 + 4]];
   }
 
   function inside(b, size) { return b[0] >= 2 && b[1] >= 2 && b[2] <= size.x - 2 && b[3] <= size.y - 2; }
@@ -110,6 +113,7 @@
       map.getPane(paneName).className += " leaflet-nea-labels-pane";
     }
     var pane = map.getPane(paneName), labels = [], sorted = false;
+    var homeClasses = options.home || ["country"];
     var obstacleSel = options.obstacles ||
       ".leaflet-control, .nea-time, .leaflet-marker-icon, .leaflet-tooltip:not(.nea-tip)";
 
@@ -128,7 +132,12 @@
       var outer = neageo.el("div", "nea-lab hidden nea-lab-" + String(lb.cls).replace(/[^\w-]/g, ""));
       var inner = neageo.el("span");
       outer.appendChild(inner);
-      inner.addEventListener("click", function (ev) { L.DomEvent.stop(ev); if (lb.f.open) { lb.f.open(); } });
+      inner.addEventListener("click", function (ev) {
+        L.DomEvent.stop(ev);
+        /* a symbol under the text is what the pointer is on: it opens (picking, packed.js) */
+        var ll = map.mouseEventToLatLng(ev), got = h.pick ? h.pick(ll, 0) : null;
+        if (got && got.f !== lb.f && got.f.layer.getLatLng) { h.openAt({latlng: ll, originalEvent: ev}, null); } else if (lb.f.open) { lb.f.open(); }
+      });
       pane.appendChild(outer);
       lb.el = outer;
       lb.span = inner;
@@ -181,8 +190,94 @@
       });
     }
     function anchor(f) {
+      if (isArea(f)) { return null; }
       if (f.p.l.length > 2) { return L.latLng(f.p.l[3], f.p.l[2]); }
       return f.layer.getLatLng ? f.layer.getLatLng() : null;
+    }
+    function isArea(f) { return f.layer instanceof L.Polygon; }
+    /* an area's polygons in projected pixels at a zoom (cached per feature and zoom) */
+    function projected(f, z) {
+      if (f._px && f._px.z === z) { return f._px.polys; }
+      var lls = f.layer.getLatLngs(), polys = (lls.length && lls[0].length && lls[0][0].lat !== undefined) ? [lls] : lls;
+      polys = polys.map(function (rings) {
+        return rings.map(function (r) {
+          /* vertices closer than a pixel and a half to the last one kept add nothing at this zoom */
+          var out = [];
+          r.forEach(function (ll) {
+            var p = map.project(ll, z), last = out[out.length - 1];
+            if (!last || Math.abs(p.x - last[0]) + Math.abs(p.y - last[1]) > 1.5) { out.push([p.x, p.y]); }
+          });
+          return out;
+        }).filter(function (r) { return r.length >= 3; });
+      }).filter(function (rings) { return rings.length; });
+      f._px = {z: z, polys: polys};
+      return polys;
+    }
+    /* the visible parts of an area in container pixels, largest first */
+    function visibleParts(f, size) {
+      var z = map.getZoom(), o = map.getPixelBounds().min, rect = [2, 2, size.x - 2, size.y - 2], out = [];
+      projected(f, z).forEach(function (rings) {
+        var moved = rings.map(function (r) { return r.map(function (p) { return [p[0] - o.x, p[1] - o.y]; }); });
+        var part = neageo.fit.clip(moved, rect);
+        if (part) { out.push({poly: part, area: Math.abs(ringArea(part[0]))}); }
+      });
+      out.sort(function (a, b) { return b.area - a.area; });
+      return out;
+    }
+    function ringArea(r) {
+      var s = 0;
+      for (var i = 0, j = r.length - 1; i < r.length; j = i++) { s += (r[j][0] - r[i][0]) * (r[j][1] + r[i][1]); }
+      return s / 2;
+    }
+    /* a label inside its own area, clear of others: the build's anchor if the label fits there, else
+       the pole of inaccessibility of the visible part (or a spot near it); null when it fits nowhere */
+    function areaSpot(f, w, hgt, size, blocked) {
+      var parts = visibleParts(f, size);
+      for (var i = 0; i < parts.length && i < 4; i++) {
+        var poly = parts[i].poly;
+        if (parts[i].area < w * hgt) { break; }
+        if (f.p.l.length > 2) {
+          var c = map.latLngToContainerPoint(L.latLng(f.p.l[3], f.p.l[2]));
+          var b = [c.x - w / 2, c.y - hgt / 2, c.x + w / 2, c.y + hgt / 2];
+          if (neageo.fit.boxInside(b, poly) && !blocked(b)) { return {c: c, box: b, ang: 0}; }
+        }
+        var s = neageo.fit.fitBox(poly, w, hgt, function (bx) { return !blocked(bx); });
+        if (s) { return {c: {x: s.x, y: s.y}, box: s.box, ang: 0}; }
+      }
+      return null;
+    }
+    /* the areas (of the label classes in `home`) a point lies in: its label may not reach into another */
+    function homeAreas() {
+      return h.features.filter(function (f) {
+        return f.p.l && homeClasses.indexOf(f.p.l[1]) >= 0 && isArea(f) && h.layerOn(f.lay.id);
+      });
+    }
+    /* whether a projected pixel point lies in an area (its polygons simplified at the current zoom) */
+    function inArea(f, px) {
+      var z = map.getZoom(), polys = projected(f, z);
+      if (!f._px.boxes) {
+        f._px.boxes = polys.map(function (rings) {
+          var b = [Infinity, Infinity, -Infinity, -Infinity];
+          rings[0].forEach(function (q) { b = [Math.min(b[0], q[0]), Math.min(b[1], q[1]), Math.max(b[2], q[0]), Math.max(b[3], q[1])]; });
+          return b;
+        });
+      }
+      var boxes = f._px.boxes;
+      return polys.some(function (rings, i) {
+        var b = boxes[i];
+        return px[0] >= b[0] && px[0] <= b[2] && px[1] >= b[1] && px[1] <= b[3] && neageo.fit.pointIn(px[0], px[1], rings);
+      });
+    }
+    /* a label leaves home when its middle, or two of its corners, lie in another country (a corner
+       may graze a border line that bends past the symbol) */
+    function leavesHome(areas, own, bx) {
+      var o = map.getPixelBounds().min;
+      function abroad(q) {
+        var px = [q[0] + o.x, q[1] + o.y];
+        return areas.some(function (ar) { return own.indexOf(ar) < 0 && inArea(ar, px); });
+      }
+      if (abroad([(bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2])) { return true; }
+      return [[bx[0], bx[1]], [bx[2], bx[1]], [bx[0], bx[3]], [bx[2], bx[3]]].filter(abroad).length >= 2;
     }
 
     function place() {
@@ -212,6 +307,7 @@
         var a = anchor(lb.f);
         return a ? view.contains(a) : view.intersects(lb.f.layer.getBounds());
       });
+      var areas = homeAreas();
       measure(want);
       var on = {}, shown = {}, mi = 0;
       want.forEach(function (lb) {
@@ -220,12 +316,23 @@
         if (!lb.text || (shown[lb.text] || []).some(function (b) { return near(b, f); })) { return; }
         var blocked = function (bx) { return grid.hits(bx, f); };
         var a = anchor(f);
-        if (a) {
+        if (isArea(f)) {
+          spot = areaSpot(f, lb.w + 2, lb.h, size, blocked);
+        } else if (a) {
           var c = map.latLngToContainerPoint(a), r = f.layer.getLatLng && f.p.l.length <= 2 ? (f.layer.options.radius || 4) + 3 : 0;
-          var cands = candidates(c, r, lb.w + 2, lb.h);
+          var cands = candidates(c, r, lb.w + 2, lb.h), o = map.getPixelBounds().min;
+          var own = areas.filter(function (ar) { return inArea(ar, [c.x + o.x, c.y + o.y]); });
           for (var i = 0; i < cands.length && !spot; i++) {
             var w = lb.w + 2, bx = [cands[i][0] - w / 2, cands[i][1] - lb.h / 2, cands[i][0] + w / 2, cands[i][1] + lb.h / 2];
-            if (inside(bx, size) && !blocked(bx)) { spot = {c: {x: cands[i][0], y: cands[i][1]}, box: bx, ang: 0}; }
+            if (inside(bx, size) && !blocked(bx) && !leavesHome(areas, own, bx)) {
+              spot = {c: {x: cands[i][0], y: cands[i][1]}, box: bx, ang: 0};
+            }
+          }
+          /* a gate on the line itself, crowded on its own side: the map's subject is still named, on
+             the first free spot (its own side was tried first) */
+          for (var j = 0; j < cands.length && !spot && lb.pr <= 2; j++) {
+            var w2 = lb.w + 2, b2 = [cands[j][0] - w2 / 2, cands[j][1] - lb.h / 2, cands[j][0] + w2 / 2, cands[j][1] + lb.h / 2];
+            if (inside(b2, size) && !blocked(b2)) { spot = {c: {x: cands[j][0], y: cands[j][1]}, box: b2, ang: 0}; }
           }
         } else if (f.layer.getLatLngs) {
           var rings = flat(f.layer.getLatLngs());

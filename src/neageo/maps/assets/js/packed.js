@@ -70,54 +70,124 @@
     return lls[Math.floor(lls.length / 2)] || l.getBounds().getCenter();
   }
 
-  function openPopup(h, f, at) {
+  function openPopup(h, f, at, also) {
+    var node = popupNode(h, f);
+    (also || []).forEach(function (o) {
+      var part = popupNode(h, o);
+      part.className += " nea-pop-also";
+      node.appendChild(part);
+    });
     L.popup({maxWidth: 320, autoPanPaddingTopLeft: L.point(10, 10), className: "nea-popup"})
-      .setLatLng(at || anchorOf(f)).setContent(popupNode(h, f)).openOn(h.map);
+      .setLatLng(at || anchorOf(f)).setContent(node).openOn(h.map);
     window.neaOpened = f.id;
   }
 
-  /** Whether a feature is under the container point pt (lat/lng ll), with a few pixels' tolerance. */
-  function hit(map, f, pt, ll) {
+  /* picking: what a click or tap selects.  Symbols sit over lines and lines over areas (and the
+     basemap under everything), so a hit is ranked by that order, then by how close it is. */
+  function rankOf(f) {
+    var l = f.layer, r = l.getLatLng ? 0 : (l instanceof L.Polygon ? 2 : 1);
+    return f.lay.base ? r + 3 : r;
+  }
+  /** How far (pixels) the pointer at container point pt is from a feature's drawn shape: <= 0 on it. */
+  function gap(map, f, pt, ll, near) {
     var l = f.layer;
-    if (l.getLatLng) { return map.latLngToContainerPoint(l.getLatLng()).distanceTo(pt) <= (l.options.radius || 5) + 5; }
+    if (l.getLatLng) { return map.latLngToContainerPoint(l.getLatLng()).distanceTo(pt) - (l.options.radius || 5); }
+    if (!f._bb) { f._bb = l.getBounds(); }
+    if (!f._bb.intersects(near)) { return Infinity; }
     var rings = flatRings(l.getLatLngs());
     if (l instanceof L.Polygon) {
-      return inRings(rings.map(function (r) { return r.map(function (p) { return [p.lng, p.lat]; }); }), ll.lng, ll.lat);
+      return inRings(rings.map(function (r) { return r.map(function (p) { return [p.lng, p.lat]; }); }), ll.lng, ll.lat) ? 0 : Infinity;
     }
-    var tol = (l.options.weight || 2) / 2 + 5;
-    return rings.some(function (r) {
+    var best = Infinity;
+    rings.forEach(function (r) {
       for (var i = 1; i < r.length; i++) {
-        if (distToSegment(pt, map.latLngToContainerPoint(r[i - 1]), map.latLngToContainerPoint(r[i])) <= tol) { return true; }
+        best = Math.min(best, distToSegment(pt, map.latLngToContainerPoint(r[i - 1]), map.latLngToContainerPoint(r[i])));
       }
-      return false;
     });
+    return best - (l.options.weight || 2) / 2;
   }
-
-  /** A click opens the feature's popup, or a list when several features share the spot. */
-  function onClick(h, e, f) {
-    var map = h.map, pt = map.latLngToContainerPoint(e.latlng);
-    var here = h.features.filter(function (o) {
-      return o.p.p && !o.lay.base && h.visible(o) && (o === f || hit(map, o, pt, e.latlng));
+  /** The features under the pointer within tol pixels: [{f, rank, d}] best first. */
+  function hits(h, ll, tol) {
+    var map = h.map, pt = map.latLngToContainerPoint(ll), pad = tol + 12;
+    var near = L.latLngBounds(map.containerPointToLatLng(pt.subtract([pad, pad])), map.containerPointToLatLng(pt.add([pad, pad])));
+    var out = [];
+    h.features.forEach(function (f, order) {
+      if (!f.p.p || !h.visible(f) || !f.layer._map) { return; }
+      var d = gap(map, f, pt, ll, near);
+      if (d <= tol) { out.push({f: f, rank: rankOf(f), d: Math.max(d, 0), order: order}); }
     });
-    if (f.lay.base && here.length === 0) { here = [f]; }
-    if (here.length <= 1) { openPopup(h, here[0] || f, e.latlng); return; }
+    return out.sort(function (a, b) { return a.rank - b.rank || a.d - b.d || b.order - a.order; });
+  }
+  /** A pointer event's tolerance: a finger covers more than a mouse pointer. */
+  function tolerance(e) {
+    var o = e && e.originalEvent;
+    var touch = (o && (o.pointerType === "touch" || (o.sourceCapabilities && o.sourceCapabilities.firesTouchEvents))) ||
+      (typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches);
+    return touch ? 14 : 4;
+  }
+  /** Whether two features are truly at the same spot: points within 50 m of each other (not merely
+      drawn a pixel apart at this zoom), or lines and areas of the same extent. */
+  function coincident(map, a, b) {
+    if (a.layer.getLatLng && b.layer.getLatLng) { return a.layer.getLatLng().distanceTo(b.layer.getLatLng()) < 50; }
+    if (a.layer.getLatLng || b.layer.getLatLng) { return false; }
+    return a.layer.getBounds().equals(b.layer.getBounds(), 1e-4);
+  }
+  /** What a click at ll opens: the best hit; with it, features that are the same place under another
+      layer (a gate and its town: one popup with both), or a list when several features lie exactly
+      there.  Returns {f, also} or {f, list}, or null. */
+  function pick(h, ll, tol) {
+    var found = hits(h, ll, tol);
+    if (!found.length) { return null; }
+    var best = found[0], name = h.labelOf(best.f);
+    var rest = found.slice(1).filter(function (x) { return x.rank === best.rank; });
+    var also = rest.filter(function (x) {
+      return x.f.layer.getLatLng && best.f.layer.getLatLng && x.f.lay.id !== best.f.lay.id &&
+        (h.labelOf(x.f) === name || h.nameOf(x.f) === name);
+    }).map(function (x) { return x.f; });
+    var same = rest.filter(function (x) {
+      return also.indexOf(x.f) < 0 && x.d - best.d < 0.5 && coincident(h.map, best.f, x.f);
+    }).map(function (x) { return x.f; });
+    return same.length ? {f: best.f, list: [best.f].concat(same)} : {f: best.f, also: also};
+  }
+  function openList(h, at, list) {
     var d = neageo.el("div", "nea-pop");
-    d.appendChild(neageo.el("div", "kind", h.tr("here") + " (" + here.length + ")"));
+    var kinds = list.map(function (o) { return o.p.p[0] ? h.t(o.p.p[0]) : h.t(o.lay.title); })
+      .filter(function (k, i, a) { return k && a.indexOf(k) === i; });
+    d.appendChild(neageo.el("div", "kind", h.tr("here") + " (" + list.length + "): " + kinds.join(", ")));
     var ul = neageo.el("ul");
-    here.forEach(function (o) {
+    list.forEach(function (o) {
       var b = neageo.el("button", null, neageo.cap(h.nameOf(o), 80));
       b.type = "button";
       if (o.p.p[0]) { b.appendChild(neageo.el("small", null, " · " + h.t(o.p.p[0]))); }
       /* stop the click here: the button leaves the page as the next popup opens, and Leaflet would
          take a click from a detached button for a click on the map, which closes popups */
-      b.addEventListener("click", function (ev) { L.DomEvent.stop(ev); openPopup(h, o, e.latlng); });
+      b.addEventListener("click", function (ev) { L.DomEvent.stop(ev); openPopup(h, o, at); });
       var li = neageo.el("li");
       li.appendChild(b);
       ul.appendChild(li);
     });
     d.appendChild(ul);
-    L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(d).openOn(map);
+    L.popup({maxWidth: 320}).setLatLng(at).setContent(d).openOn(h.map);
     window.neaOpened = "list";
+  }
+  /** A click or tap at e.latlng (on feature f, if Leaflet found one): open what is under the pointer. */
+  function onClick(h, e, f) {
+    var got = pick(h, e.latlng, tolerance(e));
+    if (!got) {
+      if (f && f.p.p) { openPopup(h, f, e.latlng); }
+      return !!f;
+    }
+    if (got.list) { openList(h, e.latlng, got.list); } else { openPopup(h, got.f, e.latlng, got.also); }
+    return true;
+  }
+  /** One click handler per map: a click that hits no drawn path (a tap beside a small symbol) still
+      picks within the tolerance. */
+  function listen(h) {
+    if (h.picking) { return; }
+    h.picking = true;
+    h.map.on("click", function (e) { onClick(h, e, null); });
+    h.pick = function (ll, tol) { return pick(h, ll, tol === undefined ? 4 : tol); };
+    h.openAt = function (e, f) { return onClick(h, e, f); };
   }
 
   var arrowIds = {};
@@ -166,6 +236,7 @@
       arrows: !!options.arrows, search: options.search !== false};
     var feats = [];
     h.addMessages(options.messages, options.texts);
+    listen(h);
     /* a large layer (painted on a canvas) shares one tooltip and one click handler among its features */
     var shared = !!options.canvas;
     function tipNode(f) {
@@ -193,7 +264,7 @@
       }
       if (p.p && !shared) { layer.on("click", function (e) { L.DomEvent.stop(e); onClick(h, e, f); }); }
       if (options.arrows && !renderer) {
-        layer.on("add", function () { arrowFor(layer._path, st.color, st.weight); });
+        layer.on("add", function () { if (!f.greyed) { arrowFor(layer._path, st.color, st.weight); } });
       }
       f.open = function (at) { openPopup(h, f, at); };
       group.addLayer(layer);
@@ -218,12 +289,31 @@
     group.neageoId = options.id;
     h.register(options.id, group, feats);
 
+    /* a feature outside the time in force stays where it is, greyed (the map does not jump), and
+       leaves the labels, picking and search's popups to the features of that time */
+    var GREY = {color: "#a3a3a3", fillColor: "#dcdcdc", opacity: 0.45, fillOpacity: 0.35};
     function applyTime() {
       feats.forEach(function (f) {
         if (f.p.t === undefined && f.p.ts === undefined) { return; }
-        var on = group.hasLayer(f.layer);
-        if (f.shown && !on) { group.addLayer(f.layer); }
-        if (!f.shown && on) { group.removeLayer(f.layer); }
+        var l = f.layer;
+        if (!l.setStyle) {
+          if (f.shown !== group.hasLayer(l)) { if (f.shown) { group.addLayer(l); } else { group.removeLayer(l); } }
+          return;
+        }
+        if (!f.shown && !f.greyed) {
+          var o = l.options;
+          f.greyed = {color: o.color, fillColor: o.fillColor, opacity: o.opacity, fillOpacity: o.fillOpacity};
+          l.setStyle(GREY);
+          if (l._path) { l._path.removeAttribute("marker-end"); l._path.classList.add("nea-greyed"); }
+          if (l.bringToBack && l._map) { l.bringToBack(); }
+        } else if (f.shown && f.greyed) {
+          l.setStyle(f.greyed);
+          f.greyed = null;
+          if (l._path) {
+            l._path.classList.remove("nea-greyed");
+            if (options.arrows && !renderer) { arrowFor(l._path, l.options.color, l.options.weight); }
+          }
+        }
       });
     }
     applyTime();
@@ -232,7 +322,11 @@
       var f = e.feature;
       if (feats.indexOf(f) < 0) { return; }
       var l = f.layer;
-      if (l.getLatLng) {
+      if (e.group) {
+        var all = L.latLngBounds([]);
+        e.group.forEach(function (g) { all.extend(g.layer.getBounds ? g.layer.getBounds() : g.layer.getLatLng()); });
+        map.fitBounds(all, {animate: false, maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40]});
+      } else if (l.getLatLng) {
         map.setView(l.getLatLng(), Math.max(map.getZoom(), Math.min(9, map.getMaxZoom())), {animate: false});
       } else {
         map.fitBounds(l.getBounds(), {animate: false, maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40]});
@@ -256,5 +350,7 @@
     return group;
   };
 
-  if (typeof module === "object" && module.exports) { module.exports = {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf}; }
+  if (typeof module === "object" && module.exports) {
+    module.exports = {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf, rankOf: rankOf};
+  }
 }(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));

@@ -21,9 +21,14 @@
   neageo.title = function (map, options) {
     var h = neageo.hub(map);
     h.addMessages(options.messages, options.texts);
-    var ctl = L.control({position: options.position || "topleft"}), head, desc;
+    var ctl = L.control({position: options.position || "topleft"}), head, desc, home = null;
     ctl.onAdd = function () {
       var d = neageo.el("div", "nea-title nea-panel leaflet-control");
+      if (options.home && /^[\w./-]+$/.test(options.home)) {  /* a relative link only: no script, no other site */
+        home = neageo.el("a", "nea-home", "← " + h.tr("home"));
+        home.href = options.home;
+        d.appendChild(home);
+      }
       head = neageo.el("h1", null, h.t(options.title));
       d.appendChild(head);
       if (options.description) {
@@ -43,6 +48,7 @@
     var docTitle = typeof document !== "undefined" && document.title === options.title;
     h.on("lang", function () {
       head.textContent = h.t(options.title);
+      if (home) { home.textContent = "← " + h.tr("home"); }
       if (desc) { desc.textContent = h.t(options.description); }
       if (docTitle) { document.title = h.t(options.title); }
       map.getContainer().setAttribute("aria-label", h.t(options.title));
