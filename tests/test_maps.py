@@ -88,8 +88,8 @@ def hostile_maps(tmp_path_factory) -> Path:
 # -- the files -------------------------------------------------------------------------------------
 
 def test_every_map_and_the_index_are_written(rendered):
-    for name in MAP_NAMES:
-        assert 50_000 < (rendered / f"{name}.html").stat().st_size <= 500_000, name  # every themed map <= 500 KB
+    for name in MAP_NAMES:  # every themed map <= 500 KB; the story has its own limit (test_story.py: 800 KB)
+        assert 50_000 < (rendered / f"{name}.html").stat().st_size <= (800_000 if name == "story" else 500_000), name
     index = (rendered / "index.html").read_text(encoding="utf-8")
     for name in MAP_NAMES:
         assert f'href="{name}.html"' in index

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SCALE", "ALPHABET", "pack", "Topology", "encode_geometry", "script_json", "esc", "resolve_topology"]
+__all__ = ["SCALE", "ALPHABET", "pack", "unpack", "Topology", "encode_geometry", "script_json", "esc", "resolve_topology"]
 
 
 def esc(value: Any) -> str:
@@ -53,6 +53,27 @@ def pack(values) -> str:
     return "".join(out)
 
 
+_CODE = {ch: i for i, ch in enumerate(ALPHABET)}
+
+
+def unpack(text: str) -> list[int]:
+    """The integers :func:`pack` wrote (as ``neageo.unpack`` in ``core.js`` reads them)."""
+    out, value, shift = [], 0, 0
+    for ch in text:
+        try:
+            c = _CODE[ch]
+        except KeyError:
+            raise ValueError(f"bad character {ch!r} in packed text") from None
+        value |= (c & 0x1F) << shift
+        shift += 5
+        if c < 0x20:
+            out.append(-((value + 1) >> 1) if value & 1 else value >> 1)
+            value, shift = 0, 0
+    if shift:
+        raise ValueError("packed text ends inside a number")
+    return out
+
+
 def _ints(coords) -> str:
     q = np.rint(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
     d = np.vstack([q[:1], np.diff(q, axis=0)])
@@ -70,6 +91,8 @@ class Topology:
     def __init__(self):
         self.rings: list[np.ndarray] = []
         self.arcs: list[str] | None = None
+        #: Each arc's vertices in units of 1 / SCALE degree (what ``arcs`` packs).
+        self.arc_points: list[np.ndarray] = []
         self.ring_arcs: list[list[int]] = []
 
     def add(self, coords) -> int:
@@ -119,6 +142,7 @@ class Topology:
                 else:
                     index[key] = len(self.arcs)
                     arr = np.asarray(piece, dtype=np.int64)
+                    self.arc_points.append(arr)
                     self.arcs.append(pack(np.vstack([arr[:1], np.diff(arr, axis=0)]).ravel()))
                     refs.append(index[key])
             self.ring_arcs.append(refs)

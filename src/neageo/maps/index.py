@@ -8,7 +8,7 @@ from typing import Any
 import shapely
 
 from ..style import categories
-from .codec import ALPHABET, SCALE, esc
+from .codec import SCALE, esc, unpack
 from .data import MapData
 
 __all__ = ["index_html", "thumbnail_svg"]
@@ -16,24 +16,8 @@ __all__ = ["index_html", "thumbnail_svg"]
 _W, _H = 260, 170
 
 
-_CODE = {ch: i for i, ch in enumerate(ALPHABET)}
-
-
-def _unpack(text: str) -> list[int]:
-    """The integers :func:`~neageo.maps.codec.pack` wrote."""
-    out, v, shift = [], 0, 0
-    for ch in text:
-        c = _CODE[ch]
-        v |= (c & 0x1F) << shift
-        shift += 5
-        if c < 0x20:
-            out.append((v >> 1) ^ -(v & 1))
-            v, shift = 0, 0
-    return out
-
-
 def _line(text: str, scale: int = SCALE) -> list[tuple[float, float]]:
-    a, out, x, y = _unpack(text), [], 0, 0
+    a, out, x, y = unpack(text), [], 0, 0
     for i in range(0, len(a) - 1, 2):
         x, y = x + a[i], y + a[i + 1]
         out.append((x / scale, y / scale))
@@ -41,8 +25,9 @@ def _line(text: str, scale: int = SCALE) -> list[tuple[float, float]]:
 
 
 def _rings(geom: list, arcs: list[str]) -> list[tuple[str, list[tuple[float, float]]]]:
-    """("area" | "line" | "point", coordinates) parts of a packed geometry (the map's own payload)."""
-    t, c = geom
+    """("area" | "line" | "point", coordinates) parts of a packed geometry (the map's own payload; its
+    full level: a third item, the coarser level's vertices, is not needed at a thumbnail's size)."""
+    t, c = geom[0], geom[1]
 
     def ring(refs: list[int]) -> list[tuple[float, float]]:
         out: list[tuple[float, float]] = []

@@ -32,6 +32,7 @@ from .plugins import (
     Title,
 )
 from .specs import MapSpec, load_specs
+from .web import coarse_below, coarse_geometry, coarse_level
 from .webmap import NeageoMap
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ class PaperDoc:
     description: str
     note: str
     arcs: list[str]
+    #: The arcs' coarser level for zoomed-out views (:func:`neageo.maps.web.coarse_level`), or None.
+    detail: dict[str, Any] | None
     layers: list[WebLayer]
     legend: list[dict[str, Any]]
     credits: list[str]
@@ -116,13 +119,18 @@ def paper_doc(spec: MapSpec, data: MapData) -> PaperDoc:
         for row in layer.legend:
             if row["label"] not in {r["label"] for r in legend} and not layer.base:
                 legend.append({**row, "layer": layer.id})
+    below = coarse_below(spec.box)  # wide maps: a coarser level of their lines and areas when zoomed out
     for layer in layers:
         layer.features = [[resolve_topology(g, ctx.topology), p] for g, p in layer.features]
+        if below is not None:
+            layer.features = [[coarse_geometry(g, below, scale=SCALE), p] for g, p in layer.features]
+            layer.detail = below if any(len(g) > 2 for g, _ in layer.features) else None
     gpkg_layers: list[str] = []
     for use in spec.layers:
         gpkg_layers += _SOURCES.get(use.layer.name, [use.layer.name])
     return PaperDoc(spec=spec, title=spec.title.format_map(facts), description=spec.description.format_map(facts),
-                    note=spec.note.format_map(facts), arcs=ctx.topology.arcs or [], layers=layers, legend=legend,
+                    note=spec.note.format_map(facts), arcs=ctx.topology.arcs or [],
+                    detail=coarse_level(ctx.topology.arc_points, below, scale=SCALE), layers=layers, legend=legend,
                     credits=credits(data, gpkg_layers), stops=[ctx.stops[k] for k in sorted(ctx.stops)],
                     facts=dict(facts))
 
@@ -144,12 +152,13 @@ def paper_map(doc: PaperDoc, *, lang: str = "en", year: int | None = None, home:
     w, s, e, n = spec.frame
     m = NeageoMap(location=[(s + n) / 2, (w + e) / 2], title=doc.title, lang=lang)
     Title(doc.title, doc.description, home=home).add_to(m)
+    Frame(spec.frame, box=spec.box).add_to(m)  # first: the layers are made at the view the map opens on
     if doc.arcs:
-        Arcs(doc.arcs, id="arcs", scale=SCALE).add_to(m)
+        Arcs(doc.arcs, id="arcs", scale=SCALE, detail=doc.detail).add_to(m)
     for layer in doc.layers:
         PackedLayer(layer.id, layer.title, layer.features, layer.styles, show=layer.show,
                     arcs="arcs" if layer.arcs else None, time=layer.time, tip=layer.tooltip, arrows=layer.arrows,
-                    search=layer.search, base=layer.base).add_to(m)
+                    search=layer.search, base=layer.base, detail=layer.detail).add_to(m)
     Search().add_to(m)
     Language(lang).add_to(m)
     if doc.stops:
@@ -159,7 +168,6 @@ def paper_map(doc: PaperDoc, *, lang: str = "en", year: int | None = None, home:
     Legend(doc.legend, note=doc.note).add_to(m)
     Credits(doc.credits).add_to(m)
     Labels().add_to(m)
-    Frame(spec.frame, box=spec.box).add_to(m)
     HashState().add_to(m)
     LayerControl().add_to(m)
     return m

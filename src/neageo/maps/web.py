@@ -9,6 +9,7 @@ GeoPackage by the build).  Coordinates are rounded to :data:`DECIMALS` places.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,15 @@ from ..geodesy import from_regional, to_regional
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-__all__ = ["TOLERANCE_M", "DECIMALS", "simplify_coverage", "simplify_lines", "round_points", "displacement_m"]
+__all__ = ["TOLERANCE_M", "DECIMALS", "COARSE_BELOW", "simplify_coverage", "simplify_lines", "round_points",
+           "displacement_m", "coarse_below", "coarse_level", "coarse_geometry"]
+
+#: Below this zoom the shared polygon edges are drawn from a coarser copy (see :func:`coarse_level`).
+COARSE_BELOW = 6.5
+#: Web Mercator metres per pixel at zoom 0 on the equator (256-pixel tiles), the most a pixel covers.
+_M_PER_PX_Z0 = 2 * np.pi * 6_378_137 / 256
+#: The narrowest screen a map is planned for (CSS pixels): how far out a phone may zoom.
+_NARROW_PX = 320
 
 
 def simplify_lines(frame: gpd.GeoDataFrame, *, box=None, tolerance_m: float = TOLERANCE_M) -> gpd.GeoDataFrame:
@@ -94,3 +103,90 @@ def _directed_m(a, b, step_m: float) -> float:
         return 0.0 if len(pts) == len(segs) else float("inf")
     _, dist = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)
     return float(dist.max())
+
+
+
+def coarse_below(box, *, below: float = COARSE_BELOW) -> float | None:
+    """The zoom below which a map draws its coarser level, or None when the map (``box``: west,
+    south, east, north) cannot be seen that far out, even on a narrow phone."""
+    w, _, e, _ = box
+    widest_zoom = np.log2(_NARROW_PX * 360.0 / (256.0 * max(e - w, 1e-9)))
+    return below if widest_zoom < below else None
+
+
+def _kept(pts: np.ndarray, scale: int, tolerance_m: float) -> list[int]:
+    """Indices of the vertices of a line (integers, 1 / ``scale`` degree) Douglas-Peucker keeps at
+    ``tolerance_m`` in the regional projection; all of them for a ring it would flatten."""
+    if len(pts) <= 2:
+        return list(range(len(pts)))
+    geom = to_regional(np.asarray([shapely.linestrings(pts.astype(float) / scale)], dtype=object))[0]
+    simple = shapely.get_coordinates(shapely.simplify(geom, tolerance_m, preserve_topology=False))
+    idx, j = [], 0
+    for i, xy in enumerate(shapely.get_coordinates(geom)):  # Douglas-Peucker keeps original vertices, in order
+        if j < len(simple) and xy[0] == simple[j][0] and xy[1] == simple[j][1]:
+            idx.append(i)
+            j += 1
+    closed = bool((pts[0] == pts[-1]).all())
+    if j != len(simple) or not idx or idx[0] != 0 or idx[-1] != len(pts) - 1 or (closed and len(idx) < 4):
+        return list(range(len(pts)))
+    return idx
+
+
+def _keep_text(idx: list[int], n: int) -> str:
+    from .codec import pack
+
+    return "" if len(idx) == n else pack(np.diff(np.asarray([0, *idx])))
+
+
+def _tolerance(below: float) -> float:
+    """Half a pixel at zoom ``below`` on the equator, where a pixel covers most ground (metres)."""
+    return float(0.5 * _M_PER_PX_Z0 / 2**below)
+
+
+def coarse_level(lines: list[np.ndarray], below: float | None, *, scale: int) -> dict[str, Any] | None:
+    """A coarser level of shared arcs, drawn below zoom ``below``: ``{"below", "keep"}`` (contract.json).
+
+    Each line (integer coordinates in units of 1 / ``scale`` degree) keeps the vertices Douglas-Peucker
+    keeps at half a pixel of that zoom; ``keep`` holds their indices as packed deltas, "" when every
+    vertex stays.  Ends always stay, so shared edges still meet.  None when ``below`` is None or
+    when less than a fifth of the vertices would go.
+    """
+    if below is None or not lines:
+        return None
+    tolerance = _tolerance(below)
+    keep, total, kept = [], 0, 0
+    for pts in lines:
+        idx = _kept(pts, scale, tolerance)
+        keep.append(_keep_text(idx, len(pts)))
+        total += len(pts)
+        kept += len(idx)
+    if kept > 0.8 * total:
+        return None
+    log.debug("coarse level below zoom %s: %d of %d vertices", below, kept, total)
+    return {"below": below, "keep": keep}
+
+
+def coarse_geometry(geom: list[Any], below: float, *, scale: int) -> list[Any]:
+    """A packed line or polygon geometry with the vertices its coarser level keeps as a third item
+    (mirroring its coordinates: contract.json, "geometry"); unchanged when it has nothing to drop."""
+    from .codec import unpack
+
+    kind = geom[0]
+    if kind not in ("L", "ML", "A", "MA"):
+        return geom
+    tolerance, saved = _tolerance(below), False
+
+    def thin(text: str) -> str:
+        nonlocal saved
+        pts = np.cumsum(np.asarray(unpack(text), dtype=np.int64).reshape(-1, 2), axis=0)
+        out = _keep_text(_kept(pts, scale, tolerance), len(pts))
+        saved = saved or bool(out)
+        return out
+
+    if kind == "L":
+        keep: Any = thin(geom[1])
+    elif kind == "MA":
+        keep = [[thin(r) for r in poly] for poly in geom[1]]
+    else:
+        keep = [thin(x) for x in geom[1]]
+    return [kind, geom[1], keep] if saved else geom

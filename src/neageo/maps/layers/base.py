@@ -54,6 +54,8 @@ class WebLayer:
     #: its polygons are sent as the map's shared arcs
     arcs: bool = False
     search: bool = True
+    #: the zoom below which its features' coarser level is drawn (:func:`neageo.maps.web.coarse_geometry`)
+    detail: float | None = None
 
 
 @dataclass

@@ -174,5 +174,6 @@ class NeageoLayer(PluginMixin, Layer):
         self._render_once(**kwargs)
         if self.show:
             figure: Any = self.get_root()
-            figure.script.add_child(Raw(f"{self.get_name()}.addTo({self.map_name});"), name=self.get_name() + "_add")
+            figure.script.add_child(Raw(f"neageo.hub({self.map_name}).show({self.get_name()});"),
+                                   name=self.get_name() + "_add")
         return ""

@@ -28,14 +28,23 @@ class Arcs(NeageoPlugin):
     call = "arcs"
     js = ("packed",)
 
-    def __init__(self, arcs: Sequence[str], *, id: str = "arcs", scale: int = SCALE) -> None:
+    def __init__(self, arcs: Sequence[str], *, id: str = "arcs", scale: int = SCALE,
+                 detail: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.arcs_id = id
         self.arcs = list(arcs)
         self.scale = scale
+        #: A coarser level drawn when zoomed out: ``{"below": zoom, "keep": [packed indices per arc]}``
+        #: (:func:`neageo.maps.web.coarse_level`).
+        self.detail = detail
 
     def options(self) -> dict[str, Any]:
-        return {"id": self.arcs_id, "scale": self.scale, "arcs": self.arcs}
+        out: dict[str, Any] = {"id": self.arcs_id, "scale": self.scale, "arcs": self.arcs}
+        if self.detail is not None:
+            if len(self.detail["keep"]) != len(self.arcs):
+                raise ValueError("a coarse level needs one entry per arc")
+            out["detail"] = self.detail
+        return out
 
 
 class PackedLayer(NeageoLayer):
@@ -64,6 +73,9 @@ class PackedLayer(NeageoLayer):
         features share a spot.
     canvas
         Paint on a canvas; default: when there are more than 1,500 features.
+    detail
+        The zoom below which features that carry a coarser level (a third geometry item,
+        :func:`neageo.maps.web.coarse_geometry`) draw it.
     """
 
     call = "packed"
@@ -74,7 +86,7 @@ class PackedLayer(NeageoLayer):
     def __init__(self, id: str, title: str, features: list[list[Any]], styles: list[dict[str, Any]], *,
                  show: bool = True, arcs: str | None = None, time: bool = False, tip: bool = True,
                  arrows: bool = False, search: bool = True, base: bool = False, canvas: bool | None = None,
-                 scale: int = SCALE) -> None:
+                 scale: int = SCALE, detail: float | None = None) -> None:
         super().__init__(title, show=show)
         self.layer_id = id
         self.title = title
@@ -88,13 +100,15 @@ class PackedLayer(NeageoLayer):
         self.base = base
         self.canvas = len(features) > CANVAS_FROM if canvas is None else canvas
         self.scale = scale
+        self.detail = detail
 
     def options(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.layer_id, "title": self.title, "scale": self.scale, "styles": self.styles,
                                "features": self.features}
         for key, value, default in (("arcs", self.arcs_id, None), ("time", self.time, False), ("tip", self.tip, True),
                                     ("arrows", self.arrows, False), ("search", self.search, True),
-                                    ("base", self.base, False), ("canvas", self.canvas, False)):
+                                    ("base", self.base, False), ("canvas", self.canvas, False),
+                                    ("detail", self.detail, None)):
             if value != default:
                 out[key] = value
         return out

@@ -44,10 +44,25 @@
   function ring(refs, arcLine) {
     var out = [];
     refs.forEach(function (r) {
-      var a = arcLine(r < 0 ? ~r : r);
-      if (r < 0) { a = a.slice().reverse(); }
-      out = out.length ? out.concat(a.slice(1)) : out.concat(a);
+      var a = arcLine(r < 0 ? ~r : r), n = a.length, i;
+      if (r < 0) {
+        for (i = out.length ? n - 2 : n - 1; i >= 0; i--) { out.push(a[i]); }
+      } else {
+        for (i = out.length ? 1 : 0; i < n; i++) { out.push(a[i]); }
+      }
     });
+    return out;
+  }
+  /** The vertices of a line kept at a coarser level of detail: `keep` is their packed index deltas
+      (contract.json, "detail"); "" keeps them all. */
+  function coarse(pts, keep) {
+    if (!keep) { return pts; }
+    var d = unpack(keep), out = [], k = 0;
+    for (var i = 0; i < d.length; i++) {
+      k += d[i];
+      if (k < 0 || k >= pts.length) { throw new Error("neageo: bad index in a coarse level"); }
+      out.push(pts[k]);
+    }
     return out;
   }
   /** A GeoJSON geometry from a packed one: [type, coordinates] (contract.json, "geometry"). */
@@ -119,6 +134,9 @@
     this.plugins = {};
     this.slots = {};
     this.ready = false;
+    this.settling = false;
+    /* layers to draw once the page has settled: added then, in one pass at the view it opens on */
+    this.pending = [];
     this.labelledAt = null;
   }
   Hub.prototype = {
@@ -152,7 +170,26 @@
     },
     nameOf: function (f) { return f.p.n ? pick(f.p.n, this.lang) : (f.p.h || ""); },
     labelOf: function (f) { return f.p.ln ? pick(f.p.ln, this.lang) : this.nameOf(f); },
-    layerOn: function (id) { return !!this.layers[id] && this.map.hasLayer(this.layers[id]); },
+    /** Whether a registered layer is on (drawn, or to be drawn when the page settles). */
+    layerOn: function (id) {
+      var layer = this.layers[id];
+      return !!layer && (this.map.hasLayer(layer) || this.pending.indexOf(layer) >= 0);
+    },
+    /** Put a layer on the map: at once on a settled map, else when it settles (so the page draws each
+        layer once, at the view and with the layers its plugins choose, not once per change while they
+        choose). */
+    show: function (layer) {
+      if (this.ready) {
+        this.map.addLayer(layer);
+      } else if (this.pending.indexOf(layer) < 0) {
+        this.pending.push(layer);
+      }
+    },
+    hide: function (layer) {
+      var i = this.pending.indexOf(layer);
+      if (i >= 0) { this.pending.splice(i, 1); }
+      if (this.map.hasLayer(layer)) { this.map.removeLayer(layer); }
+    },
     visible: function (f) { return this.layerOn(f.lay.id) && f.shown; },
     setLang: function (lang, quiet) {
       var known = this.langs.map(function (l) { return l[0]; });
@@ -177,11 +214,11 @@
     },
     /** Show exactly the registered layers listed (by id); others registered are hidden. */
     setLayers: function (ids, quiet) {
-      var map = this.map, self = this;
+      var self = this;
       this.layerIds.forEach(function (id) {
-        var want = ids.indexOf(id) >= 0, layer = self.layers[id];
-        if (want && !map.hasLayer(layer)) { map.addLayer(layer); }
-        if (!want && map.hasLayer(layer)) { map.removeLayer(layer); }
+        var want = ids.indexOf(id) >= 0, on = self.layerOn(id);
+        if (want && !on) { self.show(self.layers[id]); }
+        if (!want && on) { self.hide(self.layers[id]); }
       });
       if (!quiet) { this.changed(); }
     },
@@ -198,7 +235,7 @@
     /** Zoom to a feature (to all of its parts, when a group of them is given), make sure it is drawn,
         and open its popup. */
     choose: function (f, group) {
-      if (!this.layerOn(f.lay.id)) { this.map.addLayer(this.layers[f.lay.id]); }
+      if (!this.layerOn(f.lay.id)) { this.show(this.layers[f.lay.id]); }
       if (this.time && !shownAt(f.p, this.time.stops[this.time.i].v)) {
         var want = f.p.t !== undefined ? f.p.t : f.p.ts, self = this;
         this.time.stops.forEach(function (s, i) { if (s.v === want) { self.setTime(i, true); } });
@@ -206,10 +243,24 @@
       this.fire("choose", {feature: f, group: group && group.length > 1 ? group : null});
       this.changed();
     },
+    /** Every plugin is on the map: they set the view and the layers ("ready"), then the layers are
+        drawn, in the order they were registered, and the labels placed ("refresh"). */
     settle: function () {
-      if (this.ready) { return; }
-      this.ready = true;
+      if (this.ready || this.settling) { return; }
+      this.settling = true;
       this.fire("ready");
+      var ids = this.layerIds, layers = this.layers, map = this.map;
+      function rank(layer) {
+        for (var i = 0; i < ids.length; i++) { if (layers[ids[i]] === layer) { return i; } }
+        return ids.length;
+      }
+      var queue = this.pending.map(function (l, i) { return {l: l, r: rank(l), i: i}; });
+      queue.sort(function (a, b) { return a.r - b.r || a.i - b.i; });
+      this.pending = [];
+      queue.forEach(function (q) { map.addLayer(q.l); });
+      this.settling = false;
+      this.ready = true;
+      this.fire("drawn");
       this.fire("refresh");
     }
   };
@@ -234,6 +285,10 @@
     hubs.forEach(function (h) { h.settle(); });
     if (typeof window !== "undefined" && window.neaDrawn === undefined) {
       window.neaDrawn = typeof performance !== "undefined" ? performance.now() : 0;
+      /* and once the browser has painted that (the frame after it, then the task after that frame) */
+      if (typeof requestAnimationFrame === "function") {
+        requestAnimationFrame(function () { setTimeout(function () { window.neaPainted = performance.now(); }, 0); });
+      }
     }
   }
   /** window.nea: the first map's hub under the names the 0.2 runtime used (tests, console). */
@@ -254,6 +309,7 @@
   neageo.unpack = unpack;
   neageo.line = line;
   neageo.ring = ring;
+  neageo.coarse = coarse;
   neageo.decode = decode;
   neageo.norm = norm;
   neageo.cap = cap;

@@ -30,7 +30,13 @@
       var top = narrow ? Math.min(cornerHeight(".leaflet-top.leaflet-left") + 8, map.getSize().y / 3) : 8;
       var time = map.getContainer().querySelector(".nea-time");
       var bottom = time && !narrow ? time.getBoundingClientRect().height + 30 : 8;
-      map.fitBounds(frame, {animate: false, paddingTopLeft: [4, top], paddingBottomRight: [4, bottom]});
+      var to = map._getBoundsCenterZoom(frame, {paddingTopLeft: [4, top], paddingBottomRight: [4, bottom]});
+      var center = map._limitCenter(to.center, to.zoom, map.options.maxBounds);
+      /* the view it already has: no redraw (each one projects every drawn vertex again) */
+      if (map._loaded && to.zoom === map.getZoom() && map.project(center, to.zoom).distanceTo(map.project(map.getCenter(), to.zoom)) < 0.5) {
+        return;
+      }
+      map.setView(center, to.zoom, {animate: false});
     }
     if (box) {
       map.options.maxBoundsViscosity = 1.0;

@@ -25,28 +25,36 @@
       });
     }
     fill();
-    control.addTo(map);
+    /* on the map once the page's layers are drawn: a control on the map rebuilds its list for every
+       layer added, and the page adds its layers one by one as it settles */
+    if (h.ready) { attach(); } else { h.on("drawn", attach); }
+    function attach() {
+      control.addTo(map);
+      icon();
+      texts();
+    }
     /* the toggle's icon as inline SVG: Leaflet's sprite is an image the page may not have (and its
        high-density copy is another file), which left the button blank on phones */
-    var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
-    if (toggle && !toggle.querySelector("svg")) {
-      var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
-      svg.setAttribute("viewBox", "0 0 26 26"); svg.setAttribute("width", "26"); svg.setAttribute("height", "26");
-      svg.setAttribute("aria-hidden", "true"); svg.setAttribute("class", "nea-layers-icon");
-      [["M13 4 L23 9 L13 14 L3 9 Z", "#fff"], ["M3 13 L13 18 L23 13", "none"], ["M3 17 L13 22 L23 17", "none"]].forEach(function (d) {
-        var path = document.createElementNS(ns, "path");
-        path.setAttribute("d", d[0]); path.setAttribute("fill", d[1]); path.setAttribute("stroke", "#333");
-        path.setAttribute("stroke-width", "1.6"); path.setAttribute("stroke-linejoin", "round");
-        svg.appendChild(path);
-      });
-      toggle.appendChild(svg);
-      toggle.classList.add("nea-layers-toggle");
+    function icon() {
+      var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+      if (toggle && !toggle.querySelector("svg")) {
+        var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+        svg.setAttribute("viewBox", "0 0 26 26"); svg.setAttribute("width", "26"); svg.setAttribute("height", "26");
+        svg.setAttribute("aria-hidden", "true"); svg.setAttribute("class", "nea-layers-icon");
+        [["M13 4 L23 9 L13 14 L3 9 Z", "#fff"], ["M3 13 L13 18 L23 13", "none"], ["M3 17 L13 22 L23 17", "none"]].forEach(function (d) {
+          var path = document.createElementNS(ns, "path");
+          path.setAttribute("d", d[0]); path.setAttribute("fill", d[1]); path.setAttribute("stroke", "#333");
+          path.setAttribute("stroke-width", "1.6"); path.setAttribute("stroke-linejoin", "round");
+          svg.appendChild(path);
+        });
+        toggle.appendChild(svg);
+        toggle.classList.add("nea-layers-toggle");
+      }
     }
     function texts() {
-      var t = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+      var c = control.getContainer(), t = c && c.querySelector(".leaflet-control-layers-toggle");
       if (t) { t.title = h.tr("layers"); t.setAttribute("aria-label", h.tr("layers")); }
     }
-    texts();
     h.on("lang", function () { fill(); texts(); });
     var api = {control: control};
     h.plugins.layers = api;

@@ -24,14 +24,88 @@
     return inside;
   }
 
-  /** Shared arcs of polygons (one topology per map): packed lines decoded on first use. */
+  /** Shared arcs of polygons (one topology per map), decoded on first use into Leaflet LatLngs that
+      every polygon using an arc shares.  With `detail`, a coarser copy of each arc (the vertices
+      Douglas-Peucker keeps at a tolerance under half a pixel at that zoom) is drawn below zoom
+      detail.below, so a wide map's opening view projects a fraction of the vertices. */
   neageo.arcs = function (map, options) {
-    var h = neageo.hub(map), cache = {};
-    h.arcs[options.id] = function (k) {
-      return cache[k] || (cache[k] = neageo.line(options.arcs[k], options.scale));
+    var h = neageo.hub(map), detail = options.detail || null, cache = [{}, {}];
+    var set = {
+      /** Arc k at a level of detail (0 coarse, 1 full) as LatLngs. */
+      line: function (k, level) {
+        var keep = detail && level === 0 ? detail.keep[k] : "", c = cache[keep ? 0 : 1];
+        if (!c[k]) {
+          if (options.arcs[k] === undefined) { throw new Error("neageo: no shared arc " + k); }
+          c[k] = latLngLine(options.arcs[k], options.scale, keep);
+        }
+        return c[k];
+      },
+      /** The level drawn at zoom z. */
+      level: function (z) { return detail && z < detail.below ? 0 : 1; }
     };
-    return h.arcs[options.id];
+    h.arcs[options.id] = set;
+    return set;
   };
+
+  /** A packed line as LatLngs, only the vertices `keep` names when given (no array per vertex). */
+  function latLngLine(text, scale, keep) {
+    var a = neageo.unpack(text), out = [], x = 0, y = 0, idx = keep ? neageo.unpack(keep) : null, j = 0, next = idx ? idx[0] : 0;
+    for (var i = 0; 2 * i + 1 < a.length; i++) {
+      x += a[2 * i]; y += a[2 * i + 1];
+      if (!idx || i === next) {
+        out.push(L.latLng(y / scale, x / scale));
+        if (idx) { j++; next = j < idx.length ? next + idx[j] : -1; }
+      }
+    }
+    if (idx && j < idx.length) { throw new Error("neageo: bad index in a coarse level"); }
+    return out;
+  }
+
+  /** An L / ML / A / MA geometry as LatLngs, at a level of detail (0: the vertices its third item keeps). */
+  function plainLatLngs(g, scale, level) {
+    var t = g[0], c = g[1], k = g[2];
+    function ln(text, keep) { return latLngLine(text, scale, level === 0 ? keep : ""); }
+    if (t === "L") { return ln(c, k); }
+    if (t === "MA") { return c.map(function (poly, i) { return poly.map(function (r, j) { return ln(r, k[i][j]); }); }); }
+    return c.map(function (x, i) { return ln(x, k[i]); });
+  }
+
+  /* A polygon or line whose LatLngs are made when first needed (drawn, measured or exported), at its
+     layer's level of detail then (lod.level()): a layer the map opens without costs nothing until shown. */
+  var lazy = {};
+  function lazyClass(kind) {
+    if (lazy[kind]) { return lazy[kind]; }
+    var Base = kind === "polygon" ? L.Polygon : L.Polyline;
+    lazy[kind] = Base.extend({
+      initialize: function (make, lod, options) {
+        this._make = make;
+        this._lod = lod;
+        this._made = -1;
+        Base.prototype.initialize.call(this, [], options);
+      },
+      /** Make (or remake, at another level) the LatLngs. */
+      _fill: function () {
+        var lv = this._lod.level();
+        if (this._made !== lv) {
+          this._made = lv;
+          this._setLatLngs(this._make(lv));
+        }
+        return this;
+      },
+      beforeAdd: function (map) { this._fill(); return Base.prototype.beforeAdd.call(this, map); },
+      getLatLngs: function () { return this._fill()._latlngs; },
+      getBounds: function () { return Base.prototype.getBounds.call(this._fill()); },
+      isEmpty: function () { return Base.prototype.isEmpty.call(this._fill()); },
+      toGeoJSON: function (precision) { return Base.prototype.toGeoJSON.call(this._fill(), precision); }
+    });
+    return lazy[kind];
+  }
+
+  /** A TA / TMA geometry's rings as LatLngs from the shared arcs, at a level of detail. */
+  function topoLatLngs(g, arcs, level) {
+    function rg(refs) { return neageo.ring(refs, function (k) { return arcs.line(k, level); }); }
+    return g[0] === "TA" ? g[1].map(rg) : g[1].map(function (poly) { return poly.map(rg); });
+  }
 
   function flatRings(lls) {
     return (lls.length && lls[0].lat !== undefined) ? [lls] : [].concat.apply([], lls.map(flatRings));
@@ -228,7 +302,12 @@
   neageo.packed = function (map, options) {
     var h = neageo.hub(map);
     var scale = options.scale || 10000;
-    var arcLine = options.arcs ? h.arcs[options.arcs] : null;
+    var arcs = options.arcs ? h.arcs[options.arcs] : null, level = arcs ? arcs.level(map.getZoom()) : 1;
+    /* lines and areas with a coarser level of their own (a third geometry item) draw it below options.detail */
+    function ownLevel(z) { return options.detail !== undefined && z < options.detail ? 0 : 1; }
+    var own = ownLevel(map.getZoom()), lazies = [];
+    var topoLod = {level: function () { return level; }}, ownLod = {level: function () { return own; }};
+    if (options.arcs && !arcs) { throw new Error("neageo: layer " + options.id + " needs the shared arcs " + options.arcs); }
     var group = L.featureGroup();
     /* basemap and large layers paint on one canvas per map (a canvas is redrawn whole on every change) */
     var renderer = options.base || options.canvas ? (h.canvas = h.canvas || L.canvas({padding: 0.3})) : null;
@@ -250,8 +329,16 @@
       if (raw[0][0] === "P") {
         var c = neageo.line(raw[0][1], scale)[0];
         layer = L.circleMarker([c[1], c[0]], st);
+      } else if (raw[0][0] === "TA" || raw[0][0] === "TMA") {
+        if (!arcs) { throw new Error("neageo: layer " + options.id + " has shared-arc polygons but names no arcs"); }
+        layer = new (lazyClass("polygon"))(topoLatLngs.bind(null, raw[0], arcs), topoLod, st);
+        lazies.push(layer);
+      } else if (raw[0].length > 2 && options.detail !== undefined) {
+        layer = new (lazyClass(raw[0][0] === "A" || raw[0][0] === "MA" ? "polygon" : "polyline"))(
+          plainLatLngs.bind(null, raw[0], scale), ownLod, st);
+        lazies.push(layer);
       } else {
-        layer = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: neageo.decode(raw[0], scale, arcLine)}, {
+        layer = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: neageo.decode(raw[0], scale)}, {
           pointToLayer: function (ft, ll) { return L.circleMarker(ll, st); }
         });
         if (layer.setStyle) { layer.options = L.extend({}, layer.options, st); }
@@ -285,6 +372,18 @@
         group.on("mousemove", function (e) { tip.setLatLng(e.latlng); });
         group.on("mouseout", function () { map.closeTooltip(tip); });
       }
+    }
+    /* the level of detail follows the zoom: swapped as the zoom changes ("zoom" comes before Leaflet
+       projects the paths again, on zoomend or viewreset), so each change projects once */
+    if (lazies.length) {
+      map.on("zoom", function () {
+        var z = map.getZoom(), lv = arcs ? arcs.level(z) : 1, ov = ownLevel(z);
+        if (lv === level && ov === own) { return; }
+        level = lv;
+        own = ov;
+        /* what is drawn is remade now; the rest when next needed */
+        lazies.forEach(function (l) { if (l._map) { l._fill(); } });
+      });
     }
     group.neageoId = options.id;
     h.register(options.id, group, feats);
