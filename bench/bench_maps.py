@@ -11,7 +11,10 @@ Run from the repository root after `neageo build --maps` (or pass --maps-dir)::
 Targets (issues 11, 20 and 22):
 * every themed map at most 500 KB, the index at most 100 KB;
 * simplified geometry displaced at most 250 m;
-* the overview's features drawn at most 0.6 s after navigation in headless Chromium (Debian ``chromium``);
+* the overview's features drawn at most 0.6 s after navigation in headless Chromium (Debian ``chromium``),
+  measured to the frame that shows them (``window.neaPainted``: the task after the first frame painted
+  once every layer is drawn and every label placed); ``window.neaDrawn``, when the page's script has
+  drawn them, is printed beside it;
 * ``web_map("overview").save()`` at most 3 s warm (the GeoPackage's layers already read; see bench_cold.py for a fresh process);
 * ``explore()`` of 10,000 points: saved in at most 5 s, at most 2 MB, drawn at most 1.5 s after navigation;
 * the story (story.html) at most 800 KB, drawn at most 0.8 s after navigation, a chapter change (PageDown,
@@ -122,24 +125,26 @@ def drawn(pages: list[tuple[str, Path, float | None]], repeat: int) -> None:
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--no-first-run", "--disable-sync"]
-    print(f"in headless Chromium, median of {repeat} loads: ms from navigation to every layer drawn and every label placed")
+    print(f"in headless Chromium, median of {repeat} loads: s from navigation to every layer drawn and every label placed"
+          " (script done; painted: the frame showing them)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         for name, page_path, target in pages:
-            times, labels, counts = [], [], []
+            times, painted, labels, counts = [], [], [], []
             for _ in range(repeat):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
                 page.goto(page_path.resolve().as_uri())
-                page.wait_for_function("window.neaDrawn !== undefined", timeout=60_000)
+                page.wait_for_function("window.neaPainted !== undefined", timeout=60_000)
                 times.append(page.evaluate("window.neaDrawn") / 1000)
+                painted.append(page.evaluate("window.neaPainted") / 1000)
                 labels.append(page.evaluate("window.neaLabelMs || 0"))
                 counts.append(page.evaluate("nea.features.filter(f => f.layer._map).length"))
                 page.close()
-            d = statistics.median(times)
-            end = f"  -> {verdict(d <= target)} (target <= {target} s)" if target else ""
-            print(f"  {name:<16} drawn {d:5.2f} s   features drawn {int(statistics.median(counts)):6d}   "
-                  f"label placement {statistics.median(labels):6.1f} ms{end}")
+            d, pt = statistics.median(times), statistics.median(painted)
+            end = f"  -> {verdict(pt <= target)} (target <= {target} s)" if target else ""
+            print(f"  {name:<16} drawn {d:5.2f} s  painted {pt:5.2f} s (range {min(painted):.2f}-{max(painted):.2f})   "
+                  f"features drawn {int(statistics.median(counts)):6d}   label placement {statistics.median(labels):6.1f} ms{end}")
         browser.close()
 
 
@@ -176,14 +181,14 @@ def story(maps_dir: Path, repeat: int) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
             page.goto(path.resolve().as_uri())
-            page.wait_for_function("window.neaDrawn !== undefined", timeout=60_000)
-            drawn_s.append(page.evaluate("window.neaDrawn") / 1000)
+            page.wait_for_function("window.neaPainted !== undefined", timeout=60_000)
+            drawn_s.append(page.evaluate("window.neaPainted") / 1000)
             changes += page.evaluate(CHAPTER_JS)
             page.close()
         browser.close()
     d, c = statistics.median(drawn_s), statistics.median(changes) / 1000
     worst = max(changes) / 1000
-    print(f"story: {path.stat().st_size / 1000:.1f} KB; drawn {d:.2f} s (median of {repeat}; target <= {STORY_DRAWN_S} s)"
+    print(f"story: {path.stat().st_size / 1000:.1f} KB; painted {d:.2f} s (median of {repeat}; target <= {STORY_DRAWN_S} s)"
           f" -> {verdict(d <= STORY_DRAWN_S)}; chapter change {c:.3f} s median, {worst:.3f} s worst of {len(changes)}"
           f" (target <= {CHAPTER_S} s) -> {verdict(c <= CHAPTER_S)}; load {os.getloadavg()[0]:.2f}")
 

@@ -41,7 +41,7 @@ def build() -> dict[str, Any]:
     import folium
 
     from neageo.gazetteer import normalise
-    from neageo.maps.codec import Topology, encode_geometry, pack, resolve_topology
+    from neageo.maps.codec import Topology, encode_geometry, pack, resolve_topology, unpack
     from neageo.maps.plugins import (
         Arcs,
         Credits,
@@ -57,7 +57,19 @@ def build() -> dict[str, Any]:
         Title,
     )
 
+    import numpy as np
+
+    from neageo.maps.codec import SCALE
+    from neageo.maps.web import coarse_geometry, coarse_level
+
     values = [0, 1, -1, 15, 16, -16, 31, 32, 1_234_567, -1_800_000, 899_999]
+    # a line along 45N with 220 m of zigzag (under half a pixel at zoom 6.5) and one 0.5-degree spike
+    wiggle = np.array([[round((120 + i * 0.01) * SCALE), round((45 + 0.002 * (-1) ** i + (0.5 if i == 100 else 0)) * SCALE)]
+                       for i in range(201)], dtype=np.int64)
+    wiggle_text = pack(np.vstack([wiggle[:1], np.diff(wiggle, axis=0)]).ravel())
+    detail = coarse_level([wiggle], 6.5, scale=SCALE)
+    assert detail is not None
+    kept = np.cumsum(unpack(detail["keep"][0])).tolist()
     geoms = [shapely.Point(130.3456, 42.8765), shapely.LineString([(124.3, 40.1), (124.35, 40.12), (124.4, 40.11)]),
              shapely.Polygon([(129.0, 42.0), (130.0, 42.0), (130.0, 43.0), (129.0, 42.0)]),
              shapely.MultiPoint([(1.0, 2.0), (-3.5, -4.25)])]
@@ -73,6 +85,9 @@ def build() -> dict[str, Any]:
     plugins = [Title("A {{ 7*7 }} title", "A description"), Arcs(topo.arcs or [], id="arcs"),
                PackedLayer("demo", "Demo layer", feats, [style], time=True),
                PackedLayer("shared", "Shared edges", [[g, {"h": "Cell"}] for g in shared], [style], arcs="arcs", base=True),
+               Arcs([wiggle_text], id="detailed", detail=detail),
+               PackedLayer("thin", "A line with a coarser level", [[coarse_geometry(["L", wiggle_text], 6.5, scale=SCALE),
+                                                                    {"h": "Line"}]], [style], detail=6.5),
                Search(), Language("zh"), TimeControl([{"v": 2004 + i, "d": str(2004 + i)} for i in range(4)], start=1),
                Legend([{"label": "Demo", "style": style, "shape": "point", "layer": "demo"}], note="A note"),
                Credits(["Natural Earth", "<b>not bold</b>"]), Labels(), Frame((129.0, 40.0, 131.0, 43.0), box=(120.0, 35.0, 140.0, 50.0)),
@@ -87,6 +102,8 @@ def build() -> dict[str, Any]:
         "topology": {"arcs": topo.arcs, "polygons": shared,
                      "geojson": [shapely.geometry.mapping(x) for x in (a, b)]},
         "norm": [{"text": n, "key": normalise(n)} for n in NAMES],
+        "coarse": {"line": wiggle_text, "keep": detail["keep"][0], "below": detail["below"],
+                   "points": (wiggle[kept] / SCALE).tolist(), "all": len(wiggle)},
         "payloads": [{"call": p.call, "payload": p.payload()} for p in plugins],
     }
 

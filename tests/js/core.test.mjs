@@ -31,6 +31,24 @@ test("polygons sharing an edge decode from the shared arcs", () => {
   });
 });
 
+test("a coarse level keeps the vertices Python's Douglas-Peucker kept, ends included", () => {
+  const {line, keep, points, all} = fixtures.coarse;
+  const full = core.line(line, 10000), got = core.coarse(full, keep);
+  assert.equal(full.length, all);
+  assert.ok(got.length < all / 10 && got.length >= 3, String(got.length));  // the zigzag goes, the spike stays
+  assert.deepEqual(got, points);
+  assert.deepEqual(got[0], full[0]);
+  assert.deepEqual(got[got.length - 1], full[full.length - 1]);
+  assert.equal(core.coarse(full, ""), full);  // "" keeps them all
+  assert.throws(() => core.coarse(full.slice(0, 5), keep), /bad index/);
+});
+
+test("rings from arcs: reversed references join end to start, with no vertex twice", () => {
+  const arcs = [[[0, 0], [1, 0], [1, 1]], [[0, 0], [0, 1], [1, 1]]];
+  const ring = core.ring([0, ~1], (k) => arcs[k]);
+  assert.deepEqual(ring, [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]);
+});
+
 test("unknown geometry types are an error", () => {
   assert.throws(() => core.decode(["X", ""], 10000, null), /unknown geometry/);
 });

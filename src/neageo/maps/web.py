@@ -23,11 +23,11 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 __all__ = ["TOLERANCE_M", "DECIMALS", "COARSE_BELOW", "simplify_coverage", "simplify_lines", "round_points",
-           "displacement_m", "coarse_below", "coarse_level", "coarse_geometry"]
+           "displacement_m", "coarse_below", "coarse_level", "coarse_geometry", "web_mercator", "pixel"]
 
 #: Below this zoom the shared polygon edges are drawn from a coarser copy (see :func:`coarse_level`).
 COARSE_BELOW = 6.5
-#: Web Mercator metres per pixel at zoom 0 on the equator (256-pixel tiles), the most a pixel covers.
+#: Web Mercator units (the page's own projection) per pixel at zoom 0 (256-pixel tiles), at any latitude.
 _M_PER_PX_Z0 = 2 * np.pi * 6_378_137 / 256
 #: The narrowest screen a map is planned for (CSS pixels): how far out a phone may zoom.
 _NARROW_PX = 320
@@ -114,13 +114,26 @@ def coarse_below(box, *, below: float = COARSE_BELOW) -> float | None:
     return below if widest_zoom < below else None
 
 
-def _kept(pts: np.ndarray, scale: int, tolerance_m: float) -> list[int]:
+def web_mercator(lonlat: np.ndarray) -> np.ndarray:
+    """Longitude/latitude (degrees) in Web Mercator units, the projection the page draws in: a
+    distance there divided by :func:`pixel` is pixels on screen, at any latitude."""
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(np.clip(lonlat[:, 1], -85.06, 85.06))
+    r = 6_378_137.0
+    return np.column_stack([r * lon, r * np.log(np.tan(np.pi / 4 + lat / 2))])
+
+
+def pixel(zoom: float) -> float:
+    """Web Mercator units per screen pixel at a zoom."""
+    return float(_M_PER_PX_Z0 / 2**zoom)
+
+
+def _kept(pts: np.ndarray, scale: int, tolerance: float) -> list[int]:
     """Indices of the vertices of a line (integers, 1 / ``scale`` degree) Douglas-Peucker keeps at
-    ``tolerance_m`` in the regional projection; all of them for a ring it would flatten."""
+    ``tolerance`` Web Mercator units; all of them for a ring it would flatten."""
     if len(pts) <= 2:
         return list(range(len(pts)))
-    geom = to_regional(np.asarray([shapely.linestrings(pts.astype(float) / scale)], dtype=object))[0]
-    simple = shapely.get_coordinates(shapely.simplify(geom, tolerance_m, preserve_topology=False))
+    geom = shapely.linestrings(web_mercator(pts.astype(float) / scale))
+    simple = shapely.get_coordinates(shapely.simplify(geom, tolerance, preserve_topology=False))
     idx, j = [], 0
     for i, xy in enumerate(shapely.get_coordinates(geom)):  # Douglas-Peucker keeps original vertices, in order
         if j < len(simple) and xy[0] == simple[j][0] and xy[1] == simple[j][1]:
@@ -139,16 +152,17 @@ def _keep_text(idx: list[int], n: int) -> str:
 
 
 def _tolerance(below: float) -> float:
-    """Half a pixel at zoom ``below`` on the equator, where a pixel covers most ground (metres)."""
-    return float(0.5 * _M_PER_PX_Z0 / 2**below)
+    """Half a pixel at zoom ``below`` (Web Mercator units): less at every zoom the coarse level is drawn at."""
+    return 0.5 * pixel(below)
 
 
 def coarse_level(lines: list[np.ndarray], below: float | None, *, scale: int) -> dict[str, Any] | None:
     """A coarser level of shared arcs, drawn below zoom ``below``: ``{"below", "keep"}`` (contract.json).
 
     Each line (integer coordinates in units of 1 / ``scale`` degree) keeps the vertices Douglas-Peucker
-    keeps at half a pixel of that zoom; ``keep`` holds their indices as packed deltas, "" when every
-    vertex stays.  Ends always stay, so shared edges still meet.  None when ``below`` is None or
+    keeps at half a pixel of that zoom, in Web Mercator (the page's projection: no vertex dropped lies
+    more than half a screen pixel from the line drawn, at any zoom below ``below``); ``keep`` holds their
+    indices as packed deltas, "" when every vertex stays.  Ends always stay, so shared edges still meet.  None when ``below`` is None or
     when less than a fifth of the vertices would go.
     """
     if below is None or not lines:

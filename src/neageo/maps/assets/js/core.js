@@ -135,6 +135,8 @@
     this.slots = {};
     this.ready = false;
     this.settling = false;
+    /* > 0 while a batch of changes runs: what depends on the view (labels, the layer list) waits */
+    this.holding = 0;
     /* layers to draw once the page has settled: added then, in one pass at the view it opens on */
     this.pending = [];
     this.labelledAt = null;
@@ -215,11 +217,13 @@
     /** Show exactly the registered layers listed (by id); others registered are hidden. */
     setLayers: function (ids, quiet) {
       var self = this;
-      this.layerIds.forEach(function (id) {
-        var want = ids.indexOf(id) >= 0, on = self.layerOn(id);
-        if (want && !on) { self.show(self.layers[id]); }
-        if (!want && on) { self.hide(self.layers[id]); }
-      });
+      this.batch(function () {
+        self.layerIds.forEach(function (id) {
+          var want = ids.indexOf(id) >= 0, on = self.layerOn(id);
+          if (want && !on) { self.show(self.layers[id]); }
+          if (!want && on) { self.hide(self.layers[id]); }
+        });
+      }, true);
       if (!quiet) { this.changed(); }
     },
     visibleLayers: function () {
@@ -231,7 +235,14 @@
     /** Something the URL hash records changed (view aside: Leaflet's moveend covers that). */
     changed: function () { this.fire("change"); this.refresh(); },
     /** Ask the plugins to redraw what depends on the view (labels). */
-    refresh: function () { if (this.ready) { this.fire("refresh"); } },
+    refresh: function () { if (this.ready && !this.holding) { this.fire("refresh"); } },
+    /** Run fn with what depends on the view (labels, the layer list) held until it ends, then refresh
+        once (unless quiet: the caller refreshes). */
+    batch: function (fn, quiet) {
+      this.holding++;
+      try { fn(); } finally { this.holding--; }
+      if (!quiet) { this.refresh(); }
+    },
     /** Zoom to a feature (to all of its parts, when a group of them is given), make sure it is drawn,
         and open its popup. */
     choose: function (f, group) {

@@ -352,6 +352,7 @@
       labels.forEach(function (lb) { if (lb.el && !on[lb.f.id]) { lb.el.classList.add("hidden"); } });
       window.neaLabelMs = performance.now() - t0;
       h.labelledAt = performance.now();
+      api.runs++;
     }
     function flat(lls) { return (lls.length && lls[0].lat !== undefined) ? [lls] : [].concat.apply([], lls.map(flat)); }
     /* the same text already placed close by (two flows to one capital): one label is enough */
@@ -362,12 +363,13 @@
       return Math.abs((b[0] + b[2]) / 2 - c.x) < 80 && Math.abs((b[1] + b[3]) / 2 - c.y) < 40;
     }
 
-    function refresh() { if (h.ready) { place(); pane.style.visibility = ""; } }
+    function refresh() { if (h.ready && !h.holding) { place(); pane.style.visibility = ""; } }
     map.on("zoomstart", function () { pane.style.visibility = "hidden"; });
     map.on("moveend overlayadd overlayremove resize", refresh);
     h.on("refresh", refresh);
     h.on("lang", function () { labels.forEach(function (lb) { lb.w = -1; }); });
-    var api = {labels: labels, place: place};
+    /* runs: how many times the labels were placed (each placement measures and fits every label in view) */
+    var api = {labels: labels, place: place, runs: 0};
     h.plugins.labels = api;
     return api;
   };

@@ -18,6 +18,18 @@
     (options.overlays || []).forEach(function (e, i) { entries.push({name: e.name, layer: refs[i], base: false}); });
     var control = L.control.layers(null, null, {collapsed: options.collapsed !== false, position: options.position || "topright",
       autoZIndex: options.autoZIndex !== false});
+    /* in a batch of layer changes (a story chapter, a shared link) the list is rebuilt once, after it */
+    var change = control._onLayerChange, stale = false;
+    control._onLayerChange = function (e) {
+      if (!h.holding) { return change.call(this, e); }
+      var was = this._handlingClick;
+      this._handlingClick = true;
+      try { change.call(this, e); } finally { this._handlingClick = was; }
+      stale = true;
+    };
+    h.on("refresh", function () {
+      if (stale && control._map) { stale = false; control._update(); }
+    });
     function fill() {
       entries.forEach(function (e) { control.removeLayer(e.layer); });
       entries.forEach(function (e) {

@@ -222,18 +222,26 @@
       if (printing.addEventListener) { printing.addEventListener("change", pictures); }
     }
 
+    var flying = false;
+    map.on("moveend", function () { flying = false; });  /* a flight ends with the only moveend it fires */
     function frameOf(ch) { return L.latLngBounds([ch.frame[1], ch.frame[0]], [ch.frame[3], ch.frame[2]]); }
     function apply(i, animate) {
       var ch = chapters[i], t0 = typeof performance !== "undefined" ? performance.now() : 0;
       var b = frameOf(ch), pad = {paddingTopLeft: [12, 12], paddingBottomRight: [12, 12]}, fly = animate && !reduced;
-      map.stop();
-      /* a jump comes first, so the chapter's layers are drawn once, at its view */
-      if (!fly) { map.fitBounds(b, L.extend({animate: false}, pad)); }
-      if (!exploring) { h.setLayers(ch.layers, true); }
-      if (ch.stop !== null && ch.stop !== undefined && h.time) { h.setTime(ch.stop, true); }
-      h.highlight(ch.highlight);
-      if (fly) { map.flyToBounds(b, L.extend({duration: 0.9}, pad)); }
-      h.refresh();
+      /* stopping a map that is not moving would still redraw it (Leaflet sets its zoom again) */
+      if (flying) { map.stop(); flying = false; }
+      /* one batch: a jump comes first, so the chapter's layers are drawn once, at its view, and the
+         labels are placed once, at the end */
+      h.batch(function () {
+        if (!fly) { map.fitBounds(b, L.extend({animate: false}, pad)); }
+        if (!exploring) { h.setLayers(ch.layers, true); }
+        if (ch.stop !== null && ch.stop !== undefined && h.time) { h.setTime(ch.stop, true); }
+        h.highlight(ch.highlight);
+      });
+      if (fly) {
+        flying = true;
+        map.flyToBounds(b, L.extend({duration: 0.9}, pad));
+      }
       var when = h.time && ch.stop !== null && ch.stop !== undefined ? " · " + neageo.fmtDate(h.time.stops[ch.stop].d, h.lang) : "";
       live.textContent = h.tr("story_map_shows") + inLang(ch.heading, h.lang).value + when;
       api.applyMs = (typeof performance !== "undefined" ? performance.now() : 0) - t0;
