@@ -131,6 +131,10 @@
 
   /** Whether segment ab meets the rectangle [x1, y1, x2, y2] (Liang-Barsky). */
   function segHitsBox(a, b, r) {
+    /* most edges of a large area are nowhere near the box */
+    if ((a[0] < r[0] && b[0] < r[0]) || (a[0] > r[2] && b[0] > r[2]) || (a[1] < r[1] && b[1] < r[1]) || (a[1] > r[3] && b[1] > r[3])) {
+      return false;
+    }
     var t0 = 0, t1 = 1, dx = b[0] - a[0], dy = b[1] - a[1];
     var p = [-dx, dx, -dy, dy], q = [a[0] - r[0], r[2] - a[0], a[1] - r[1], r[3] - a[1]];
     for (var i = 0; i < 4; i++) {
@@ -145,7 +149,8 @@
   }
   /** Whether the box [x1, y1, x2, y2] lies wholly inside the polygon: its centre inside, no edge through it. */
   function boxInside(box, polygon) {
-    if (signedDist((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, polygon) <= 0) { return false; }
+    /* its middle inside, and no edge through it (an edge touching the middle crosses the box too) */
+    if (!pointIn((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, polygon)) { return false; }
     for (var k = 0; k < polygon.length; k++) {
       var ring = polygon[k];
       for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {

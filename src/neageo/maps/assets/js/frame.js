@@ -38,12 +38,16 @@
       }
       map.setView(center, to.zoom, {animate: false});
     }
+    /* the box limits the view before it is set (setView keeps the center inside it); Leaflet's own
+       setMaxBounds comes after, when the view already lies inside: called on the map's first view it
+       would start an animated pan that ends, and redraws everything, after the page has drawn */
     if (box) {
       map.options.maxBoundsViscosity = 1.0;
-      map.setMaxBounds(box);
+      map.options.maxBounds = box;
     }
     fitMinZoom();
     fit();
+    if (box) { map.setMaxBounds(box); }
     /* once every control is on the page its size is known: lay them out, frame again */
     h.on("ready", function () { layout(); fit(); });
     map.on("resize", function () { fitMinZoom(); layout(); });

@@ -8,34 +8,34 @@
   /** A uniform grid of screen boxes [x1, y1, x2, y2] for overlap queries in near-constant time. */
   function Grid(cell) {
     this.cell = cell || 64;
-    this.cells = {};
+    this.cells = new Map();
   }
+  /* a cell's key: cells from -1024 to 3071 on each axis (a view far larger than any screen) */
+  function cellKey(gx, gy) { return (gx + 1024) * 4096 + (gy + 1024); }
   Grid.prototype = {
-    _keys: function (b, fn) {
-      var c = this.cell;
+    add: function (b, owner) {
+      var c = this.cell, item = {b: b, owner: owner};
       for (var gx = Math.floor(b[0] / c); gx <= Math.floor(b[2] / c); gx++) {
         for (var gy = Math.floor(b[1] / c); gy <= Math.floor(b[3] / c); gy++) {
-          if (fn(gx + ":" + gy) === true) { return true; }
+          var k = cellKey(gx, gy), list = this.cells.get(k);
+          if (list) { list.push(item); } else { this.cells.set(k, [item]); }
         }
       }
-      return false;
-    },
-    add: function (b, owner) {
-      var cells = this.cells, item = {b: b, owner: owner};
-      this._keys(b, function (k) { (cells[k] = cells[k] || []).push(item); });
     },
     /** Whether b overlaps a box in the grid (boxes owned by `except` do not count). */
     hits: function (b, except) {
-      var cells = this.cells;
-      return this._keys(b, function (k) {
-        var list = cells[k];
-        if (!list) { return false; }
-        for (var i = 0; i < list.length; i++) {
-          var o = list[i].b;
-          if (list[i].owner !== except && b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]) { return true; }
+      var c = this.cell;
+      for (var gx = Math.floor(b[0] / c); gx <= Math.floor(b[2] / c); gx++) {
+        for (var gy = Math.floor(b[1] / c); gy <= Math.floor(b[3] / c); gy++) {
+          var list = this.cells.get(cellKey(gx, gy));
+          if (!list) { continue; }
+          for (var i = 0; i < list.length; i++) {
+            var o = list[i].b;
+            if (list[i].owner !== except && b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]) { return true; }
+          }
         }
-        return false;
-      });
+      }
+      return false;
     }
   };
 
@@ -113,6 +113,8 @@
       map.getPane(paneName).className += " leaflet-nea-labels-pane";
     }
     var pane = map.getPane(paneName), labels = [], sorted = false;
+    /* runs: how many times the labels were placed (each placement fits every label in view) */
+    var api = {labels: labels, runs: 0};
     var homeClasses = options.home || ["country"];
     var obstacleSel = options.obstacles ||
       ".leaflet-control, .nea-time, .leaflet-marker-icon, .leaflet-tooltip:not(.nea-tip)";
@@ -161,17 +163,32 @@
       pane.removeChild(probe);
       return fonts[key];
     }
-    function measure(list) {
-      ctx = ctx || document.createElement("canvas").getContext("2d");
+    /* each label's text now (cheap); its width is measured when a spot is sought (measureText is not) */
+    function texts(list) {
       list.forEach(function (lb) {
         var t = neageo.cap(h.labelOf(lb.f), maxChars);
         if (t === lb.text && lb.w >= 0) { return; }
         lb.text = t;
-        var f = fontOf(lb.cls), shown = f.upper ? t.toUpperCase() : t;
-        ctx.font = f.font;
-        lb.w = Math.ceil(ctx.measureText(shown).width + f.spacing * shown.length + f.pad);
-        lb.h = f.h;
+        lb.w = -1;
+        lb.h = fontOf(lb.cls).h;
         if (lb.span) { lb.span.textContent = t; lb.span.lang = h.lang; }
+      });
+    }
+    function measure(lb) {
+      if (lb.w >= 0) { return; }
+      ctx = ctx || document.createElement("canvas").getContext("2d");
+      var f = fontOf(lb.cls), shown = f.upper ? lb.text.toUpperCase() : lb.text;
+      ctx.font = f.font;
+      lb.w = Math.ceil(ctx.measureText(shown).width + f.spacing * shown.length + f.pad);
+    }
+    /* whether a point's label could fit at any spot even at its narrowest (padding and one thin glyph):
+       a wider box at the same spot contains the narrow one, so if every narrow box is taken, every real
+       one is too, and the label is neither measured nor tried (thousands of crowded points) */
+    function mightFit(c, r, lb, size, blocked) {
+      var w = fontOf(lb.cls).pad + 4, hgt = lb.h;
+      return candidates(c, r, w, hgt).some(function (q) {
+        var bx = [q[0] - w / 2, q[1] - hgt / 2, q[0] + w / 2, q[1] + hgt / 2];
+        return inside(bx, size) && !blocked(bx);
       });
     }
     function show(lb) {
@@ -281,6 +298,9 @@
     }
 
     function place() {
+      /* the layout the browser needs for the newly drawn paths comes first, outside the timing: the
+         obstacles below read it, and the frame would compute it anyway */
+      map.getContainer().getBoundingClientRect();
       var t0 = performance.now();
       if (!labels.length) { window.neaLabelMs = 0; return; }
       if (!sorted) {
@@ -308,7 +328,7 @@
         return a ? view.contains(a) : view.intersects(lb.f.layer.getBounds());
       });
       var areas = homeAreas();
-      measure(want);
+      texts(want);
       var on = {}, shown = {}, mi = 0;
       want.forEach(function (lb) {
         while (mi < marks.length && marks[mi].pr <= lb.pr) { grid.add(marks[mi].b, marks[mi].f); mi++; }
@@ -317,9 +337,12 @@
         var blocked = function (bx) { return grid.hits(bx, f); };
         var a = anchor(f);
         if (isArea(f)) {
+          measure(lb);
           spot = areaSpot(f, lb.w + 2, lb.h, size, blocked);
         } else if (a) {
           var c = map.latLngToContainerPoint(a), r = f.layer.getLatLng && f.p.l.length <= 2 ? (f.layer.options.radius || 4) + 3 : 0;
+          if (!mightFit(c, r, lb, size, blocked)) { return; }
+          measure(lb);
           var cands = candidates(c, r, lb.w + 2, lb.h), o = map.getPixelBounds().min;
           var own = areas.filter(function (ar) { return inArea(ar, [c.x + o.x, c.y + o.y]); });
           for (var i = 0; i < cands.length && !spot; i++) {
@@ -336,6 +359,7 @@
           }
         } else if (f.layer.getLatLngs) {
           var rings = flat(f.layer.getLatLngs());
+          measure(lb);
           for (var k = 0; k < rings.length && !spot; k++) {
             spot = lineSpot(rings[k].map(function (ll) { return map.latLngToContainerPoint(ll); }), lb.w, lb.h, size, blocked);
           }
@@ -368,8 +392,7 @@
     map.on("moveend overlayadd overlayremove resize", refresh);
     h.on("refresh", refresh);
     h.on("lang", function () { labels.forEach(function (lb) { lb.w = -1; }); });
-    /* runs: how many times the labels were placed (each placement measures and fits every label in view) */
-    var api = {labels: labels, place: place, runs: 0};
+    api.place = place;
     h.plugins.labels = api;
     return api;
   };

@@ -53,7 +53,10 @@
         x.row.style.display = !x.r.layer || !h.layers[x.r.layer] || h.layerOn(x.r.layer) ? "" : "none";
       });
     }
-    map.on("overlayadd overlayremove layeradd layerremove", sync);
+    /* a map layer of the hub (not each of the thousands of features inside one) comes or goes */
+    map.on("overlayadd overlayremove layeradd layerremove", function (e) {
+      if (!e.layer || e.layer.neageoId !== undefined) { sync(); }
+    });
     h.on("features", sync);
     h.on("change", sync);
     h.on("lang", function () {
