@@ -39,9 +39,10 @@ def story_plugin() -> Any:
 def build() -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "src"))
     import folium
+    import numpy as np
 
     from neageo.gazetteer import normalise
-    from neageo.maps.codec import Topology, encode_geometry, pack, resolve_topology, unpack
+    from neageo.maps.codec import SCALE, Topology, encode_geometry, pack, resolve_topology, unpack
     from neageo.maps.plugins import (
         Arcs,
         Credits,
@@ -56,10 +57,6 @@ def build() -> dict[str, Any]:
         TimeControl,
         Title,
     )
-
-    import numpy as np
-
-    from neageo.maps.codec import SCALE
     from neageo.maps.web import coarse_geometry, coarse_level
 
     values = [0, 1, -1, 15, 16, -16, 31, 32, 1_234_567, -1_800_000, 899_999]

@@ -15,8 +15,14 @@
     fail("it needs a browser that can unpack it (Chrome or Edge 80+, Firefox 113+, Safari 16.4+).");
     return;
   }
-  var bin = atob(holder.textContent), bytes = new Uint8Array(bin.length);
-  for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  var bytes;
+  if (typeof Uint8Array.fromBase64 === "function") {
+    bytes = Uint8Array.fromBase64(holder.textContent.trim());  /* native: Chrome 140+, Firefox 133+, Safari 18.2+ */
+  } else {
+    var bin = atob(holder.textContent);
+    bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  }
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).text().then(function (code) {
     if (window.performance && performance.mark) { performance.mark("neageo:unpacked"); }
     var s = document.createElement("script");

@@ -149,19 +149,29 @@
     var fonts = {}, ctx = null;
     function fontOf(cls) {
       var key = cls + "|" + h.lang;
-      if (fonts[key]) { return fonts[key]; }
-      var probe = neageo.el("div", "nea-lab nea-lab-" + String(cls).replace(/[^\w-]/g, ""));
-      var span = neageo.el("span", null, "Mg");
-      span.lang = h.lang;
-      probe.appendChild(span);
-      pane.appendChild(probe);
-      var cs = getComputedStyle(span);
-      var ls = parseFloat(cs.letterSpacing) || 0;
-      fonts[key] = {font: cs.fontStyle + " " + cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily,
-        spacing: ls, upper: cs.textTransform === "uppercase", h: span.offsetHeight,
-        pad: (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0)};
-      pane.removeChild(probe);
+      if (!fonts[key]) { readFonts([cls]); }
       return fonts[key];
+    }
+    /* the fonts of several label classes in the current language: every probe enters the page at once,
+       so the browser computes their style and layout once */
+    function readFonts(classes) {
+      var probes = classes.filter(function (cls, i) {
+        return !fonts[cls + "|" + h.lang] && classes.indexOf(cls) === i;
+      }).map(function (cls) {
+        var probe = neageo.el("div", "nea-lab nea-lab-" + String(cls).replace(/[^\w-]/g, ""));
+        var span = neageo.el("span", null, "Mg");
+        span.lang = h.lang;
+        probe.appendChild(span);
+        pane.appendChild(probe);
+        return {cls: cls, probe: probe, span: span};
+      });
+      probes.forEach(function (x) {
+        var cs = getComputedStyle(x.span);
+        fonts[x.cls + "|" + h.lang] = {font: cs.fontStyle + " " + cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily,
+          spacing: parseFloat(cs.letterSpacing) || 0, upper: cs.textTransform === "uppercase", h: x.span.offsetHeight,
+          pad: (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0)};
+      });
+      probes.forEach(function (x) { pane.removeChild(x.probe); });
     }
     /* each label's text now (cheap); its width is measured when a spot is sought (measureText is not) */
     function texts(list) {
@@ -328,6 +338,7 @@
         return a ? view.contains(a) : view.intersects(lb.f.layer.getBounds());
       });
       var areas = homeAreas();
+      readFonts(want.map(function (lb) { return lb.cls; }));
       texts(want);
       var on = {}, shown = {}, mi = 0;
       want.forEach(function (lb) {
