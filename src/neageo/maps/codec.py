@@ -108,44 +108,66 @@ class Topology:
     def finalize(self) -> None:
         if self.arcs is not None:
             return
-        users: dict[tuple, set] = {}
-        for rid, ring in enumerate(self.rings):
-            for a, b in zip(map(tuple, ring[:-1]), map(tuple, ring[1:])):
-                users.setdefault((a, b) if a <= b else (b, a), set()).add(rid)
-        index: dict[tuple, int] = {}
+        owners = self._owners()
+        index: dict[bytes, int] = {}
         self.arcs, self.ring_arcs = [], []
-        for ring in self.rings:
-            pts = [tuple(p) for p in ring[:-1]]
+        for ring, owner in zip(self.rings, owners):
+            pts = ring[:-1]
             n = len(pts)
             if n < 3:
                 self.ring_arcs.append([])
                 continue
-            owner = [frozenset(users[(pts[i], pts[(i + 1) % n]) if pts[i] <= pts[(i + 1) % n]
-                                     else (pts[(i + 1) % n], pts[i])]) for i in range(n)]
-            cuts = [i for i in range(n) if owner[i] != owner[i - 1]]
+            cuts = np.flatnonzero(owner != np.roll(owner, 1)).tolist()
             if not cuts:  # one arc all round: start at the smallest vertex so equal rings match
-                start = min(range(n), key=lambda i: pts[i])
-                pieces = [pts[start:] + pts[:start] + [pts[start]]]
+                start = int(np.lexsort((pts[:, 1], pts[:, 0]))[0])
+                pieces = [np.vstack([pts[start:], pts[:start], pts[start:start + 1]])]
             else:
                 pieces = []
                 for k, c in enumerate(cuts):
-                    nxt = cuts[(k + 1) % len(cuts)]
-                    span = (nxt - c) % n or n
-                    pieces.append([pts[(c + j) % n] for j in range(span + 1)])
+                    span = (cuts[(k + 1) % len(cuts)] - c) % n or n
+                    pieces.append(pts[(c + np.arange(span + 1)) % n])
             refs = []
             for piece in pieces:
-                key, rev = tuple(piece), tuple(reversed(piece))
+                key, rev = piece.tobytes(), piece[::-1].tobytes()
                 if key in index:
                     refs.append(index[key])
                 elif rev in index:
                     refs.append(~index[rev])
                 else:
                     index[key] = len(self.arcs)
-                    arr = np.asarray(piece, dtype=np.int64)
+                    arr = np.ascontiguousarray(piece, dtype=np.int64)
                     self.arc_points.append(arr)
                     self.arcs.append(pack(np.vstack([arr[:1], np.diff(arr, axis=0)]).ravel()))
                     refs.append(index[key])
             self.ring_arcs.append(refs)
+
+    def _owners(self) -> list[np.ndarray]:
+        """For each ring, the set of rings using each of its edges (in either direction), as a number:
+        equal numbers, equal sets.  Arcs are cut where it changes."""
+        if not self.rings:
+            return []
+        lens = np.asarray([len(r) - 1 for r in self.rings])
+        if not lens.sum():
+            return [np.zeros(0, dtype=np.int64) for _ in self.rings]
+        a = np.vstack([r[:-1] for r in self.rings])
+        b = np.vstack([r[1:] for r in self.rings])
+        rid = np.repeat(np.arange(len(self.rings)), lens)
+        # an undirected edge as two sortable rows: its lesser end first (tuple order, as before)
+        swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+        lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
+        edges = np.column_stack([lo, hi])
+        _, edge_id = np.unique(edges, axis=0, return_inverse=True)
+        edge_id = edge_id.ravel()
+        # each edge's sorted, distinct rings, padded to a row: equal rows, equal sets
+        pairs = np.unique(np.column_stack([edge_id, rid]), axis=0)
+        starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        counts = np.diff(np.r_[starts, len(pairs)])
+        rows = np.full((len(starts), int(counts.max())), -1, dtype=np.int64)
+        col = np.arange(len(pairs)) - np.repeat(starts, counts)
+        rows[pairs[:, 0], col] = pairs[:, 1]
+        _, owner_id = np.unique(rows, axis=0, return_inverse=True)
+        per_edge = owner_id.ravel()[edge_id]
+        return np.split(per_edge, np.cumsum(lens)[:-1])
 
 
 def encode_geometry(geom, topology: Topology | None = None) -> list:

@@ -132,15 +132,22 @@ def _kept(pts: np.ndarray, scale: int, tolerance: float) -> list[int]:
     ``tolerance`` Web Mercator units; all of them for a ring it would flatten."""
     if len(pts) <= 2:
         return list(range(len(pts)))
-    geom = shapely.linestrings(web_mercator(pts.astype(float) / scale))
-    simple = shapely.get_coordinates(shapely.simplify(geom, tolerance, preserve_topology=False))
-    idx, j = [], 0
-    for i, xy in enumerate(shapely.get_coordinates(geom)):  # Douglas-Peucker keeps original vertices, in order
-        if j < len(simple) and xy[0] == simple[j][0] and xy[1] == simple[j][1]:
-            idx.append(i)
-            j += 1
+    full = web_mercator(pts.astype(float) / scale)
+    simple = shapely.get_coordinates(shapely.simplify(shapely.linestrings(full), tolerance, preserve_topology=False))
+    # Douglas-Peucker keeps original vertices, in order: find them (a vertex met twice, as a ring's start
+    # and end, is matched in order along the line)
+    fc, sc = full[:, 0] + 1j * full[:, 1], simple[:, 0] + 1j * simple[:, 1]
+    idx = np.flatnonzero(np.isin(fc, sc)).tolist()
+    if len(idx) != len(sc) or not np.array_equal(fc[idx], sc):
+        idx, j = [], 0
+        for i, z in enumerate(fc):
+            if j < len(sc) and z == sc[j]:
+                idx.append(i)
+                j += 1
+        if j != len(sc):
+            return list(range(len(pts)))
     closed = bool((pts[0] == pts[-1]).all())
-    if j != len(simple) or not idx or idx[0] != 0 or idx[-1] != len(pts) - 1 or (closed and len(idx) < 4):
+    if not idx or idx[0] != 0 or idx[-1] != len(pts) - 1 or (closed and len(idx) < 4):
         return list(range(len(pts)))
     return idx
 
