@@ -4,6 +4,10 @@ Lines and single polygon layers are simplified here, each on its own (Douglas-Pe
 regional projection, so the tolerance is in metres).  Countries and provinces, which share edges,
 are simplified as one topology by :func:`neageo._coverage.simplify_coverage` (stored in the
 GeoPackage by the build).  Coordinates are rounded to :data:`DECIMALS` places.
+
+The wide maps also carry a coarser level of detail for zoomed-out views (:func:`coarse_level`,
+:func:`coarse_geometry`): the vertices Douglas-Peucker keeps at half a screen pixel, measured in Web
+Mercator, the projection the page draws in.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import shapely.errors
 
 from .._coverage import DECIMALS, TOLERANCE_M, round_geoms, simplify_coverage
 from ..geodesy import from_regional, to_regional
+from .codec import pack, unpack
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -105,7 +110,6 @@ def _directed_m(a, b, step_m: float) -> float:
     return float(dist.max())
 
 
-
 def coarse_below(box, *, below: float = COARSE_BELOW) -> float | None:
     """The zoom below which a map draws its coarser level, or None when the map (``box``: west,
     south, east, north) cannot be seen that far out, even on a narrow phone."""
@@ -153,8 +157,6 @@ def _kept(pts: np.ndarray, scale: int, tolerance: float) -> list[int]:
 
 
 def _keep_text(idx: list[int], n: int) -> str:
-    from .codec import pack
-
     return "" if len(idx) == n else pack(np.diff(np.asarray([0, *idx])))
 
 
@@ -169,8 +171,8 @@ def coarse_level(lines: list[np.ndarray], below: float | None, *, scale: int) ->
     Each line (integer coordinates in units of 1 / ``scale`` degree) keeps the vertices Douglas-Peucker
     keeps at half a pixel of that zoom, in Web Mercator (the page's projection: no vertex dropped lies
     more than half a screen pixel from the line drawn, at any zoom below ``below``); ``keep`` holds their
-    indices as packed deltas, "" when every vertex stays.  Ends always stay, so shared edges still meet.  None when ``below`` is None or
-    when less than a fifth of the vertices would go.
+    indices as packed deltas, "" when every vertex stays.  Ends always stay, so shared edges still meet.
+    None when ``below`` is None or when less than a fifth of the vertices would go.
     """
     if below is None or not lines:
         return None
@@ -190,8 +192,6 @@ def coarse_level(lines: list[np.ndarray], below: float | None, *, scale: int) ->
 def coarse_geometry(geom: list[Any], below: float, *, scale: int) -> list[Any]:
     """A packed line or polygon geometry with the vertices its coarser level keeps as a third item
     (mirroring its coordinates: contract.json, "geometry"); unchanged when it has nothing to drop."""
-    from .codec import unpack
-
     kind = geom[0]
     if kind not in ("L", "ML", "A", "MA"):
         return geom
