@@ -201,3 +201,22 @@ def test_a_chapter_change_places_labels_and_lists_layers_once(pages, counted):
         # the jump would be projected a third time, at the old view
         assert got["most"] <= 2, (step, got)
     assert errors == []
+
+
+def test_a_view_the_user_sets_with_folium_is_kept(built, tmp_path, counted):
+    """``m.fit_bounds(...)`` after ``web_map()``: the paper's frame opens the page, the user's view is where
+    it ends (folium's fit_bounds flies there once the page has drawn)."""
+    m = neageo.web_map("tumen", gpkg=built)
+    m.fit_bounds([[42.80, 130.25], [42.95, 130.45]])  # Hunchun
+    m.save(tmp_path / "tumen.html")
+    page, errors = counted(tmp_path / "tumen.html")
+    page.wait_for_function("nea.map.getZoom() >= 10", timeout=5_000)
+    got = page.evaluate("""() => { const c = nea.map.getCenter(), b = nea.map.getBounds();
+      return {lat: c.lat, lng: c.lng, zoom: nea.map.getZoom(), inside: b.contains([42.87, 130.35]), wide: b.getEast() - b.getWest()}; }""")
+    assert got["inside"] and got["zoom"] >= 10 and got["wide"] < 1.0, got  # the frame opens at about zoom 8.5
+    assert abs(got["lat"] - 42.875) < 0.05 and abs(got["lng"] - 130.35) < 0.05, got
+    plain = neageo.web_map("tumen", gpkg=built)
+    plain.save(tmp_path / "plain.html")
+    page2, _ = counted(tmp_path / "plain.html")
+    assert page2.evaluate("nea.map.getZoom()") < 10  # without it, the paper's frame
+    assert errors == []
