@@ -116,3 +116,19 @@ test("search: a feature's parts under one entry, the largest first", () => {
   assert.deepEqual(got.map((f) => f.id), ["r:0", "b:1"]);
   assert.deepEqual(got[1].group.map((f) => f.id), ["b:1", "b:0"]);
 });
+
+test("labels: each spot's box for a narrow label lies inside the same spot's box for a wider one", () => {
+  // why a point whose narrowest boxes are all taken can be skipped unmeasured (labels.js, mightFit)
+  const box = (q, w, h) => [q[0] - w / 2, q[1] - h / 2, q[0] + w / 2, q[1] + h / 2];
+  for (const r of [0, 5.5, 9]) {
+    for (const [w1, w2, h] of [[4, 40, 14], [2, 2.5, 11], [10, 300, 20]]) {
+      const c = {x: 200.25, y: 133.5}, a = labels.candidates(c, r, w1, h), b = labels.candidates(c, r, w2, h);
+      assert.equal(a.length, b.length);
+      a.forEach((q, i) => {
+        const small = box(q, w1, h), big = box(b[i], w2, h);
+        assert.ok(small[0] >= big[0] - 1e-9 && small[1] >= big[1] - 1e-9 && small[2] <= big[2] + 1e-9 && small[3] <= big[3] + 1e-9,
+          JSON.stringify({r, w1, w2, i, small, big}));
+      });
+    }
+  }
+});

@@ -191,11 +191,12 @@
       ctx.font = f.font;
       lb.w = Math.ceil(ctx.measureText(shown).width + f.spacing * shown.length + f.pad);
     }
-    /* whether a point's label could fit at any spot even at its narrowest (padding and one thin glyph):
-       a wider box at the same spot contains the narrow one, so if every narrow box is taken, every real
-       one is too, and the label is neither measured nor tried (thousands of crowded points) */
+    /* whether a point's label could fit at any spot even at its narrowest (its padding, no text: every
+       label's box is at least that wide): a wider box at the same spot contains the narrow one, so if
+       every narrow box is taken, every real one is too, and the label is neither measured nor tried
+       (thousands of crowded points) */
     function mightFit(c, r, lb, size, blocked) {
-      var w = fontOf(lb.cls).pad + 4, hgt = lb.h;
+      var w = fontOf(lb.cls).pad + 2, hgt = lb.h;
       return candidates(c, r, w, hgt).some(function (q) {
         var bx = [q[0] - w / 2, q[1] - hgt / 2, q[0] + w / 2, q[1] + hgt / 2];
         return inside(bx, size) && !blocked(bx);
