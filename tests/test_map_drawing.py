@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
+from pyproj import Transformer
 
 import neageo
 from neageo.maps.codec import SCALE, pack, unpack
@@ -29,11 +30,23 @@ def _kept(keep: str, n: int) -> list[int]:
     return list(range(n)) if not keep else np.cumsum(unpack(keep)).tolist()
 
 
+#: Web Mercator (EPSG:3857) by pyproj: a projection of the page's own, independent of neageo's.
+_TO_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+
+
 def _off_px(full: np.ndarray, idx: list[int], below: float) -> float:
     """How far (pixels at zoom ``below``, in the page's Web Mercator) the full line is from its coarse copy."""
-    a = web_mercator(full.astype(float) / SCALE)
+    lonlat = full.astype(float) / SCALE
+    a = np.column_stack(_TO_3857.transform(lonlat[:, 0], lonlat[:, 1]))
     line, coarse = shapely.linestrings(a), shapely.linestrings(a[idx])
-    return float(shapely.hausdorff_distance(line, coarse)) / pixel(below)
+    return float(shapely.hausdorff_distance(line, coarse)) / (2 * np.pi * 6_378_137 / 256 / 2**below)
+
+
+def test_web_mercator_and_pixel_are_the_pages_own():
+    lonlat = np.array([[129.5, 42.9], [102.0, 32.0], [152.0, 60.0]])
+    np.testing.assert_allclose(web_mercator(lonlat), np.column_stack(_TO_3857.transform(lonlat[:, 0], lonlat[:, 1])),
+                               rtol=0, atol=1e-6)
+    assert pixel(0) == pytest.approx(156_543.034, abs=1e-3) and pixel(6.5) == pytest.approx(pixel(0) / 2**6.5)
 
 
 # -- the coarse level --------------------------------------------------------------------------------
