@@ -33,14 +33,15 @@ test("polygons sharing an edge decode from the shared arcs", () => {
 
 test("a coarse level keeps the vertices Python's Douglas-Peucker kept, ends included", () => {
   const {line, keep, points, all} = fixtures.coarse;
-  const full = core.line(line, 10000), got = core.coarse(full, keep);
+  const full = core.line(line, 10000), got = core.line(line, 10000, keep);
   assert.equal(full.length, all);
   assert.ok(got.length < all / 10 && got.length >= 3, String(got.length));  // the zigzag goes, the spike stays
   assert.deepEqual(got, points);
   assert.deepEqual(got[0], full[0]);
   assert.deepEqual(got[got.length - 1], full[full.length - 1]);
-  assert.equal(core.coarse(full, ""), full);  // "" keeps them all
-  assert.throws(() => core.coarse(full.slice(0, 5), keep), /bad index/);
+  assert.deepEqual(core.line(line, 10000, ""), full);  // "" keeps them all
+  assert.deepEqual(core.line(line, 10000, keep, (x, y) => ({x, y}))[0], {x: full[0][0], y: full[0][1]});
+  assert.throws(() => core.line(line, 10000, keep + "A"), /bad index/);  // an index the line never reaches
 });
 
 test("rings from arcs: reversed references join end to start, with no vertex twice", () => {

@@ -35,9 +35,21 @@
     return out;
   }
   /** [lng, lat] pairs from delta-encoded integers in units of 1 / scale degree. */
-  function line(s, scale) {
-    var a = unpack(s), out = [], x = 0, y = 0;
-    for (var i = 0; i + 1 < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / scale, y / scale]); }
+  function pair(lng, lat) { return [lng, lat]; }
+  /** The points of a packed line: make(lng, lat) for each ([lng, lat] by default); with `keep`, only
+      the vertices a coarser level keeps (their packed index deltas: contract.json, "detail"; "" keeps
+      them all).  No array is made for a vertex that is not kept. */
+  function line(s, scale, keep, make) {
+    var a = unpack(s), out = [], x = 0, y = 0, idx = keep ? unpack(keep) : null, j = 0, next = idx ? idx[0] : 0;
+    make = make || pair;
+    for (var i = 0; 2 * i + 1 < a.length; i++) {
+      x += a[2 * i]; y += a[2 * i + 1];
+      if (!idx || i === next) {
+        out.push(make(x / scale, y / scale));
+        if (idx) { j++; next = j < idx.length ? next + idx[j] : -1; }
+      }
+    }
+    if (idx && j < idx.length) { throw new Error("neageo: bad index in a coarse level"); }
     return out;
   }
   /** A ring from shared arcs: a reference r >= 0 is arc r, ~r is arc r reversed. */
@@ -51,18 +63,6 @@
         for (i = out.length ? 1 : 0; i < n; i++) { out.push(a[i]); }
       }
     });
-    return out;
-  }
-  /** The vertices of a line kept at a coarser level of detail: `keep` is their packed index deltas
-      (contract.json, "detail"); "" keeps them all. */
-  function coarse(pts, keep) {
-    if (!keep) { return pts; }
-    var d = unpack(keep), out = [], k = 0;
-    for (var i = 0; i < d.length; i++) {
-      k += d[i];
-      if (k < 0 || k >= pts.length) { throw new Error("neageo: bad index in a coarse level"); }
-      out.push(pts[k]);
-    }
     return out;
   }
   /** A GeoJSON geometry from a packed one: [type, coordinates] (contract.json, "geometry"). */
@@ -320,7 +320,6 @@
   neageo.unpack = unpack;
   neageo.line = line;
   neageo.ring = ring;
-  neageo.coarse = coarse;
   neageo.decode = decode;
   neageo.norm = norm;
   neageo.cap = cap;

@@ -47,19 +47,9 @@
     return set;
   };
 
-  /** A packed line as LatLngs, only the vertices `keep` names when given (no array per vertex). */
-  function latLngLine(text, scale, keep) {
-    var a = neageo.unpack(text), out = [], x = 0, y = 0, idx = keep ? neageo.unpack(keep) : null, j = 0, next = idx ? idx[0] : 0;
-    for (var i = 0; 2 * i + 1 < a.length; i++) {
-      x += a[2 * i]; y += a[2 * i + 1];
-      if (!idx || i === next) {
-        out.push(L.latLng(y / scale, x / scale));
-        if (idx) { j++; next = j < idx.length ? next + idx[j] : -1; }
-      }
-    }
-    if (idx && j < idx.length) { throw new Error("neageo: bad index in a coarse level"); }
-    return out;
-  }
+  /** A packed line as LatLngs, only the vertices `keep` names when given. */
+  function latLng(lng, lat) { return L.latLng(lat, lng); }
+  function latLngLine(text, scale, keep) { return neageo.line(text, scale, keep, latLng); }
 
   /** An L / ML / A / MA geometry as LatLngs, at a level of detail (0: the vertices its third item keeps). */
   function plainLatLngs(g, scale, level) {
