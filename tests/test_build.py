@@ -65,6 +65,7 @@ def test_passes_gdal_geopackage_validator(built):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a full build of its own (23-35 s): with the other whole-build tests
 def test_two_builds_are_identical_and_the_builder_writes_only_the_geopackage(built, tmp_path):
     again = tmp_path / "again.gpkg"
     report = neageo.build(sources=Path(__file__).parents[1] / "geodata" / "sources", out=again, publish=False)

@@ -85,6 +85,7 @@ def test_a_read_only_folder_is_refused_before_any_work(tmp_path, monkeypatch):
         _atomic.ensure_folder(tmp_path)
 
 
+@pytest.mark.slow  # a full build of its own (23-35 s): with the other whole-build tests
 def test_build_replaces_its_own_build_and_refuses_anything_else(built, tmp_path):
     target = tmp_path / "own" / "neageo.gpkg"
     target.parent.mkdir()
