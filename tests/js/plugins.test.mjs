@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {packed, labels, search, hash, legend, credits} from "./load.mjs";
+import {core, packed, labels, search, hash, legend, credits} from "./load.mjs";
 
 test("hash: a good hash gives every field", () => {
   const s = hash.parse("#@42.5000,130.5000,8&lang=ko&t=2005&layers=rivers,customs_gates");
@@ -83,12 +83,12 @@ test("labels: a line label sits on a straight stretch and is turned along it", (
 
 test("packed: point in rings and the style of a feature", () => {
   const square = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]], hole = [[0.5, 0.5], [1, 0.5], [1, 1], [0.5, 1], [0.5, 0.5]];
-  assert.ok(packed.inRings([square], 1.5, 1.5));
-  assert.ok(!packed.inRings([square, hole], 0.75, 0.75));
-  assert.ok(!packed.inRings([square], 3, 1));
+  assert.ok(core.pointIn(1.5, 1.5, [square]));
+  assert.ok(!core.pointIn(0.75, 0.75, [square, hole]));
+  assert.ok(!core.pointIn(3, 1, [square]));
   const st = packed.styleOf({styles: [{color: "#000", weight: 1}, {color: "#f00"}], time: true}, {s: 1, w: 4, f: "#0f0"});
   assert.deepEqual(st, {color: "#f00", weight: 4, fillColor: "#0f0", fillOpacity: 0.75, className: "nea-timed"});
-  assert.equal(packed.distToSegment({x: 0, y: 5}, {x: -10, y: 0}, {x: 10, y: 0}), 5);
+  assert.equal(core.distToSegment({x: 0, y: 5}, {x: -10, y: 0}, {x: 10, y: 0}), 5);
 });
 
 test("legend swatches and escaped credits", () => {

@@ -81,6 +81,26 @@
     throw new Error("neageo: unknown geometry type " + String(t));
   }
 
+  /* -- plane geometry shared by the plugins (screen pixels or degrees alike) -- */
+  /** Distance from point p to segment ab ({x, y} points). */
+  function distToSegment(p, a, b) {
+    var dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    var t = l2 ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0;
+    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+  }
+  /** Whether [x, y] is inside a polygon given as rings of [x, y] (even-odd rule: holes count). */
+  function pointIn(x, y, rings) {
+    var inside = false;
+    for (var k = 0; k < rings.length; k++) {
+      var r = rings[k];
+      for (var i = 0, j = r.length - 1; i < r.length; j = i++) {
+        var a = r[i], b = r[j];
+        if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) { inside = !inside; }
+      }
+    }
+    return inside;
+  }
+
   /* -- text -- */
   /** The same key as neageo.gazetteer.normalise: NFKD, marks dropped, NFC, case folded, letters and digits only. */
   function norm(s) {
@@ -320,6 +340,8 @@
   neageo.unpack = unpack;
   neageo.line = line;
   neageo.ring = ring;
+  neageo.distToSegment = distToSegment;
+  neageo.pointIn = pointIn;
   neageo.decode = decode;
   neageo.norm = norm;
   neageo.cap = cap;

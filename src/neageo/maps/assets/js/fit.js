@@ -5,6 +5,7 @@
    wholly inside a polygon.  Pure functions: node's test runner checks them. */
 (function (neageo) {
   "use strict";
+  var pointIn = neageo.pointIn;
 
   /** Sutherland-Hodgman: a ring clipped to the rectangle [x1, y1, x2, y2] (a convex clip). */
   function clipRing(ring, r) {
@@ -158,18 +159,6 @@
       }
     }
     return true;
-  }
-  /** Whether [x, y] is inside the polygon (even-odd rule over its rings). */
-  function pointIn(x, y, polygon) {
-    var inside = false;
-    for (var k = 0; k < polygon.length; k++) {
-      var ring = polygon[k];
-      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        var a = ring[i], b = ring[j];
-        if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) { inside = !inside; }
-      }
-    }
-    return inside;
   }
   /** Where a w x h label fits inside a (visible) polygon, and ok(box) if given: the pole, then spots
       around it; null if nowhere. */

@@ -52,11 +52,8 @@
 
   function inside(b, size) { return b[0] >= 2 && b[1] >= 2 && b[2] <= size.x - 2 && b[3] <= size.y - 2; }
 
-  function distToSegment(p, a, b) {
-    var dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
-    var t = l2 ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0;
-    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
-  }
+  var distToSegment = neageo.distToSegment;
+
 
   /** A spot along a screen polyline pts for a label w x h: straight enough, inside size, clear of
       blocked(box); tried from the middle outwards.  Returns {c, box, ang} or null. */

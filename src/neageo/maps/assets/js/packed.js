@@ -5,24 +5,7 @@
   "use strict";
   var MAX_TIP = 90, MAX_HEAD = 160;
 
-  /** Distance from point p to segment ab (screen pixels). */
-  function distToSegment(p, a, b) {
-    var dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
-    var t = l2 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0;
-    t = Math.max(0, Math.min(1, t));
-    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
-  }
-  /** Whether [lng, lat] lies inside any of the rings (even-odd rule). */
-  function inRings(rings, x, y) {
-    var inside = false;
-    rings.forEach(function (r) {
-      for (var i = 0, j = r.length - 1; i < r.length; j = i++) {
-        var yi = r[i][1], yj = r[j][1];
-        if ((yi > y) !== (yj > y) && x < (r[j][0] - r[i][0]) * (y - yi) / (yj - yi) + r[i][0]) { inside = !inside; }
-      }
-    });
-    return inside;
-  }
+  var distToSegment = neageo.distToSegment;
 
   /** Shared arcs of polygons (one topology per map), decoded on first use into Leaflet LatLngs that
       every polygon using an arc shares.  With `detail`, a coarser copy of each arc (the vertices
@@ -160,7 +143,7 @@
     if (!f._bb.intersects(near)) { return Infinity; }
     var rings = flatRings(l.getLatLngs());
     if (l instanceof L.Polygon) {
-      return inRings(rings.map(function (r) { return r.map(function (p) { return [p.lng, p.lat]; }); }), ll.lng, ll.lat) ? 0 : Infinity;
+      return neageo.pointIn(ll.lng, ll.lat, rings.map(function (r) { return r.map(function (p) { return [p.lng, p.lat]; }); })) ? 0 : Infinity;
     }
     var best = Infinity;
     rings.forEach(function (r) {
@@ -440,6 +423,6 @@
   };
 
   if (typeof module === "object" && module.exports) {
-    module.exports = {distToSegment: distToSegment, inRings: inRings, styleOf: styleOf, rankOf: rankOf};
+    module.exports = {styleOf: styleOf, rankOf: rankOf};
   }
 }(typeof module === "object" && module.exports ? require("./core.js") : self.neageo));
